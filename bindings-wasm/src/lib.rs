@@ -1,0 +1,6 @@
+//! Browser bindings for learnloop (wasm-bindgen, npm package `learnloop`).
+//!
+//! Placeholder: this crate holds no bindings yet. They are built in the
+//! bindings issue, as thin conversions over [`learnloop`]; see README.md.
+
+pub use learnloop::srs;

@@ -1,0 +1,96 @@
+//! The one error type of the crate.
+
+use chrono::{DateTime, Utc};
+
+/// Everything that can go wrong in learnloop, one variant per cause.
+///
+/// Every validation error names the field it is about (see [`Error::field`]),
+/// so a host can show it next to the input that caused it, and carries a
+/// stable machine-readable [`code`](Error::code) that the language bindings
+/// expose unchanged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value is missing, not finite, out of range or inconsistent.
+    #[error("{field}: {reason}")]
+    InvalidInput {
+        /// The offending field, as a path (`card.memory.stability`, `history[3]`).
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// One FSRS parameter lies outside the bounds the reference implementation allows.
+    #[error("parameters[{index}] = {value} is outside the allowed range [{min}, {max}]")]
+    ParameterOutOfRange {
+        /// Index of the parameter (after upgrading a 17- or 19-value vector to 21).
+        index: usize,
+        /// The rejected value.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// A parameter vector whose length is not one of the FSRS generations.
+    #[error(
+        "parameters: expected 17 (FSRS-4.5), 19 (FSRS-5) or 21 (FSRS-6) values, got {count}"
+    )]
+    ParameterCount {
+        /// The number of values received.
+        count: usize,
+    },
+    /// A rating outside 1 (Again) ..= 4 (Easy).
+    #[error("rating: {value} is not a rating; expected 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")]
+    InvalidRating {
+        /// The rejected value.
+        value: i64,
+    },
+    /// A review dated before the card's last review.
+    #[error("now: the review at {now} is earlier than the card's last review at {last_review}")]
+    ReviewBeforeLastReview {
+        /// The time of the rejected review.
+        now: DateTime<Utc>,
+        /// The card's last review.
+        last_review: DateTime<Utc>,
+    },
+}
+
+impl Error {
+    /// The input field the error is about.
+    ///
+    /// ```
+    /// use learnloop::srs::Rating;
+    /// let err = Rating::try_from(7u8).unwrap_err();
+    /// assert_eq!(err.field(), "rating");
+    /// ```
+    pub fn field(&self) -> &str {
+        match self {
+            Error::InvalidInput { field, .. } => field,
+            Error::ParameterOutOfRange { .. } | Error::ParameterCount { .. } => "parameters",
+            Error::InvalidRating { .. } => "rating",
+            Error::ReviewBeforeLastReview { .. } => "now",
+        }
+    }
+
+    /// A stable, machine-readable code for the kind of error
+    /// (`invalid_input`, `parameter_out_of_range`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::ParameterOutOfRange { .. } => "parameter_out_of_range",
+            Error::ParameterCount { .. } => "parameter_count",
+            Error::InvalidRating { .. } => "invalid_rating",
+            Error::ReviewBeforeLastReview { .. } => "review_before_last_review",
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `Result` with [`Error`] as the error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

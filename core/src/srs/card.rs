@@ -1,0 +1,194 @@
+use super::params::{MAX_DIFFICULTY, MIN_DIFFICULTY};
+use super::{Rating, State};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The FSRS memory model of one card: how long it is remembered and how hard it is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MemoryState {
+    /// Days until the probability of recall falls to 90 %. Always > 0.
+    pub stability: f64,
+    /// Intrinsic difficulty, from 1 (easiest) to 10 (hardest).
+    pub difficulty: f64,
+}
+
+impl MemoryState {
+    /// Check that the state is usable: finite, stability > 0, difficulty in 1..=10.
+    ///
+    /// `field` prefixes the field path in the error (`card.memory`).
+    pub fn validate(&self, field: &str) -> Result<()> {
+        if !self.stability.is_finite() || self.stability <= 0.0 {
+            return Err(Error::invalid(
+                format!("{field}.stability"),
+                format!("{} is not a positive finite number", self.stability),
+            ));
+        }
+        if !self.difficulty.is_finite()
+            || !(MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&self.difficulty)
+        {
+            return Err(Error::invalid(
+                format!("{field}.difficulty"),
+                format!(
+                    "{} is outside [{MIN_DIFFICULTY}, {MAX_DIFFICULTY}]",
+                    self.difficulty
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// SM-2 scheduling state, kept on cards scheduled by [`super::Sm2`] or
+/// [`super::AnkiSm2`] (and read by [`super::Fsrs`] to migrate such cards).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sm2State {
+    /// The ease factor (E-Factor), 1.3 or more; 2.5 for a new card.
+    pub ease_factor: f64,
+    /// Successful reviews in a row since the last lapse (SuperMemo's `n`).
+    pub streak: u32,
+}
+
+/// A reviewable item and its scheduling state.
+///
+/// Cards are plain values: schedulers take a `&Card` and return a new one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    /// The host's identifier of the card (also seeds its fuzz).
+    pub id: String,
+    /// Where the card is in its life.
+    pub state: State,
+    /// Index of the current learning or relearning step; `None` outside them.
+    pub step: Option<u32>,
+    /// When the card is next due.
+    pub due: DateTime<Utc>,
+    /// FSRS memory state; `None` until the first FSRS review.
+    pub memory: Option<MemoryState>,
+    /// SM-2 state; `None` unless an SM-2 scheduler has reviewed the card.
+    #[serde(default)]
+    pub sm2: Option<Sm2State>,
+    /// When the card was last reviewed.
+    pub last_review: Option<DateTime<Utc>>,
+    /// The last interval scheduled, in whole days (0 for a step within the day).
+    pub scheduled_days: u32,
+    /// Number of reviews.
+    pub reps: u32,
+    /// Number of times the card was forgotten after reaching review.
+    pub lapses: u32,
+}
+
+impl Card {
+    /// A new card, due at `created_at`.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use learnloop::srs::{Card, State};
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    /// let card = Card::new("card-1", now);
+    /// assert_eq!(card.state, State::New);
+    /// assert_eq!(card.due, now);
+    /// ```
+    pub fn new(id: impl Into<String>, created_at: DateTime<Utc>) -> Self {
+        Card {
+            id: id.into(),
+            state: State::New,
+            step: None,
+            due: created_at,
+            memory: None,
+            sm2: None,
+            last_review: None,
+            scheduled_days: 0,
+            reps: 0,
+            lapses: 0,
+        }
+    }
+
+    /// Check the card's own consistency before a scheduler uses it.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(memory) = &self.memory {
+            memory.validate("card.memory")?;
+        }
+        if let Some(sm2) = &self.sm2
+            && (!sm2.ease_factor.is_finite() || sm2.ease_factor < 1.0)
+        {
+            return Err(Error::invalid(
+                "card.sm2.ease_factor",
+                format!("{} is not a finite number >= 1", sm2.ease_factor),
+            ));
+        }
+        if self.state != State::New && self.last_review.is_none() {
+            return Err(Error::invalid(
+                "card.last_review",
+                format!("a card in state {} must have a last review", self.state),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whole days since the last review at `now` (0 for a new card).
+    ///
+    /// Errors if `now` is before the last review.
+    pub(crate) fn elapsed_days(&self, now: DateTime<Utc>) -> Result<Option<i64>> {
+        match self.last_review {
+            None => Ok(None),
+            Some(last_review) if now < last_review => {
+                Err(Error::ReviewBeforeLastReview { now, last_review })
+            }
+            Some(last_review) => Ok(Some((now - last_review).num_days())),
+        }
+    }
+}
+
+/// The record of one review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewLog {
+    /// The reviewed card.
+    pub card_id: String,
+    /// The answer given.
+    pub rating: Rating,
+    /// The card's state before the review.
+    pub state: State,
+    /// When the review happened.
+    pub reviewed_at: DateTime<Utc>,
+    /// Whole days since the previous review (0 for the first).
+    pub elapsed_days: u32,
+    /// The interval the review scheduled, in whole days (0 within the day).
+    pub scheduled_days: u32,
+    /// How long the answer took, in milliseconds, if the host measured it.
+    #[serde(default)]
+    pub duration_ms: Option<u32>,
+}
+
+/// A reviewed card together with its log entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewOutcome {
+    /// The card after the review.
+    pub card: Card,
+    /// What happened.
+    pub log: ReviewLog,
+}
+
+/// The outcome of each of the four ratings (see [`super::Scheduler::preview`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    /// After Again.
+    pub again: ReviewOutcome,
+    /// After Hard.
+    pub hard: ReviewOutcome,
+    /// After Good.
+    pub good: ReviewOutcome,
+    /// After Easy.
+    pub easy: ReviewOutcome,
+}
+
+impl Preview {
+    /// The outcome for one rating.
+    pub fn get(&self, rating: Rating) -> &ReviewOutcome {
+        match rating {
+            Rating::Again => &self.again,
+            Rating::Hard => &self.hard,
+            Rating::Good => &self.good,
+            Rating::Easy => &self.easy,
+        }
+    }
+}

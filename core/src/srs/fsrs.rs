@@ -1,0 +1,773 @@
+//! FSRS-6 (Free Spaced Repetition Scheduler, version 6).
+//!
+//! Formulas: J. Ye et al., "A Stochastic Shortest Path Algorithm for Optimizing
+//! Spaced Repetition Scheduling" (KDD 2022) and "Optimizing Spaced Repetition
+//! Schedule by Capturing the Dynamics of Memory" (IEEE TKDE 2023), as extended
+//! to FSRS-6 (trainable decay w20, short-term stability w17-w19) in the
+//! open-spaced-repetition project's algorithm description. The card-level
+//! rules (learning steps, same-day reviews, rounding) follow py-fsrs 6.3.
+
+use super::card::{Card, MemoryState, ReviewLog, ReviewOutcome};
+use super::params::{
+    DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, MAX_DIFFICULTY, MIN_DIFFICULTY,
+    Parameters, STABILITY_MIN,
+};
+use super::shaping::{DueLoad, IntervalShaping};
+use super::{Rating, Scheduler, State};
+use crate::{Error, Result};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Stability ceiling of the fsrs-rs entry points (`S_MAX` there).
+pub(crate) const STABILITY_MAX: f64 = 36500.0;
+
+/// One past review for [`Fsrs::memory_state`]: the rating and the whole days
+/// since the previous review (ignored for the first review).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewDelta {
+    /// The answer given.
+    pub rating: Rating,
+    /// Whole days since the previous review; 0 means the same day.
+    pub days_elapsed: u32,
+}
+
+impl From<(Rating, u32)> for ReviewDelta {
+    fn from((rating, days_elapsed): (Rating, u32)) -> Self {
+        ReviewDelta {
+            rating,
+            days_elapsed,
+        }
+    }
+}
+
+/// The memory state and unrounded interval after one rating (see [`NextStates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ItemState {
+    /// The memory state after the rating.
+    pub memory: MemoryState,
+    /// The interval in days that reaches the desired retention (not rounded).
+    pub interval: f64,
+}
+
+/// The outcome of each rating for a memory state (see [`Fsrs::next_states`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NextStates {
+    /// After Again.
+    pub again: ItemState,
+    /// After Hard.
+    pub hard: ItemState,
+    /// After Good.
+    pub good: ItemState,
+    /// After Easy.
+    pub easy: ItemState,
+}
+
+impl NextStates {
+    /// The state for one rating.
+    pub fn get(&self, rating: Rating) -> &ItemState {
+        match rating {
+            Rating::Again => &self.again,
+            Rating::Hard => &self.hard,
+            Rating::Good => &self.good,
+            Rating::Easy => &self.easy,
+        }
+    }
+}
+
+/// The FSRS-6 scheduler.
+///
+/// Defaults: the 21 FSRS-6 default parameters, desired retention 0.9, learning
+/// steps 1 and 10 minutes, one relearning step of 10 minutes, maximum interval
+/// 36,500 days, no fuzz, no load balancing, no easy days, no forced
+/// Hard < Good < Easy spacing (the reference does not force it either).
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use learnloop::srs::{Card, Fsrs, Rating, Scheduler};
+///
+/// let fsrs = Fsrs::default()
+///     .with_desired_retention(0.85)?
+///     .with_learning_steps(vec![TimeDelta::minutes(5)])?;
+/// let now = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+/// let reviewed = fsrs.review(&Card::new("verb-42", now), Rating::Easy, now)?;
+/// assert!(reviewed.card.due >= now + TimeDelta::days(1));
+/// # Ok::<(), learnloop::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fsrs {
+    params: Parameters,
+    desired_retention: f64,
+    learning_steps: Vec<TimeDelta>,
+    relearning_steps: Vec<TimeDelta>,
+    maximum_interval: u32,
+    shaping: IntervalShaping,
+    interval_order: bool,
+    // Derived from the above, kept so the hot paths do less work.
+    decay: f64,
+    factor: f64,
+    interval_per_stability: f64,
+    exp_w8: f64,
+    forget_short_term_divisor: f64,
+    mean_reversion_target: f64,
+}
+
+impl Default for Fsrs {
+    fn default() -> Self {
+        Fsrs::from_parameters(Parameters::default())
+    }
+}
+
+impl Fsrs {
+    /// A scheduler with the given parameters (17, 19 or 21 values; older
+    /// generations are upgraded) and every other setting at its default.
+    pub fn new(parameters: &[f64]) -> Result<Self> {
+        Ok(Fsrs::from_parameters(Parameters::new(parameters)?))
+    }
+
+    /// A scheduler from already validated parameters.
+    pub fn from_parameters(params: Parameters) -> Self {
+        let w = params.as_slice();
+        let decay = -w[20];
+        let factor = libm::pow(0.9, 1.0 / decay) - 1.0;
+        let mut fsrs = Fsrs {
+            params,
+            desired_retention: DEFAULT_DESIRED_RETENTION,
+            learning_steps: vec![TimeDelta::minutes(1), TimeDelta::minutes(10)],
+            relearning_steps: vec![TimeDelta::minutes(10)],
+            maximum_interval: DEFAULT_MAXIMUM_INTERVAL,
+            shaping: IntervalShaping::default(),
+            interval_order: false,
+            decay,
+            factor,
+            interval_per_stability: 0.0,
+            exp_w8: libm::exp(w[8]),
+            forget_short_term_divisor: libm::exp(w[17] * w[18]),
+            mean_reversion_target: w[4] - libm::exp(w[5] * 3.0) + 1.0,
+        };
+        fsrs.interval_per_stability = fsrs.interval_factor(DEFAULT_DESIRED_RETENTION);
+        fsrs
+    }
+
+    /// Set the desired retention, strictly between 0 and 1.
+    pub fn with_desired_retention(mut self, desired_retention: f64) -> Result<Self> {
+        check_retention("desired_retention", desired_retention)?;
+        self.desired_retention = desired_retention;
+        self.interval_per_stability = self.interval_factor(desired_retention);
+        Ok(self)
+    }
+
+    /// Set the learning steps (each positive; may be empty to graduate at once).
+    pub fn with_learning_steps(mut self, steps: Vec<TimeDelta>) -> Result<Self> {
+        check_steps("learning_steps", &steps)?;
+        self.learning_steps = steps;
+        Ok(self)
+    }
+
+    /// Set the relearning steps (each positive; may be empty).
+    pub fn with_relearning_steps(mut self, steps: Vec<TimeDelta>) -> Result<Self> {
+        check_steps("relearning_steps", &steps)?;
+        self.relearning_steps = steps;
+        Ok(self)
+    }
+
+    /// Set the maximum interval in days (at least 1).
+    pub fn with_maximum_interval(mut self, days: u32) -> Result<Self> {
+        if days == 0 {
+            return Err(Error::invalid("maximum_interval", "must be at least 1 day"));
+        }
+        self.maximum_interval = days;
+        Ok(self)
+    }
+
+    /// Set fuzz, load balancing and easy days.
+    pub fn with_shaping(mut self, shaping: IntervalShaping) -> Result<Self> {
+        shaping.validate()?;
+        self.shaping = shaping;
+        Ok(self)
+    }
+
+    /// Force Hard < Good < Easy intervals (at least a day apart, below the
+    /// maximum interval) for cards in review, as Anki does. Off by default,
+    /// because py-fsrs does not do it and intervals would then differ from it
+    /// when two ratings round to the same day.
+    pub fn with_interval_order(mut self, enforce: bool) -> Self {
+        self.interval_order = enforce;
+        self
+    }
+
+    /// The parameters.
+    pub fn parameters(&self) -> &Parameters {
+        &self.params
+    }
+
+    /// The desired retention.
+    pub fn desired_retention(&self) -> f64 {
+        self.desired_retention
+    }
+
+    /// The learning steps.
+    pub fn learning_steps(&self) -> &[TimeDelta] {
+        &self.learning_steps
+    }
+
+    /// The relearning steps.
+    pub fn relearning_steps(&self) -> &[TimeDelta] {
+        &self.relearning_steps
+    }
+
+    /// The maximum interval in days.
+    pub fn maximum_interval(&self) -> u32 {
+        self.maximum_interval
+    }
+
+    /// The interval shaping settings.
+    pub fn shaping(&self) -> &IntervalShaping {
+        &self.shaping
+    }
+
+    // ----- the memory model -------------------------------------------------
+
+    fn w(&self) -> &[f64; 21] {
+        self.params.as_slice()
+    }
+
+    /// Days of interval per day of stability at a retention: the forgetting
+    /// curve R(t) = (1 + factor * t / S)^(-w20) solved for R = retention.
+    fn interval_factor(&self, retention: f64) -> f64 {
+        (libm::pow(retention, 1.0 / self.decay) - 1.0) / self.factor
+    }
+
+    /// Probability of recall after `elapsed_days` at `stability`.
+    ///
+    /// ```
+    /// use learnloop::srs::Fsrs;
+    /// let fsrs = Fsrs::default();
+    /// assert!((fsrs.retrievability(10.0, 10.0) - 0.9).abs() < 1e-12);
+    /// assert_eq!(fsrs.retrievability(0.0, 3.0), 1.0);
+    /// ```
+    pub fn retrievability(&self, elapsed_days: f64, stability: f64) -> f64 {
+        libm::pow(
+            1.0 + self.factor * elapsed_days.max(0.0) / stability,
+            self.decay,
+        )
+    }
+
+    /// The probability that `card` is recalled at `now` (0 for a card never reviewed).
+    ///
+    /// Elapsed time counts in whole days, as in py-fsrs.
+    pub fn card_retrievability(&self, card: &Card, now: DateTime<Utc>) -> f64 {
+        match (card.memory, card.last_review) {
+            (Some(memory), Some(last)) => {
+                self.retrievability((now - last).num_days().max(0) as f64, memory.stability)
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn initial_stability(&self, rating: Rating) -> f64 {
+        self.w()[usize::from(rating.as_u8()) - 1].max(STABILITY_MIN)
+    }
+
+    fn initial_difficulty_unclamped(&self, rating: Rating) -> f64 {
+        let w = self.w();
+        w[4] - libm::exp(w[5] * f64::from(rating.as_u8() - 1)) + 1.0
+    }
+
+    fn initial_difficulty(&self, rating: Rating) -> f64 {
+        self.initial_difficulty_unclamped(rating)
+            .clamp(MIN_DIFFICULTY, MAX_DIFFICULTY)
+    }
+
+    fn initial_state(&self, rating: Rating) -> MemoryState {
+        MemoryState {
+            stability: self.initial_stability(rating),
+            difficulty: self.initial_difficulty(rating),
+        }
+    }
+
+    /// D' = w7 * D0(Easy) + (1 - w7) * (D + (10 - D) * (-w6 (G - 3)) / 9): the
+    /// linear damping keeps D below 10, the mean reversion pulls it to D0(Easy).
+    fn next_difficulty(&self, difficulty: f64, rating: Rating) -> f64 {
+        let w = self.w();
+        let delta = -w[6] * (f64::from(rating.as_u8()) - 3.0);
+        let damped = difficulty + (10.0 - difficulty) * delta / 9.0;
+        (w[7] * self.mean_reversion_target + (1.0 - w[7]) * damped)
+            .clamp(MIN_DIFFICULTY, MAX_DIFFICULTY)
+    }
+
+    /// Same-day review: S' = S * e^(w17 (G - 3 + w18)) * S^(-w19), with the
+    /// increase floored at 1 for Hard, Good and Easy (a pass never lowers S).
+    fn short_term_stability(&self, stability: f64, rating: Rating) -> f64 {
+        let w = self.w();
+        let mut increase = libm::exp(w[17] * (f64::from(rating.as_u8()) - 3.0 + w[18]))
+            * libm::pow(stability, -w[19]);
+        if rating.is_pass() {
+            increase = increase.max(1.0);
+        }
+        (stability * increase).max(STABILITY_MIN)
+    }
+
+    /// The common factor of the recall formula for all passing ratings:
+    /// e^w8 * (11 - D) * S^(-w9) * (e^((1 - R) w10) - 1).
+    fn recall_gain(&self, difficulty: f64, stability: f64, r: f64) -> f64 {
+        let w = self.w();
+        self.exp_w8
+            * (11.0 - difficulty)
+            * libm::pow(stability, -w[9])
+            * libm::expm1((1.0 - r) * w[10])
+    }
+
+    fn recall_stability(&self, stability: f64, gain: f64, rating: Rating) -> f64 {
+        let w = self.w();
+        let bonus = match rating {
+            Rating::Hard => w[15],
+            Rating::Easy => w[16],
+            _ => 1.0,
+        };
+        (stability * (1.0 + gain * bonus)).max(STABILITY_MIN)
+    }
+
+    /// Post-lapse stability: min(w11 D^-w12 ((S + 1)^w13 - 1) e^((1 - R) w14), S / e^(w17 w18)).
+    fn forget_stability(&self, difficulty: f64, stability: f64, r: f64) -> f64 {
+        let w = self.w();
+        let long_term = w[11]
+            * libm::pow(difficulty, -w[12])
+            * (libm::pow(stability + 1.0, w[13]) - 1.0)
+            * libm::exp((1.0 - r) * w[14]);
+        long_term
+            .min(stability / self.forget_short_term_divisor)
+            .max(STABILITY_MIN)
+    }
+
+    /// One step of the memory model: from `memory` (None: never reviewed) after
+    /// `elapsed_days` whole days (< 1: same day) with `rating`.
+    fn step(&self, memory: Option<MemoryState>, elapsed_days: i64, rating: Rating) -> MemoryState {
+        let Some(m) = memory else {
+            return self.initial_state(rating);
+        };
+        let stability = if elapsed_days < 1 {
+            self.short_term_stability(m.stability, rating)
+        } else {
+            let r = self.retrievability(elapsed_days as f64, m.stability);
+            if rating == Rating::Again {
+                self.forget_stability(m.difficulty, m.stability, r)
+            } else {
+                let gain = self.recall_gain(m.difficulty, m.stability, r);
+                self.recall_stability(m.stability, gain, rating)
+            }
+        };
+        MemoryState {
+            stability,
+            difficulty: self.next_difficulty(m.difficulty, rating),
+        }
+    }
+
+    // ----- fsrs-rs style entry points ---------------------------------------
+
+    /// The memory state and unrounded interval after each rating, from
+    /// `memory` (None: a new card) after `days_elapsed` days (0: the same day).
+    ///
+    /// Same meaning as fsrs-rs `FSRS::next_states`.
+    ///
+    /// ```
+    /// use learnloop::srs::Fsrs;
+    /// let next = Fsrs::default().next_states(None, 0.9, 0)?;
+    /// assert_eq!(next.good.memory.stability, 2.3065);
+    /// assert!((next.hard.memory.difficulty - 5.11217).abs() < 1e-5);
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    pub fn next_states(
+        &self,
+        memory: Option<MemoryState>,
+        desired_retention: f64,
+        days_elapsed: u32,
+    ) -> Result<NextStates> {
+        check_retention("desired_retention", desired_retention)?;
+        let ivl = if desired_retention == self.desired_retention {
+            self.interval_per_stability
+        } else {
+            self.interval_factor(desired_retention)
+        };
+        let item = |memory: MemoryState| ItemState {
+            interval: memory.stability * ivl,
+            memory,
+        };
+        let Some(m) = memory else {
+            return Ok(NextStates {
+                again: item(self.initial_state(Rating::Again)),
+                hard: item(self.initial_state(Rating::Hard)),
+                good: item(self.initial_state(Rating::Good)),
+                easy: item(self.initial_state(Rating::Easy)),
+            });
+        };
+        check_memory_finite("memory", &m)?;
+        let s = m.stability.clamp(STABILITY_MIN, STABILITY_MAX);
+        let d = m.difficulty.clamp(MIN_DIFFICULTY, MAX_DIFFICULTY);
+        let state = |stability: f64, rating: Rating| {
+            item(MemoryState {
+                stability: stability.min(STABILITY_MAX),
+                difficulty: self.next_difficulty(d, rating),
+            })
+        };
+        if days_elapsed == 0 {
+            let st = |rating| state(self.short_term_stability(s, rating), rating);
+            return Ok(NextStates {
+                again: st(Rating::Again),
+                hard: st(Rating::Hard),
+                good: st(Rating::Good),
+                easy: st(Rating::Easy),
+            });
+        }
+        // R and the recall gain are shared by all ratings: compute them once.
+        let r = self.retrievability(f64::from(days_elapsed), s);
+        let gain = self.recall_gain(d, s, r);
+        Ok(NextStates {
+            again: state(self.forget_stability(d, s, r), Rating::Again),
+            hard: state(self.recall_stability(s, gain, Rating::Hard), Rating::Hard),
+            good: state(self.recall_stability(s, gain, Rating::Good), Rating::Good),
+            easy: state(self.recall_stability(s, gain, Rating::Easy), Rating::Easy),
+        })
+    }
+
+    /// The memory state after a history of reviews, oldest first.
+    ///
+    /// Same meaning as fsrs-rs `FSRS::memory_state` without a starting state:
+    /// the first review initialises the state; a later review 0 days after
+    /// the previous one uses the same-day formula. Stability is capped at
+    /// 36,500 days, as there.
+    ///
+    /// ```
+    /// use learnloop::srs::{Fsrs, Rating};
+    /// let m = Fsrs::default().memory_state([(Rating::Again, 0), (Rating::Good, 1)])?;
+    /// assert!(m.stability > 0.212);
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    pub fn memory_state<I, R>(&self, history: I) -> Result<MemoryState>
+    where
+        I: IntoIterator<Item = R>,
+        R: Into<ReviewDelta>,
+    {
+        self.fold_history(None, history)
+    }
+
+    /// Like [`Fsrs::memory_state`], continuing from `start` (for example the
+    /// state [`Fsrs::memory_state_from_sm2`] gave a card with a truncated history).
+    pub fn memory_state_from<I, R>(&self, start: MemoryState, history: I) -> Result<MemoryState>
+    where
+        I: IntoIterator<Item = R>,
+        R: Into<ReviewDelta>,
+    {
+        check_memory_finite("starting_state", &start)?;
+        self.fold_history(Some(start), history)
+    }
+
+    fn fold_history<I, R>(&self, start: Option<MemoryState>, history: I) -> Result<MemoryState>
+    where
+        I: IntoIterator<Item = R>,
+        R: Into<ReviewDelta>,
+    {
+        let mut memory = start;
+        for review in history {
+            let review = review.into();
+            memory = Some(match memory {
+                None => self.initial_state(review.rating),
+                Some(m) => {
+                    let clamped = MemoryState {
+                        stability: m.stability.clamp(STABILITY_MIN, STABILITY_MAX),
+                        difficulty: m.difficulty.clamp(MIN_DIFFICULTY, MAX_DIFFICULTY),
+                    };
+                    let mut next =
+                        self.step(Some(clamped), i64::from(review.days_elapsed), review.rating);
+                    next.stability = next.stability.min(STABILITY_MAX);
+                    next
+                }
+            });
+        }
+        memory.ok_or_else(|| {
+            Error::invalid("history", "is empty; a memory state needs at least one review")
+        })
+    }
+
+    /// The interval in days (unrounded) at which recall falls to
+    /// `desired_retention`. `stability` None means a new card, whose initial
+    /// stability for `rating` is used (`rating` is otherwise ignored).
+    ///
+    /// Same meaning as fsrs-rs `FSRS::next_interval`.
+    pub fn next_interval(
+        &self,
+        stability: Option<f64>,
+        desired_retention: f64,
+        rating: Rating,
+    ) -> f64 {
+        let s = stability.unwrap_or_else(|| self.initial_stability(rating));
+        s * self.interval_factor(desired_retention)
+    }
+
+    /// Approximate the memory state of a card that was scheduled by SM-2,
+    /// from its ease factor, its current interval (days) and the retention
+    /// SM-2 achieved for the learner (0.9 is a common assumption).
+    ///
+    /// Stability is the interval that would give `sm2_retention`; difficulty
+    /// is chosen so that FSRS's stability increase after a Good review at that
+    /// retention equals the ease factor (the approach of fsrs-rs
+    /// `memory_state_from_sm2`).
+    ///
+    /// ```
+    /// use learnloop::srs::Fsrs;
+    /// let m = Fsrs::default().memory_state_from_sm2(2.5, 10.0, 0.9)?;
+    /// assert!((m.stability - 10.0).abs() < 1e-9);
+    /// assert!((1.0..=10.0).contains(&m.difficulty));
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    pub fn memory_state_from_sm2(
+        &self,
+        ease_factor: f64,
+        interval: f64,
+        sm2_retention: f64,
+    ) -> Result<MemoryState> {
+        check_retention("sm2_retention", sm2_retention)?;
+        if !ease_factor.is_finite() || ease_factor < 1.0 {
+            return Err(Error::invalid(
+                "ease_factor",
+                format!("{ease_factor} is not a finite number >= 1"),
+            ));
+        }
+        if !interval.is_finite() || interval < 0.0 {
+            return Err(Error::invalid(
+                "interval",
+                format!("{interval} is not a finite number >= 0"),
+            ));
+        }
+        let w = self.w();
+        let stability = interval.max(STABILITY_MIN) / self.interval_factor(sm2_retention);
+        let difficulty = 11.0
+            - (ease_factor - 1.0)
+                / (self.exp_w8
+                    * libm::pow(stability, -w[9])
+                    * libm::expm1((1.0 - sm2_retention) * w[10]));
+        if !stability.is_finite() || !difficulty.is_finite() {
+            return Err(Error::invalid(
+                "ease_factor",
+                "gives no finite memory state with these parameters",
+            ));
+        }
+        Ok(MemoryState {
+            stability,
+            difficulty: difficulty.clamp(MIN_DIFFICULTY, MAX_DIFFICULTY),
+        })
+    }
+
+    // ----- card scheduling ---------------------------------------------------
+
+    /// Whole-day review interval for a stability: rounded half to even (as
+    /// Python's `round`, which py-fsrs uses), at least 1, at most the maximum.
+    pub fn review_interval(&self, stability: f64) -> u32 {
+        let days = libm::rint(stability * self.interval_per_stability);
+        (days.max(1.0).min(f64::from(self.maximum_interval))) as u32
+    }
+
+    fn shaped_interval(
+        &self,
+        stability: f64,
+        card: &Card,
+        now: DateTime<Utc>,
+        load: Option<&DueLoad>,
+    ) -> u32 {
+        self.shaping.apply(
+            self.review_interval(stability),
+            self.maximum_interval,
+            &card.id,
+            card.reps + 1,
+            now,
+            load,
+        )
+    }
+
+    /// The card's memory before this review: its FSRS state, or one derived
+    /// from its SM-2 state (a card migrating from SM-2), or none if new.
+    fn prior_memory(&self, card: &Card) -> Result<Option<MemoryState>> {
+        if let Some(m) = card.memory {
+            return Ok(Some(m));
+        }
+        match (card.state, card.sm2) {
+            (State::New, _) | (State::Learning, None) => Ok(None),
+            (_, Some(sm2)) => self
+                .memory_state_from_sm2(
+                    sm2.ease_factor,
+                    f64::from(card.scheduled_days.max(1)),
+                    DEFAULT_DESIRED_RETENTION,
+                )
+                .map(Some),
+            (state, None) => Err(Error::invalid(
+                "card.memory",
+                format!("a card in state {state} needs a memory state (or an SM-2 state)"),
+            )),
+        }
+    }
+}
+
+/// Delay for a learning or relearning step, as py-fsrs computes it.
+fn step_delay(steps: &[TimeDelta], step: usize, rating: Rating) -> TimeDelta {
+    match rating {
+        Rating::Hard if step == 0 && steps.len() == 1 => steps[0] * 3 / 2,
+        Rating::Hard if step == 0 => (steps[0] + steps[1]) / 2,
+        _ => steps[step],
+    }
+}
+
+enum Next {
+    Step(u32, TimeDelta),
+    Review(u32),
+}
+
+impl Scheduler for Fsrs {
+    fn schedule(
+        &self,
+        card: &Card,
+        rating: Rating,
+        now: DateTime<Utc>,
+        load: Option<&DueLoad>,
+    ) -> Result<ReviewOutcome> {
+        card.validate()?;
+        let elapsed = card.elapsed_days(now)?;
+        let prior = self.prior_memory(card)?;
+        let memory = self.step(prior, elapsed.unwrap_or(0), rating);
+
+        let in_steps = |steps: &[TimeDelta], step: usize| -> Next {
+            if steps.is_empty() || (step >= steps.len() && rating.is_pass()) {
+                return Next::Review(self.shaped_interval(memory.stability, card, now, load));
+            }
+            match rating {
+                Rating::Again => Next::Step(0, steps[0]),
+                Rating::Hard => Next::Step(step as u32, step_delay(steps, step, rating)),
+                Rating::Good if step + 1 < steps.len() => {
+                    Next::Step(step as u32 + 1, steps[step + 1])
+                }
+                Rating::Good | Rating::Easy => {
+                    Next::Review(self.shaped_interval(memory.stability, card, now, load))
+                }
+            }
+        };
+
+        let step = card.step.unwrap_or(0) as usize;
+        let next = match card.state {
+            State::New | State::Learning => in_steps(&self.learning_steps, step),
+            State::Relearning => in_steps(&self.relearning_steps, step),
+            State::Review => match rating {
+                Rating::Again if !self.relearning_steps.is_empty() => {
+                    Next::Step(0, self.relearning_steps[0])
+                }
+                Rating::Again => {
+                    Next::Review(self.shaped_interval(memory.stability, card, now, load))
+                }
+                _ if self.interval_order => {
+                    Next::Review(self.ordered_interval(card, prior, elapsed, rating, now, load))
+                }
+                _ => Next::Review(self.shaped_interval(memory.stability, card, now, load)),
+            },
+        };
+
+        let (state, step, delay, scheduled_days) = match next {
+            Next::Review(days) => (State::Review, None, TimeDelta::days(i64::from(days)), days),
+            Next::Step(step, delay) => {
+                let state = if card.state == State::Review || card.state == State::Relearning {
+                    State::Relearning
+                } else {
+                    State::Learning
+                };
+                (state, Some(step), delay, delay.num_days().max(0) as u32)
+            }
+        };
+        let lapsed = card.state == State::Review && rating == Rating::Again;
+        let reviewed = Card {
+            id: card.id.clone(),
+            state,
+            step,
+            due: now + delay,
+            memory: Some(memory),
+            sm2: card.sm2,
+            last_review: Some(now),
+            scheduled_days,
+            reps: card.reps + 1,
+            lapses: card.lapses + u32::from(lapsed),
+        };
+        let log = ReviewLog {
+            card_id: card.id.clone(),
+            rating,
+            state: card.state,
+            reviewed_at: now,
+            elapsed_days: elapsed.unwrap_or(0).max(0) as u32,
+            scheduled_days,
+            duration_ms: None,
+        };
+        Ok(ReviewOutcome {
+            card: reviewed,
+            log,
+        })
+    }
+}
+
+impl Fsrs {
+    /// Review interval of a passing rating with Hard < Good < Easy enforced:
+    /// good >= hard + 1 and easy >= good + 1, within the maximum interval.
+    fn ordered_interval(
+        &self,
+        card: &Card,
+        prior: Option<MemoryState>,
+        elapsed: Option<i64>,
+        rating: Rating,
+        now: DateTime<Utc>,
+        load: Option<&DueLoad>,
+    ) -> u32 {
+        let days = |r: Rating| {
+            let m = self.step(prior, elapsed.unwrap_or(0), r);
+            self.shaped_interval(m.stability, card, now, load)
+        };
+        let max = self.maximum_interval;
+        let hard = days(Rating::Hard);
+        if rating == Rating::Hard {
+            return hard;
+        }
+        let good = days(Rating::Good).max(hard + 1).min(max);
+        if rating == Rating::Good {
+            return good;
+        }
+        days(Rating::Easy).max(good + 1).min(max)
+    }
+}
+
+fn check_retention(field: &str, r: f64) -> Result<()> {
+    if r > 0.0 && r < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, format!("{r} is not strictly between 0 and 1")))
+    }
+}
+
+fn check_steps(field: &str, steps: &[TimeDelta]) -> Result<()> {
+    for (i, s) in steps.iter().enumerate() {
+        if *s <= TimeDelta::zero() {
+            return Err(Error::invalid(
+                format!("{field}[{i}]"),
+                format!("{s} is not a positive duration"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_memory_finite(field: &str, m: &MemoryState) -> Result<()> {
+    if !m.stability.is_finite() || m.stability < 0.0 {
+        return Err(Error::invalid(
+            format!("{field}.stability"),
+            format!("{} is not a finite number >= 0", m.stability),
+        ));
+    }
+    if !m.difficulty.is_finite() {
+        return Err(Error::invalid(
+            format!("{field}.difficulty"),
+            format!("{} is not finite", m.difficulty),
+        ));
+    }
+    Ok(())
+}

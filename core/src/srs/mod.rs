@@ -1,0 +1,69 @@
+//! Spaced repetition: FSRS-6 and SM-2 behind one [`Scheduler`] trait, with
+//! deterministic fuzz, load balancing, easy days, a due queue and a forecast.
+//!
+//! * [`Fsrs`]: the FSRS-6 scheduler. Its card-level behaviour (learning steps,
+//!   same-day reviews, intervals) follows the reference Python package py-fsrs
+//!   6.3; its memory-state entry points ([`Fsrs::next_states`],
+//!   [`Fsrs::memory_state`], [`Fsrs::next_interval`]) follow fsrs-rs. A
+//!   drop-in mirror of the fsrs-rs API (same names, `f32`) lives in [`compat`].
+//! * [`Sm2`]: SuperMemo's original SM-2 (quality 0-5).
+//! * [`AnkiSm2`]: Anki's SM-2 variant (four buttons, ease steps, multipliers).
+//! * [`due_queue`], [`forecast`], [`reschedule`], [`cards_from_mistakes`]:
+//!   what a study screen needs around the schedulers.
+
+mod card;
+pub mod compat;
+mod fsrs;
+mod params;
+mod queue;
+mod rating;
+mod shaping;
+mod sm2;
+
+pub use card::{Card, MemoryState, Preview, ReviewLog, ReviewOutcome, Sm2State};
+pub use fsrs::{Fsrs, ItemState, NextStates, ReviewDelta};
+pub use params::{
+    DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, DEFAULT_PARAMETERS, FSRS5_DEFAULT_DECAY,
+    MAX_DIFFICULTY, MIN_DIFFICULTY, PARAMETER_BOUNDS, Parameters, STABILITY_MIN,
+};
+pub use queue::{
+    AnsweredQuestion, DueQueue, QueueOptions, QueueOrder, cards_from_mistakes, due_queue,
+    forecast, reschedule,
+};
+pub use rating::{Rating, State};
+pub use shaping::{DueLoad, EasyDays, IntervalShaping, fuzz_factor, fuzz_range};
+pub use sm2::{AnkiSm2, AnkiSm2Config, Sm2};
+
+use crate::Result;
+use chrono::{DateTime, Utc};
+
+/// What every scheduler offers: review a card, or preview all four answers.
+///
+/// A review never changes its input: it returns the new card and a log entry.
+/// On error the card is untouched and nothing is returned.
+pub trait Scheduler {
+    /// Review `card` with `rating` at `now`; `load` (optional) is the current
+    /// due-count histogram used by load balancing when it is enabled.
+    fn schedule(
+        &self,
+        card: &Card,
+        rating: Rating,
+        now: DateTime<Utc>,
+        load: Option<&DueLoad>,
+    ) -> Result<ReviewOutcome>;
+
+    /// Review `card` with `rating` at `now`.
+    fn review(&self, card: &Card, rating: Rating, now: DateTime<Utc>) -> Result<ReviewOutcome> {
+        self.schedule(card, rating, now, None)
+    }
+
+    /// The outcome of each of the four ratings, without committing to any.
+    fn preview(&self, card: &Card, now: DateTime<Utc>) -> Result<Preview> {
+        Ok(Preview {
+            again: self.review(card, Rating::Again, now)?,
+            hard: self.review(card, Rating::Hard, now)?,
+            good: self.review(card, Rating::Good, now)?,
+            easy: self.review(card, Rating::Easy, now)?,
+        })
+    }
+}

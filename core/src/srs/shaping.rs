@@ -1,0 +1,225 @@
+//! Interval shaping after the scheduler has computed an interval: fuzz, load
+//! balancing and easy days. All of it is deterministic: the "random" fuzz is
+//! derived from the card id and its review count, so every platform that
+//! reviews the same card the same way gets the same due date.
+
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Anki's fuzz ranges (also used by py-fsrs `FUZZ_RANGES`): the interval
+/// `ivl` may move by `1 + sum(factor * max(min(ivl, end) - start, 0))` days.
+const FUZZ_RANGES: [(f64, f64, f64); 3] = [
+    (2.5, 7.0, 0.15),
+    (7.0, 20.0, 0.1),
+    (20.0, f64::INFINITY, 0.05),
+];
+
+/// The inclusive range `[min, max]` of days a fuzzed `interval` may land on,
+/// never above `maximum_interval`. Intervals shorter than 2.5 days are not
+/// fuzzed (`(interval, interval)`).
+///
+/// ```
+/// use learnloop::srs::fuzz_range;
+/// assert_eq!(fuzz_range(2, 36500), (2, 2));
+/// assert_eq!(fuzz_range(10, 36500), (8, 12));
+/// assert_eq!(fuzz_range(100, 36500), (93, 107));
+/// ```
+pub fn fuzz_range(interval: u32, maximum_interval: u32) -> (u32, u32) {
+    let ivl = f64::from(interval);
+    if ivl < 2.5 {
+        return (interval, interval);
+    }
+    let delta = FUZZ_RANGES
+        .iter()
+        .fold(1.0, |acc, &(start, end, factor)| {
+            acc + factor * (ivl.min(end) - start).max(0.0)
+        });
+    // Python's round() (half to even), as py-fsrs computes the bounds.
+    let min = (libm::rint(ivl - delta) as u32).max(2);
+    let max = (libm::rint(ivl + delta) as u32).min(maximum_interval);
+    (min.min(max), max)
+}
+
+/// A number in `[0, 1)` determined by the card id and its review count.
+///
+/// The card id is hashed with 64-bit FNV-1a, the review count mixed in, and the
+/// result finished with SplitMix64; the top 53 bits give the fraction. The
+/// recipe is fixed: changing it would move every fuzzed due date.
+pub fn fuzz_factor(card_id: &str, reps: u32) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in card_id.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut z = h ^ u64::from(reps).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Relative capacity of each weekday, Monday first, each in `[0, 1]`.
+///
+/// `1.0` is a normal day; `0.5` takes about half the load; `0.0` is avoided
+/// whenever the fuzz range holds another day. Weekdays are UTC weekdays.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EasyDays(pub [f64; 7]);
+
+impl Default for EasyDays {
+    fn default() -> Self {
+        EasyDays([1.0; 7])
+    }
+}
+
+/// How many cards are already due on each coming day: `counts[k]` is the
+/// number due in `[now + k days, now + k + 1 days)` (see [`super::forecast`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DueLoad {
+    /// Due counts per day, starting with the day of the review.
+    pub counts: Vec<u32>,
+}
+
+impl DueLoad {
+    fn count(&self, day: u32) -> u32 {
+        self.counts.get(day as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Optional adjustments to review intervals. All are off by default.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct IntervalShaping {
+    /// Spread due dates over the fuzz range (deterministic per card and review count).
+    pub fuzz: bool,
+    /// Choose the least-loaded day in the fuzz range when a [`DueLoad`] is given.
+    pub load_balance: bool,
+    /// Prefer lighter weekdays inside the fuzz range.
+    pub easy_days: Option<EasyDays>,
+}
+
+impl IntervalShaping {
+    pub(crate) fn validate(&self) -> crate::Result<()> {
+        if let Some(EasyDays(w)) = &self.easy_days {
+            for (i, v) in w.iter().enumerate() {
+                if !(0.0..=1.0).contains(v) {
+                    return Err(crate::Error::invalid(
+                        format!("easy_days[{i}]"),
+                        format!("{v} is outside [0, 1]"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Shape a review interval of `interval` whole days for the card `card_id`
+    /// after its `reps`-th review at `now`.
+    pub(crate) fn apply(
+        &self,
+        interval: u32,
+        maximum_interval: u32,
+        card_id: &str,
+        reps: u32,
+        now: DateTime<Utc>,
+        load: Option<&DueLoad>,
+    ) -> u32 {
+        let balance = self.load_balance && load.is_some();
+        if !(self.fuzz || balance || self.easy_days.is_some()) {
+            return interval;
+        }
+        let (min, max) = fuzz_range(interval, maximum_interval);
+        if min == max {
+            return min;
+        }
+        if balance || self.easy_days.is_some() {
+            let empty = DueLoad::default();
+            let load = if balance { load.unwrap_or(&empty) } else { &empty };
+            let weights = self.easy_days.unwrap_or_default().0;
+            // Lowest (due count + 1) / weekday weight wins; ties go to the day
+            // nearest the computed interval, then to the earlier day.
+            let score = |day: u32| -> f64 {
+                let weekday = (now + TimeDelta::days(i64::from(day)))
+                    .weekday()
+                    .num_days_from_monday() as usize;
+                let w = weights[weekday];
+                if w <= 0.0 {
+                    f64::INFINITY
+                } else {
+                    f64::from(load.count(day) + 1) / w
+                }
+            };
+            return (min..=max)
+                .min_by(|&a, &b| {
+                    score(a)
+                        .total_cmp(&score(b))
+                        .then(a.abs_diff(interval).cmp(&b.abs_diff(interval)))
+                        .then(a.cmp(&b))
+                })
+                .unwrap_or(interval);
+        }
+        // Anki: lower + floor(fuzz * (upper - lower + 1)), uniform over the range.
+        let span = f64::from(max - min + 1);
+        (min + (fuzz_factor(card_id, reps) * span) as u32).min(max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn fuzz_factor_is_stable_and_in_range() {
+        // Pinned: a change here moves every fuzzed due date on every platform.
+        assert_eq!(fuzz_factor("card-1", 1), fuzz_factor("card-1", 1));
+        assert_ne!(fuzz_factor("card-1", 1), fuzz_factor("card-1", 2));
+        for reps in 0..1000 {
+            let f = fuzz_factor("x", reps);
+            assert!((0.0..1.0).contains(&f));
+        }
+    }
+
+    #[test]
+    fn fuzz_spreads_over_the_whole_range() {
+        let shaping = IntervalShaping {
+            fuzz: true,
+            ..Default::default()
+        };
+        let now = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..500 {
+            seen.insert(shaping.apply(10, 36500, &format!("c{i}"), 3, now, None));
+        }
+        assert_eq!(seen.into_iter().collect::<Vec<_>>(), vec![8, 9, 10, 11, 12]);
+    }
+
+    #[test]
+    fn load_balancing_picks_the_emptiest_day() {
+        let shaping = IntervalShaping {
+            load_balance: true,
+            ..Default::default()
+        };
+        let now = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
+        let mut counts = vec![50; 20];
+        counts[11] = 3;
+        let load = DueLoad { counts };
+        assert_eq!(shaping.apply(10, 36500, "c", 1, now, Some(&load)), 11);
+        // Without a histogram, load balancing alone leaves the interval exact.
+        assert_eq!(shaping.apply(10, 36500, "c", 1, now, None), 10);
+    }
+
+    #[test]
+    fn easy_days_avoid_zero_weight_days() {
+        // 2026-01-05 is a Monday; +10 days is Thursday 2026-01-15.
+        let now = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
+        let mut w = [1.0; 7];
+        w[3] = 0.0; // Thursday
+        let shaping = IntervalShaping {
+            easy_days: Some(EasyDays(w)),
+            ..Default::default()
+        };
+        let chosen = shaping.apply(10, 36500, "c", 1, now, None);
+        assert_ne!(chosen, 10);
+        assert!((8..=12).contains(&chosen));
+    }
+}
