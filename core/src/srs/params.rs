@@ -122,9 +122,9 @@ impl From<Parameters> for Vec<f64> {
 /// Upgrade older parameter generations to the 21 values of FSRS-6.
 ///
 /// FSRS-4.5 (17 values) used `D0(G) = w4 - (G - 3) * w5`; FSRS-5 switched to
-/// `D0(G) = w4 - e^(w5 (G - 1)) + 1`, so w4, w5 and w6 are re-expressed to keep
-/// the same initial difficulties for Good (the mapping fsrs-rs applies in
-/// `check_and_fill_parameters`). FSRS-5 (19 values) lacks w19 (short-term
+/// `D0(G) = w4 - e^(w5 (G - 1)) + 1`, so w4, w5 and w6 are re-expressed (the
+/// mapping fsrs-rs applies in `check_and_fill_parameters`): D0(Again) stays
+/// exactly the same, the other initial difficulties approximately. FSRS-5 (19 values) lacks w19 (short-term
 /// stability's dependence on S, 0 = none) and w20 (decay, fixed at 0.5 then).
 fn upgrade(values: &[f64]) -> Result<[f64; 21]> {
     let mut w = [0.0; 21];

@@ -1,0 +1,250 @@
+//! Property tests of the scheduling invariants.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use learnloop::srs::{
+    AnkiSm2, Card, DueLoad, EasyDays, Fsrs, IntervalShaping, MAX_DIFFICULTY, MIN_DIFFICULTY,
+    PARAMETER_BOUNDS, QueueOptions, QueueOrder, Rating, STABILITY_MIN, Scheduler, Sm2, State,
+    due_queue,
+};
+use proptest::prelude::*;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
+}
+
+fn rating() -> impl Strategy<Value = Rating> {
+    prop_oneof![
+        Just(Rating::Again),
+        Just(Rating::Hard),
+        Just(Rating::Good),
+        Just(Rating::Easy)
+    ]
+}
+
+/// Gaps between reviews in seconds: same minute, same day, days, years.
+fn gap() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        0i64..120,
+        0i64..86_400,
+        86_400i64..(90 * 86_400),
+        0i64..(3 * 365 * 86_400),
+    ]
+}
+
+/// Any valid parameter vector: each value drawn inside its reference bounds.
+fn parameters() -> impl Strategy<Value = Vec<f64>> {
+    PARAMETER_BOUNDS
+        .iter()
+        .map(|&(lo, hi)| lo..=hi)
+        .collect::<Vec<_>>()
+}
+
+fn fsrs() -> impl Strategy<Value = Fsrs> {
+    (
+        prop_oneof![Just(None), parameters().prop_map(Some)],
+        0.5f64..0.99,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(params, retention, fuzz, order)| {
+            let base = match params {
+                Some(p) => Fsrs::new(&p).unwrap(),
+                None => Fsrs::default(),
+            };
+            base.with_desired_retention(retention)
+                .unwrap()
+                .with_shaping(IntervalShaping {
+                    fuzz,
+                    ..Default::default()
+                })
+                .unwrap()
+                .with_interval_order(order)
+        })
+}
+
+fn history() -> impl Strategy<Value = Vec<(Rating, i64)>> {
+    prop::collection::vec((rating(), gap()), 1..40)
+}
+
+fn replay<S: Scheduler>(s: &S, history: &[(Rating, i64)]) -> Vec<(Card, DateTime<Utc>)> {
+    let mut now = t0();
+    let mut card = Card::new("prop", now);
+    let mut out = vec![];
+    for &(r, g) in history {
+        now += TimeDelta::seconds(g);
+        card = s.review(&card, r, now).unwrap().card;
+        out.push((card.clone(), now));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn memory_stays_in_bounds(fsrs in fsrs(), history in history()) {
+        for (card, _) in replay(&fsrs, &history) {
+            let m = card.memory.unwrap();
+            prop_assert!(m.stability.is_finite() && m.stability >= STABILITY_MIN, "S = {}", m.stability);
+            prop_assert!((MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&m.difficulty), "D = {}", m.difficulty);
+        }
+    }
+
+    #[test]
+    fn due_is_never_before_now(fsrs in fsrs(), history in history()) {
+        for (card, now) in replay(&fsrs, &history) {
+            prop_assert!(card.due >= now);
+            prop_assert_eq!(card.last_review, Some(now));
+        }
+        for (card, now) in replay(&Sm2::default(), &history) {
+            prop_assert!(card.due > now);
+            prop_assert!(card.sm2.unwrap().ease_factor >= 1.3);
+        }
+        for (card, now) in replay(&AnkiSm2::default(), &history) {
+            prop_assert!(card.due > now);
+            prop_assert!(card.sm2.unwrap().ease_factor >= 1.3);
+        }
+    }
+
+    #[test]
+    fn intervals_are_monotone_in_rating(fsrs in fsrs(), history in history(), wait in gap()) {
+        let steps = replay(&fsrs, &history);
+        let (card, now) = steps.last().unwrap();
+        let now = *now + TimeDelta::seconds(wait);
+        let preview = fsrs.preview(card, now).unwrap();
+        let due: Vec<_> = Rating::ALL.iter().map(|&r| preview.get(r).card.due).collect();
+        prop_assert!(due.windows(2).all(|w| w[0] <= w[1]), "{:?}", due);
+        // The preview is exactly what a review does.
+        for r in Rating::ALL {
+            prop_assert_eq!(&fsrs.review(card, r, now).unwrap(), preview.get(r));
+        }
+    }
+
+    #[test]
+    fn interval_order_is_strict_when_enforced(history in history(), wait in gap()) {
+        let fsrs = Fsrs::default().with_interval_order(true);
+        let steps = replay(&fsrs, &history);
+        let (card, now) = steps.last().unwrap();
+        if card.state == State::Review {
+            let now = *now + TimeDelta::seconds(wait);
+            let p = fsrs.preview(card, now).unwrap();
+            let (h, g, e) = (p.hard.log.scheduled_days, p.good.log.scheduled_days, p.easy.log.scheduled_days);
+            prop_assert!(h < g || g == fsrs.maximum_interval(), "{h} {g} {e}");
+            prop_assert!(g < e || e == fsrs.maximum_interval(), "{h} {g} {e}");
+        }
+    }
+
+    #[test]
+    fn anki_sm2_orders_review_intervals(history in history(), wait in gap()) {
+        let anki = AnkiSm2::default();
+        let steps = replay(&anki, &history);
+        let (card, now) = steps.last().unwrap();
+        if card.state == State::Review {
+            let p = anki.preview(card, *now + TimeDelta::seconds(wait)).unwrap();
+            let max = anki.config().maximum_interval;
+            let (h, g, e) = (p.hard.log.scheduled_days, p.good.log.scheduled_days, p.easy.log.scheduled_days);
+            prop_assert!(h < g || g == max, "{h} {g} {e}");
+            prop_assert!(g < e || e == max, "{h} {g} {e}");
+        }
+    }
+
+    #[test]
+    fn memory_state_agrees_with_card_reviews(history in history()) {
+        let fsrs = Fsrs::default();
+        let steps = replay(&fsrs, &history);
+        let mut prev = t0();
+        let deltas: Vec<_> = history.iter().scan(t0(), |now, &(r, g)| {
+            *now += TimeDelta::seconds(g);
+            let d = (*now - prev).num_days() as u32;
+            prev = *now;
+            Some((r, d))
+        }).collect();
+        let m = fsrs.memory_state(deltas).unwrap();
+        let want = steps.last().unwrap().0.memory.unwrap();
+        if want.stability < 36_500.0 {
+            prop_assert!((m.stability - want.stability).abs() <= 1e-9 * want.stability);
+            prop_assert!((m.difficulty - want.difficulty).abs() <= 1e-9);
+        }
+    }
+
+    #[test]
+    fn reviews_before_the_last_review_are_rejected(history in history(), back in 1i64..1_000_000) {
+        let fsrs = Fsrs::default();
+        let steps = replay(&fsrs, &history);
+        let (card, now) = steps.last().unwrap();
+        let before = card.clone();
+        let err = fsrs.review(card, Rating::Good, *now - TimeDelta::seconds(back)).unwrap_err();
+        prop_assert_eq!(err.field(), "now");
+        prop_assert_eq!(card, &before);
+    }
+
+    #[test]
+    fn card_json_round_trips(history in history()) {
+        for (card, _) in replay(&Fsrs::default(), &history) {
+            let json = serde_json::to_string(&card).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Card>(&json).unwrap(), card);
+        }
+    }
+
+    #[test]
+    fn fuzz_and_balancing_stay_in_the_fuzz_range(
+        ivl in 1u32..5000, reps in 0u32..100, counts in prop::collection::vec(0u32..50, 0..400),
+        weights in prop::array::uniform7(0.0f64..=1.0), balance in any::<bool>(), fuzz in any::<bool>(),
+    ) {
+        let shaping = IntervalShaping { fuzz, load_balance: balance, easy_days: Some(EasyDays(weights)) };
+        let fsrs = Fsrs::default().with_shaping(shaping).unwrap();
+        let (lo, hi) = learnloop::srs::fuzz_range(ivl, fsrs.maximum_interval());
+        // Find a stability whose interval is `ivl` and review a card at it.
+        let mut card = Card::new("f", t0());
+        card.state = State::Review;
+        card.reps = reps;
+        card.last_review = Some(t0());
+        card.memory = Some(learnloop::srs::MemoryState { stability: f64::from(ivl), difficulty: 5.0 });
+        let now = t0() + TimeDelta::days(i64::from(ivl));
+        let load = DueLoad { counts };
+        let out = fsrs.schedule(&card, Rating::Good, now, Some(&load)).unwrap();
+        let base = fsrs.review_interval(out.card.memory.unwrap().stability);
+        let (lo2, hi2) = learnloop::srs::fuzz_range(base, fsrs.maximum_interval());
+        prop_assert!((lo2..=hi2).contains(&out.log.scheduled_days));
+        prop_assert!(lo <= hi);
+    }
+
+    #[test]
+    fn due_queue_respects_limits_and_order(
+        n in 0usize..300, new_limit in 0usize..50, review_limit in 0usize..100,
+        seed in any::<u64>(), offsets in prop::collection::vec((0u8..4, -40i64..40, 1.0f64..400.0), 300),
+    ) {
+        let now = t0();
+        let cards: Vec<Card> = offsets.iter().take(n).enumerate().map(|(i, &(state, days, s))| {
+            let mut c = Card::new(format!("c{i}"), now);
+            if state > 0 {
+                c.state = [State::Learning, State::Review, State::Relearning][state as usize - 1];
+                c.last_review = Some(now - TimeDelta::days(60));
+                c.memory = Some(learnloop::srs::MemoryState { stability: s, difficulty: 5.0 });
+                c.due = now + TimeDelta::days(days);
+            }
+            c
+        }).collect();
+        let fsrs = Fsrs::default();
+        for order in [QueueOrder::Retrievability, QueueOrder::DueDate, QueueOrder::Shuffled { seed }] {
+            let opts = QueueOptions { new_limit, review_limit, order, ..QueueOptions::default() };
+            let q = due_queue(&cards, now, &opts);
+            prop_assert!(q.new.len() <= new_limit && q.review.len() <= review_limit);
+            let mut all: Vec<usize> = q.iter().collect();
+            let total = all.len();
+            all.sort_unstable();
+            all.dedup();
+            prop_assert_eq!(all.len(), total, "no card twice");
+            for &i in &q.review {
+                prop_assert!(cards[i].state == State::Review && cards[i].due <= now);
+            }
+            let due_reviews = cards.iter().filter(|c| c.state == State::Review && c.due <= now).count();
+            prop_assert_eq!(q.review.len(), due_reviews.min(review_limit));
+            if order == QueueOrder::Retrievability {
+                let r: Vec<f64> = q.review.iter().map(|&i| fsrs.card_retrievability(&cards[i], now)).collect();
+                prop_assert!(r.windows(2).all(|w| w[0] <= w[1]));
+            }
+            prop_assert_eq!(&due_queue(&cards, now, &opts), &q, "deterministic");
+        }
+    }
+}
