@@ -32,9 +32,7 @@ pub enum Error {
         max: f64,
     },
     /// A parameter vector whose length is not one of the FSRS generations.
-    #[error(
-        "parameters: expected 17 (FSRS-4.5), 19 (FSRS-5) or 21 (FSRS-6) values, got {count}"
-    )]
+    #[error("parameters: expected 17 (FSRS-4.5), 19 (FSRS-5) or 21 (FSRS-6) values, got {count}")]
     ParameterCount {
         /// The number of values received.
         count: usize,

@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod math;
 pub mod srs;
 
 pub use error::{Error, Result};

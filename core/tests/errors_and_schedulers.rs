@@ -3,8 +3,8 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use learnloop::Error;
 use learnloop::srs::{
-    AnkiSm2, AnkiSm2Config, Card, EasyDays, Fsrs, IntervalShaping, MemoryState, Parameters,
-    Rating, Scheduler, Sm2, State, compat, reschedule,
+    AnkiSm2, AnkiSm2Config, Card, EasyDays, Fsrs, IntervalShaping, MemoryState, Parameters, Rating,
+    Scheduler, Sm2, State, compat, reschedule,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -110,7 +110,9 @@ fn settings_are_validated() {
     })
     .unwrap_err();
     assert_eq!(err.field(), "starting_ease");
-    let err = Sm2::default().review_quality(&Card::new("c", t0()), 6, t0()).unwrap_err();
+    let err = Sm2::default()
+        .review_quality(&Card::new("c", t0()), 6, t0())
+        .unwrap_err();
     assert_eq!(err.field(), "quality");
 }
 
@@ -145,17 +147,25 @@ fn broken_cards_are_rejected_and_left_unchanged() {
     let mut no_memory = review_card(3.0, 5.0);
     no_memory.memory = None;
     assert_eq!(
-        fsrs.review(&no_memory, Rating::Good, later).unwrap_err().field(),
+        fsrs.review(&no_memory, Rating::Good, later)
+            .unwrap_err()
+            .field(),
         "card.memory"
     );
     let mut no_last = review_card(3.0, 5.0);
     no_last.last_review = None;
     assert_eq!(
-        fsrs.review(&no_last, Rating::Good, later).unwrap_err().field(),
+        fsrs.review(&no_last, Rating::Good, later)
+            .unwrap_err()
+            .field(),
         "card.last_review"
     );
     let err = fsrs
-        .review(&review_card(3.0, 5.0), Rating::Good, t0() - TimeDelta::seconds(1))
+        .review(
+            &review_card(3.0, 5.0),
+            Rating::Good,
+            t0() - TimeDelta::seconds(1),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::ReviewBeforeLastReview { .. }));
     assert_eq!(err.code(), "review_before_last_review");
@@ -276,11 +286,17 @@ fn load_balancing_uses_the_histogram() {
         .unwrap();
     let card = review_card(30.0, 5.0);
     let now = t0() + TimeDelta::days(30);
-    let plain = fsrs.review(&card, Rating::Good, now).unwrap().log.scheduled_days;
+    let plain = fsrs
+        .review(&card, Rating::Good, now)
+        .unwrap()
+        .log
+        .scheduled_days;
     let (lo, hi) = learnloop::srs::fuzz_range(plain, 36500);
     let mut counts = vec![100; (hi + 2) as usize];
     counts[lo as usize] = 0;
     let load = learnloop::srs::DueLoad { counts };
-    let balanced = fsrs.schedule(&card, Rating::Good, now, Some(&load)).unwrap();
+    let balanced = fsrs
+        .schedule(&card, Rating::Good, now, Some(&load))
+        .unwrap();
     assert_eq!(balanced.log.scheduled_days, lo);
 }

@@ -50,7 +50,10 @@ struct NextStatesCase {
 const TOLERANCE: f64 = 1e-4;
 
 fn fixture() -> Fixture {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/fsrs6_reference.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/fsrs6_reference.json"
+    );
     let text = std::fs::read_to_string(path).expect("fixture file is readable");
     serde_json::from_str(&text).expect("fixture parses")
 }
@@ -104,8 +107,16 @@ fn ten_thousand_histories_match_the_reference() {
             assert_eq!((card.due - now).num_seconds(), due_offset, "{at}: due");
             worst_s = worst_s.max(rel_err(m.stability, s));
             worst_d = worst_d.max(rel_err(m.difficulty, d));
-            assert!(rel_err(m.stability, s) < TOLERANCE, "{at}: S {} != {s}", m.stability);
-            assert!(rel_err(m.difficulty, d) < TOLERANCE, "{at}: D {} != {d}", m.difficulty);
+            assert!(
+                rel_err(m.stability, s) < TOLERANCE,
+                "{at}: S {} != {s}",
+                m.stability
+            );
+            assert!(
+                rel_err(m.difficulty, d) < TOLERANCE,
+                "{at}: D {} != {d}",
+                m.difficulty
+            );
             reviews += 1;
         }
     }
@@ -143,7 +154,11 @@ fn next_states_match_the_reference() {
                 got.memory.difficulty
             );
             if s < 36500.0 {
-                assert_eq!(fsrs.review_interval(got.memory.stability), interval, "case {k} {rating}");
+                assert_eq!(
+                    fsrs.review_interval(got.memory.stability),
+                    interval,
+                    "case {k} {rating}"
+                );
             }
         }
     }
@@ -159,18 +174,27 @@ fn published_vectors() {
     let mut card = Card::new("published", now);
     let mut intervals = vec![];
     for r in ratings {
-        card = fsrs.review(&card, Rating::try_from(r as u8).unwrap(), now).unwrap().card;
+        card = fsrs
+            .review(&card, Rating::try_from(r as u8).unwrap(), now)
+            .unwrap()
+            .card;
         intervals.push((card.due - now).num_days());
         now = card.due;
     }
-    assert_eq!(intervals, vec![0, 2, 11, 46, 163, 498, 0, 0, 2, 4, 7, 12, 21]);
+    assert_eq!(
+        intervals,
+        vec![0, 2, 11, 46, 163, 498, 0, 0, 2, 4, 7, 12, 21]
+    );
 
     // py-fsrs memo-state scenario: Again, Good x5 at 0, 0, 1, 3, 8, 21 days, then Good.
     let mut now = Utc.with_ymd_and_hms(2022, 11, 29, 12, 30, 0).unwrap();
     let mut card = Card::new("memo", now);
     for (r, days) in [(1u8, 0), (3, 0), (3, 1), (3, 3), (3, 8), (3, 21)] {
         now += TimeDelta::days(days);
-        card = fsrs.review(&card, Rating::try_from(r).unwrap(), now).unwrap().card;
+        card = fsrs
+            .review(&card, Rating::try_from(r).unwrap(), now)
+            .unwrap()
+            .card;
     }
     card = fsrs.review(&card, Rating::Good, now).unwrap().card;
     let m = card.memory.unwrap();
@@ -179,11 +203,19 @@ fn published_vectors() {
 
     // fsrs-rs documentation of FSRS::next_states for a new card (f32 values).
     let next = fsrs.next_states(None, 0.9, 0).unwrap();
-    let want = [(0.212, 6.4133), (1.2931, 5.1121707), (2.3065, 2.118104), (8.2956, 1.0)];
+    let want = [
+        (0.212, 6.4133),
+        (1.2931, 5.1121707),
+        (2.3065, 2.118104),
+        (8.2956, 1.0),
+    ];
     for (rating, (s, d)) in Rating::ALL.into_iter().zip(want) {
         let got = next.get(rating);
         assert!(rel_err(got.memory.stability, s) < 1e-6, "{rating}");
         assert!(rel_err(got.memory.difficulty, d) < 1e-6, "{rating}");
-        assert!(rel_err(got.interval, s) < 1e-6, "{rating}: interval at R=0.9 equals S");
+        assert!(
+            rel_err(got.interval, s) < 1e-6,
+            "{rating}: interval at R=0.9 equals S"
+        );
     }
 }

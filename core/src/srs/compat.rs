@@ -204,7 +204,12 @@ impl FSRS {
     }
 
     /// The unrounded interval for a stability (or a new card's rating).
-    pub fn next_interval(&self, stability: Option<f32>, desired_retention: f32, rating: u32) -> f32 {
+    pub fn next_interval(
+        &self,
+        stability: Option<f32>,
+        desired_retention: f32,
+        rating: u32,
+    ) -> f32 {
         let rating = Rating::try_from(rating.clamp(1, 4)).unwrap_or(Rating::Good);
         self.inner.next_interval(
             stability.map(f64::from),
@@ -229,8 +234,8 @@ impl FSRS {
 /// Probability of recall of `state` after `days_elapsed` days with decay `decay` (w20).
 pub fn current_retrievability(state: MemoryState, days_elapsed: f32, decay: f32) -> f32 {
     let decay = -widen(decay);
-    let factor = libm::pow(0.9, 1.0 / decay) - 1.0;
-    libm::pow(
+    let factor = crate::math::pow(0.9, 1.0 / decay) - 1.0;
+    crate::math::pow(
         1.0 + f64::from(days_elapsed) / f64::from(state.stability) * factor,
         decay,
     ) as f32

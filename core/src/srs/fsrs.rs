@@ -14,6 +14,7 @@ use super::params::{
 };
 use super::shaping::{DueLoad, IntervalShaping};
 use super::{Rating, Scheduler, State};
+use crate::math;
 use crate::{Error, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -106,7 +107,6 @@ pub struct Fsrs {
     decay: f64,
     factor: f64,
     interval_per_stability: f64,
-    exp_w8: f64,
     forget_short_term_divisor: f64,
     mean_reversion_target: f64,
 }
@@ -128,7 +128,7 @@ impl Fsrs {
     pub fn from_parameters(params: Parameters) -> Self {
         let w = params.as_slice();
         let decay = -w[20];
-        let factor = libm::pow(0.9, 1.0 / decay) - 1.0;
+        let factor = math::pow(0.9, 1.0 / decay) - 1.0;
         let mut fsrs = Fsrs {
             params,
             desired_retention: DEFAULT_DESIRED_RETENTION,
@@ -140,9 +140,8 @@ impl Fsrs {
             decay,
             factor,
             interval_per_stability: 0.0,
-            exp_w8: libm::exp(w[8]),
-            forget_short_term_divisor: libm::exp(w[17] * w[18]),
-            mean_reversion_target: w[4] - libm::exp(w[5] * 3.0) + 1.0,
+            forget_short_term_divisor: math::exp(w[17] * w[18]),
+            mean_reversion_target: w[4] - math::exp(w[5] * 3.0) + 1.0,
         };
         fsrs.interval_per_stability = fsrs.interval_factor(DEFAULT_DESIRED_RETENTION);
         fsrs
@@ -234,7 +233,7 @@ impl Fsrs {
     /// Days of interval per day of stability at a retention: the forgetting
     /// curve R(t) = (1 + factor * t / S)^(-w20) solved for R = retention.
     fn interval_factor(&self, retention: f64) -> f64 {
-        (libm::pow(retention, 1.0 / self.decay) - 1.0) / self.factor
+        (math::pow(retention, 1.0 / self.decay) - 1.0) / self.factor
     }
 
     /// Probability of recall after `elapsed_days` at `stability`.
@@ -246,10 +245,7 @@ impl Fsrs {
     /// assert_eq!(fsrs.retrievability(0.0, 3.0), 1.0);
     /// ```
     pub fn retrievability(&self, elapsed_days: f64, stability: f64) -> f64 {
-        libm::pow(
-            1.0 + self.factor * elapsed_days.max(0.0) / stability,
-            self.decay,
-        )
+        math::exp(self.decay * math::ln_1p(self.factor * elapsed_days.max(0.0) / stability))
     }
 
     /// The probability that `card` is recalled at `now` (0 for a card never reviewed).
@@ -270,7 +266,7 @@ impl Fsrs {
 
     fn initial_difficulty_unclamped(&self, rating: Rating) -> f64 {
         let w = self.w();
-        w[4] - libm::exp(w[5] * f64::from(rating.as_u8() - 1)) + 1.0
+        w[4] - math::exp(w[5] * f64::from(rating.as_u8() - 1)) + 1.0
     }
 
     fn initial_difficulty(&self, rating: Rating) -> f64 {
@@ -297,10 +293,10 @@ impl Fsrs {
 
     /// Same-day review: S' = S * e^(w17 (G - 3 + w18)) * S^(-w19), with the
     /// increase floored at 1 for Hard, Good and Easy (a pass never lowers S).
-    fn short_term_stability(&self, stability: f64, rating: Rating) -> f64 {
+    fn short_term_stability(&self, stability: f64, ln_s: f64, rating: Rating) -> f64 {
         let w = self.w();
-        let mut increase = libm::exp(w[17] * (f64::from(rating.as_u8()) - 3.0 + w[18]))
-            * libm::pow(stability, -w[19]);
+        let mut increase =
+            math::exp(w[17] * (f64::from(rating.as_u8()) - 3.0 + w[18]) - w[19] * ln_s);
         if rating.is_pass() {
             increase = increase.max(1.0);
         }
@@ -308,13 +304,10 @@ impl Fsrs {
     }
 
     /// The common factor of the recall formula for all passing ratings:
-    /// e^w8 * (11 - D) * S^(-w9) * (e^((1 - R) w10) - 1).
-    fn recall_gain(&self, difficulty: f64, stability: f64, r: f64) -> f64 {
+    /// e^w8 * (11 - D) * S^(-w9) * (e^((1 - R) w10) - 1), with `ln_s` = ln S.
+    fn recall_gain(&self, difficulty: f64, ln_s: f64, r: f64) -> f64 {
         let w = self.w();
-        self.exp_w8
-            * (11.0 - difficulty)
-            * libm::pow(stability, -w[9])
-            * libm::expm1((1.0 - r) * w[10])
+        math::exp(w[8] - w[9] * ln_s) * (11.0 - difficulty) * math::expm1((1.0 - r) * w[10])
     }
 
     fn recall_stability(&self, stability: f64, gain: f64, rating: Rating) -> f64 {
@@ -331,9 +324,8 @@ impl Fsrs {
     fn forget_stability(&self, difficulty: f64, stability: f64, r: f64) -> f64 {
         let w = self.w();
         let long_term = w[11]
-            * libm::pow(difficulty, -w[12])
-            * (libm::pow(stability + 1.0, w[13]) - 1.0)
-            * libm::exp((1.0 - r) * w[14]);
+            * math::exp((1.0 - r) * w[14] - w[12] * math::ln(difficulty))
+            * math::expm1(w[13] * math::ln_1p(stability));
         long_term
             .min(stability / self.forget_short_term_divisor)
             .max(STABILITY_MIN)
@@ -346,13 +338,13 @@ impl Fsrs {
             return self.initial_state(rating);
         };
         let stability = if elapsed_days < 1 {
-            self.short_term_stability(m.stability, rating)
+            self.short_term_stability(m.stability, math::ln(m.stability), rating)
         } else {
             let r = self.retrievability(elapsed_days as f64, m.stability);
             if rating == Rating::Again {
                 self.forget_stability(m.difficulty, m.stability, r)
             } else {
-                let gain = self.recall_gain(m.difficulty, m.stability, r);
+                let gain = self.recall_gain(m.difficulty, math::ln(m.stability), r);
                 self.recall_stability(m.stability, gain, rating)
             }
         };
@@ -409,8 +401,9 @@ impl Fsrs {
                 difficulty: self.next_difficulty(d, rating),
             })
         };
+        let ln_s = math::ln(s);
         if days_elapsed == 0 {
-            let st = |rating| state(self.short_term_stability(s, rating), rating);
+            let st = |rating| state(self.short_term_stability(s, ln_s, rating), rating);
             return Ok(NextStates {
                 again: st(Rating::Again),
                 hard: st(Rating::Hard),
@@ -420,7 +413,7 @@ impl Fsrs {
         }
         // R and the recall gain are shared by all ratings: compute them once.
         let r = self.retrievability(f64::from(days_elapsed), s);
-        let gain = self.recall_gain(d, s, r);
+        let gain = self.recall_gain(d, ln_s, r);
         Ok(NextStates {
             again: state(self.forget_stability(d, s, r), Rating::Again),
             hard: state(self.recall_stability(s, gain, Rating::Hard), Rating::Hard),
@@ -484,7 +477,10 @@ impl Fsrs {
             });
         }
         memory.ok_or_else(|| {
-            Error::invalid("history", "is empty; a memory state needs at least one review")
+            Error::invalid(
+                "history",
+                "is empty; a memory state needs at least one review",
+            )
         })
     }
 
@@ -542,9 +538,8 @@ impl Fsrs {
         let stability = interval.max(STABILITY_MIN) / self.interval_factor(sm2_retention);
         let difficulty = 11.0
             - (ease_factor - 1.0)
-                / (self.exp_w8
-                    * libm::pow(stability, -w[9])
-                    * libm::expm1((1.0 - sm2_retention) * w[10]));
+                / (math::exp(w[8] - w[9] * math::ln(stability))
+                    * math::expm1((1.0 - sm2_retention) * w[10]));
         if !stability.is_finite() || !difficulty.is_finite() {
             return Err(Error::invalid(
                 "ease_factor",
@@ -562,7 +557,7 @@ impl Fsrs {
     /// Whole-day review interval for a stability: rounded half to even (as
     /// Python's `round`, which py-fsrs uses), at least 1, at most the maximum.
     pub fn review_interval(&self, stability: f64) -> u32 {
-        let days = libm::rint(stability * self.interval_per_stability);
+        let days = math::round_half_even(stability * self.interval_per_stability);
         (days.max(1.0).min(f64::from(self.maximum_interval))) as u32
     }
 
@@ -740,7 +735,10 @@ fn check_retention(field: &str, r: f64) -> Result<()> {
     if r > 0.0 && r < 1.0 {
         Ok(())
     } else {
-        Err(Error::invalid(field, format!("{r} is not strictly between 0 and 1")))
+        Err(Error::invalid(
+            field,
+            format!("{r} is not strictly between 0 and 1"),
+        ))
     }
 }
 

@@ -27,8 +27,8 @@ pub use params::{
     MAX_DIFFICULTY, MIN_DIFFICULTY, PARAMETER_BOUNDS, Parameters, STABILITY_MIN,
 };
 pub use queue::{
-    AnsweredQuestion, DueQueue, QueueOptions, QueueOrder, cards_from_mistakes, due_queue,
-    forecast, reschedule,
+    AnsweredQuestion, DueQueue, QueueOptions, QueueOrder, cards_from_mistakes, due_queue, forecast,
+    reschedule,
 };
 pub use rating::{Rating, State};
 pub use shaping::{DueLoad, EasyDays, IntervalShaping, fuzz_factor, fuzz_range};

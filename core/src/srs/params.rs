@@ -138,7 +138,7 @@ fn upgrade(values: &[f64]) -> Result<[f64; 21]> {
         17 => {
             w[..17].copy_from_slice(values);
             w[4] = values[5].mul_add(2.0, values[4]);
-            w[5] = libm::log(values[5].mul_add(3.0, 1.0)) / 3.0;
+            w[5] = crate::math::ln(values[5].mul_add(3.0, 1.0)) / 3.0;
             w[6] = values[6] + 0.5;
             w[20] = FSRS5_DEFAULT_DECAY;
         }

@@ -4,6 +4,7 @@
 use super::card::Card;
 use super::params::DEFAULT_PARAMETERS;
 use super::{Fsrs, State};
+use crate::math;
 use crate::{Error, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::SeedableRng;
@@ -124,7 +125,7 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
     let mut review: Vec<(f64, DateTime<Utc>, usize)> = Vec::new();
     let ahead = now + options.learn_ahead;
     let decay = -options.decay;
-    let factor = libm::pow(0.9, 1.0 / decay) - 1.0;
+    let factor = math::pow(0.9, 1.0 / decay) - 1.0;
     for (i, card) in cards.iter().enumerate() {
         match card.state {
             State::New => {
@@ -140,9 +141,7 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
             State::Review => {
                 if card.due <= now {
                     let key = match options.order {
-                        QueueOrder::Retrievability => {
-                            retrievability(card, now, factor, decay)
-                        }
+                        QueueOrder::Retrievability => retrievability(card, now, factor, decay),
                         _ => 0.0,
                     };
                     review.push((key, card.due, i));
@@ -163,9 +162,7 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
         _ => {
             // Ties (equal retrievability or due) fall back to due, then input order.
             let cmp = |a: &(f64, DateTime<Utc>, usize), b: &(f64, DateTime<Utc>, usize)| {
-                a.0.total_cmp(&b.0)
-                    .then(a.1.cmp(&b.1))
-                    .then(a.2.cmp(&b.2))
+                a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
             };
             if limit > 0 && limit < review.len() {
                 review.select_nth_unstable_by(limit - 1, cmp);
@@ -187,7 +184,7 @@ fn retrievability(card: &Card, now: DateTime<Utc>, factor: f64, decay: f64) -> f
     let elapsed = card
         .last_review
         .map_or(0, |last| (now - last).num_days().max(0)) as f64;
-    libm::pow(1.0 + factor * elapsed / stability, decay)
+    math::exp(decay * math::ln_1p(factor * elapsed / stability))
 }
 
 /// Due counts for the next `days` days: entry `k` counts the scheduled cards

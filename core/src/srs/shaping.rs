@@ -29,14 +29,12 @@ pub fn fuzz_range(interval: u32, maximum_interval: u32) -> (u32, u32) {
     if ivl < 2.5 {
         return (interval, interval);
     }
-    let delta = FUZZ_RANGES
-        .iter()
-        .fold(1.0, |acc, &(start, end, factor)| {
-            acc + factor * (ivl.min(end) - start).max(0.0)
-        });
+    let delta = FUZZ_RANGES.iter().fold(1.0, |acc, &(start, end, factor)| {
+        acc + factor * (ivl.min(end) - start).max(0.0)
+    });
     // Python's round() (half to even), as py-fsrs computes the bounds.
-    let min = (libm::rint(ivl - delta) as u32).max(2);
-    let max = (libm::rint(ivl + delta) as u32).min(maximum_interval);
+    let min = (crate::math::round_half_even(ivl - delta) as u32).max(2);
+    let max = (crate::math::round_half_even(ivl + delta) as u32).min(maximum_interval);
     (min.min(max), max)
 }
 
@@ -133,7 +131,11 @@ impl IntervalShaping {
         }
         if balance || self.easy_days.is_some() {
             let empty = DueLoad::default();
-            let load = if balance { load.unwrap_or(&empty) } else { &empty };
+            let load = if balance {
+                load.unwrap_or(&empty)
+            } else {
+                &empty
+            };
             let weights = self.easy_days.unwrap_or_default().0;
             // Lowest (due count + 1) / weekday weight wins; ties go to the day
             // nearest the computed interval, then to the earlier day.

@@ -378,13 +378,18 @@ impl Scheduler for AnkiSm2 {
                     Rating::Good if step + 1 < steps.len() => {
                         (in_state, Some(step as u32 + 1), steps[step + 1], sm2)
                     }
-                    Rating::Good => to_review(shape(good_days.min(c.maximum_interval)), ease, streak),
-                    Rating::Easy => to_review(shape(easy_days.min(c.maximum_interval)), ease, streak),
+                    Rating::Good => {
+                        to_review(shape(good_days.min(c.maximum_interval)), ease, streak)
+                    }
+                    Rating::Easy => {
+                        to_review(shape(easy_days.min(c.maximum_interval)), ease, streak)
+                    }
                 }
             }
             State::Review => {
                 let current = f64::from(card.scheduled_days.max(1));
-                let days_late = (elapsed.unwrap_or(0) - i64::from(card.scheduled_days)).max(0) as f64;
+                let days_late =
+                    (elapsed.unwrap_or(0) - i64::from(card.scheduled_days)).max(0) as f64;
                 let ease = sm2.ease_factor;
                 match rating {
                     Rating::Again => {
@@ -417,8 +422,8 @@ impl Scheduler for AnkiSm2 {
                             hard + 1
                         };
                         let good = self.constrain((current + days_late / 2.0) * ease, good_min);
-                        let easy = self
-                            .constrain((current + days_late) * ease * c.easy_bonus, good + 1);
+                        let easy =
+                            self.constrain((current + days_late) * ease * c.easy_bonus, good + 1);
                         let (days, ease) = match rating {
                             Rating::Hard => (hard, (ease - 0.15).max(MIN_EASE)),
                             Rating::Good => (good, ease),
