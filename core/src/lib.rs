@@ -41,3 +41,8 @@ mod math;
 pub mod srs;
 
 pub use error::{Error, Result};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

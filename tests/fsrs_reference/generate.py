@@ -8,9 +8,10 @@ Run it with py-fsrs installed (the version is pinned in requirements.txt):
     ~/.cache/learnloop/pyref/bin/pip install -r tests/fsrs_reference/requirements.txt
     ~/.cache/learnloop/pyref/bin/python tests/fsrs_reference/generate.py
 
-It writes tests/fixtures/fsrs6_reference.json. The output depends only on the
-seed below and the py-fsrs version, so running it again reproduces the file
-byte for byte.
+It writes tests/fixtures/fsrs6_reference.json (or the path given as its only
+argument). The output depends only on the seed below and the py-fsrs version,
+so running it again reproduces the file byte for byte; the test command checks
+exactly that.
 
 Layout of the fixture:
   configs[i]     scheduler settings (parameters, desired_retention,
@@ -188,11 +189,12 @@ def main() -> None:
         histories=histories,
         next_states=next_states,
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w") as f:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB): {len(histories)} histories, "
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {len(histories)} histories, "
           f"{sum(len(h['reviews']) for h in histories)} reviews, {len(next_states)} next-state cases")
 
 

@@ -10,6 +10,7 @@
 //! * [`AnkiSm2`]: Anki's SM-2 variant (four buttons, ease steps, multipliers).
 //! * [`due_queue`], [`forecast`], [`reschedule`], [`cards_from_mistakes`]:
 //!   what a study screen needs around the schedulers.
+//! * [`simulate`]: a seeded learner studying for days or a year.
 
 mod card;
 pub mod compat;
@@ -18,6 +19,7 @@ mod params;
 mod queue;
 mod rating;
 mod shaping;
+mod simulate;
 mod sm2;
 
 pub use card::{Card, MemoryState, Preview, ReviewLog, ReviewOutcome, Sm2State};
@@ -32,6 +34,7 @@ pub use queue::{
 };
 pub use rating::{Rating, State};
 pub use shaping::{DueLoad, EasyDays, IntervalShaping, fuzz_factor, fuzz_range};
+pub use simulate::{DaySummary, SimulationConfig, SimulationReport, simulate};
 pub use sm2::{AnkiSm2, AnkiSm2Config, Sm2};
 
 use crate::Result;

@@ -39,6 +39,10 @@ pub struct QueueOptions {
     pub order: QueueOrder,
     /// Show learning cards this much before they are due (default 0).
     pub learn_ahead: TimeDelta,
+    /// Show review cards this much before they are due (default 0). Set it to
+    /// the rest of the learner's day to study everything due "today" in one
+    /// sitting, as Anki does.
+    pub review_ahead: TimeDelta,
     /// The forgetting-curve decay (w20) used to rank by retrievability; the
     /// FSRS-6 default unless set (use [`QueueOptions::for_fsrs`]).
     pub decay: f64,
@@ -51,6 +55,7 @@ impl Default for QueueOptions {
             review_limit: 200,
             order: QueueOrder::Retrievability,
             learn_ahead: TimeDelta::zero(),
+            review_ahead: TimeDelta::zero(),
             decay: DEFAULT_PARAMETERS[20],
         }
     }
@@ -101,7 +106,7 @@ impl DueQueue {
 
 /// The cards due at `now`, limited and ordered as `options` say.
 ///
-/// A review card is due when `due <= now`. Its retrievability is computed
+/// A review card is due when `due <= now + review_ahead`. Its retrievability is computed
 /// from its FSRS memory state; a card without one (scheduled by SM-2) uses
 /// its last interval as the stability, which is what an interval means at
 /// 90 % retention.
@@ -124,6 +129,7 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
     let mut learning: Vec<(DateTime<Utc>, usize)> = Vec::new();
     let mut review: Vec<(f64, DateTime<Utc>, usize)> = Vec::new();
     let ahead = now + options.learn_ahead;
+    let review_until = now + options.review_ahead;
     let decay = -options.decay;
     let factor = math::pow(0.9, 1.0 / decay) - 1.0;
     for (i, card) in cards.iter().enumerate() {
@@ -139,7 +145,7 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
                 }
             }
             State::Review => {
-                if card.due <= now {
+                if card.due <= review_until {
                     let key = match options.order {
                         QueueOrder::Retrievability => retrievability(card, now, factor, decay),
                         _ => 0.0,

@@ -75,7 +75,7 @@ impl TryFrom<u32> for Rating {
 
 impl fmt::Display for Rating {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Rating::Again => "again",
             Rating::Hard => "hard",
             Rating::Good => "good",
@@ -103,7 +103,7 @@ pub enum State {
 
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             State::New => "new",
             State::Learning => "learning",
             State::Review => "review",

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Install what is missing, then run every test of every language in the
+# repository. Idempotent: a second run reuses the Python environment and the
+# build cache under ~/.cache/learnloop.
+#
+#   ./scripts/test-all.sh
+#
+# Ends with "steps: N passed, N failed" and exits non-zero if any step failed.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+cache=${LEARNLOOP_CACHE:-$HOME/.cache/learnloop}
+mkdir -p "$cache"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+passed=0
+failed=0
+failures=()
+step() {
+    local name=$1
+    shift
+    local start=$SECONDS
+    echo
+    echo "=== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "--- ok: $name ($((SECONDS - start)) s)"
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        echo "--- FAILED: $name ($((SECONDS - start)) s)"
+    fi
+}
+
+# ---- toolchains -------------------------------------------------------------
+
+ensure_rust() {
+    if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+        export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "cargo not found. Install Rust >= 1.88 with rustup (https://rustup.rs)." >&2
+        return 1
+    fi
+    if command -v rustup >/dev/null 2>&1; then
+        rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+        rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+    fi
+    cargo --version
+}
+
+# The reference FSRS implementation (py-fsrs), in a venv outside the checkout.
+pyref=$cache/pyref
+ensure_pyref() {
+    command -v python3 >/dev/null 2>&1 || { echo "python3 not found" >&2; return 1; }
+    [ -x "$pyref/bin/python" ] || python3 -m venv "$pyref" || return 1
+    local want
+    want=$(sed -n 's/^fsrs==//p' tests/fsrs_reference/requirements.txt)
+    if [ "$("$pyref/bin/python" -c 'import importlib.metadata as m; print(m.version("fsrs"))' 2>/dev/null)" != "$want" ]; then
+        "$pyref/bin/pip" install --quiet --disable-pip-version-check -r tests/fsrs_reference/requirements.txt || return 1
+    fi
+    "$pyref/bin/python" -c 'import importlib.metadata as m; print("py-fsrs", m.version("fsrs"))'
+}
+
+# ---- checks -----------------------------------------------------------------
+
+fixture_is_reproducible() {
+    local out
+    out=$(mktemp -d)/fsrs6_reference.json
+    "$pyref/bin/python" tests/fsrs_reference/generate.py "$out" || return 1
+    if cmp -s "$out" tests/fixtures/fsrs6_reference.json; then
+        echo "tests/fixtures/fsrs6_reference.json is exactly what py-fsrs produces"
+    else
+        echo "tests/fixtures/fsrs6_reference.json differs from a fresh py-fsrs run" >&2
+        return 1
+    fi
+}
+
+main_job_runs() {
+    local out
+    out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7) || return 1
+    echo "$out" | head -8
+    grep -q "retention achieved" <<<"$out"
+}
+
+step "rust toolchain" ensure_rust || true
+step "cargo fmt" cargo fmt --all --check
+step "cargo clippy" cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
+step "cargo test (Rust unit, property, conformance, doc tests; fsrs-rs comparison)" \
+    cargo test --workspace --all-features
+step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --quiet
+step "reference implementation (py-fsrs venv)" ensure_pyref
+step "FSRS fixture reproduces from py-fsrs" fixture_is_reproducible
+step "main job (learnloop simulate)" main_job_runs
+
+echo
+if [ "$failed" -gt 0 ]; then
+    printf 'failed step: %s\n' "${failures[@]}"
+fi
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
