@@ -70,7 +70,7 @@ const ROUND_SHIFT: f64 = 6_755_399_441_055_744.0;
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
     // Inside +-708 the result is a normal number; the rest (and NaN) goes to libm.
-    if !(x.abs() < 708.0) {
+    if x.is_nan() || x.abs() >= 708.0 {
         return libm::exp(x);
     }
     let shifted = x * INV_LN2_N + ROUND_SHIFT;
@@ -99,7 +99,7 @@ fn ln_1p_series(r: f64) -> f64 {
 /// Natural logarithm.
 #[inline]
 pub(crate) fn ln(x: f64) -> f64 {
-    if !(x >= f64::MIN_POSITIVE && x < f64::INFINITY) {
+    if !(f64::MIN_POSITIVE..f64::INFINITY).contains(&x) {
         return libm::log(x);
     }
     // Near 1 the table terms would cancel; the series alone is exact enough.

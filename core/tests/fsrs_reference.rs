@@ -34,9 +34,11 @@ struct History {
     config: usize,
     card_id: String,
     start: i64,
-    // [rating, seconds since previous, R before, state, step, S, D, due offset]
-    reviews: Vec<(u8, i64, f64, u8, i64, f64, f64, i64)>,
+    reviews: Vec<ReviewRow>,
 }
+
+/// [rating, seconds since previous, R before, state, step, S, D, due offset]
+type ReviewRow = (u8, i64, f64, u8, i64, f64, f64, i64);
 
 #[derive(Deserialize)]
 struct NextStatesCase {

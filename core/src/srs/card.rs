@@ -139,6 +139,17 @@ impl Card {
     }
 }
 
+/// `now + delay`, or an error if the date would leave chrono's range
+/// (about 262,000 years either side of year 0).
+pub(crate) fn due_after(now: DateTime<Utc>, delay: chrono::TimeDelta) -> Result<DateTime<Utc>> {
+    now.checked_add_signed(delay).ok_or_else(|| {
+        Error::invalid(
+            "now",
+            format!("{now} plus {delay} is outside the representable dates"),
+        )
+    })
+}
+
 /// The record of one review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewLog {

@@ -7,7 +7,7 @@
 //! open-spaced-repetition project's algorithm description. The card-level
 //! rules (learning steps, same-day reviews, rounding) follow py-fsrs 6.3.
 
-use super::card::{Card, MemoryState, ReviewLog, ReviewOutcome};
+use super::card::{Card, MemoryState, ReviewLog, ReviewOutcome, due_after};
 use super::params::{
     DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, MAX_DIFFICULTY, MIN_DIFFICULTY,
     Parameters, STABILITY_MIN,
@@ -678,7 +678,7 @@ impl Scheduler for Fsrs {
             id: card.id.clone(),
             state,
             step,
-            due: now + delay,
+            due: due_after(now, delay)?,
             memory: Some(memory),
             sm2: card.sm2,
             last_review: Some(now),
@@ -742,12 +742,13 @@ fn check_retention(field: &str, r: f64) -> Result<()> {
     }
 }
 
-fn check_steps(field: &str, steps: &[TimeDelta]) -> Result<()> {
+/// Steps must be positive and at most 100 years (so step arithmetic cannot overflow).
+pub(crate) fn check_steps(field: &str, steps: &[TimeDelta]) -> Result<()> {
     for (i, s) in steps.iter().enumerate() {
-        if *s <= TimeDelta::zero() {
+        if *s <= TimeDelta::zero() || *s > TimeDelta::days(36500) {
             return Err(Error::invalid(
                 format!("{field}[{i}]"),
-                format!("{s} is not a positive duration"),
+                format!("{s} is not a positive duration of at most 36500 days"),
             ));
         }
     }

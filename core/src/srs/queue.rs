@@ -128,8 +128,12 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
     let mut queue = DueQueue::default();
     let mut learning: Vec<(DateTime<Utc>, usize)> = Vec::new();
     let mut review: Vec<(f64, DateTime<Utc>, usize)> = Vec::new();
-    let ahead = now + options.learn_ahead;
-    let review_until = now + options.review_ahead;
+    let ahead = now
+        .checked_add_signed(options.learn_ahead)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let review_until = now
+        .checked_add_signed(options.review_ahead)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let decay = -options.decay;
     let factor = math::pow(0.9, 1.0 / decay) - 1.0;
     for (i, card) in cards.iter().enumerate() {

@@ -140,9 +140,10 @@ impl IntervalShaping {
             // Lowest (due count + 1) / weekday weight wins; ties go to the day
             // nearest the computed interval, then to the earlier day.
             let score = |day: u32| -> f64 {
-                let weekday = (now + TimeDelta::days(i64::from(day)))
-                    .weekday()
-                    .num_days_from_monday() as usize;
+                // Past the last representable date every weekday counts as Monday.
+                let weekday = now
+                    .checked_add_signed(TimeDelta::days(i64::from(day)))
+                    .map_or(0, |d| d.weekday().num_days_from_monday() as usize);
                 let w = weights[weekday];
                 if w <= 0.0 {
                     f64::INFINITY

@@ -146,9 +146,21 @@ pub fn simulate<S: Scheduler>(
 ) -> Result<SimulationReport> {
     check_weights("first_rating_weights", &config.first_rating_weights)?;
     check_weights("pass_rating_weights", &config.pass_rating_weights)?;
-    if config.seconds_per_review < 0 {
-        return Err(Error::invalid("seconds_per_review", "must not be negative"));
+    if !(0..=86_400).contains(&config.seconds_per_review) {
+        return Err(Error::invalid(
+            "seconds_per_review",
+            "must be between 0 and 86400",
+        ));
     }
+    let end = config
+        .start
+        .checked_add_signed(TimeDelta::days(i64::from(config.days) + 1))
+        .ok_or_else(|| {
+            Error::invalid(
+                "days",
+                "the simulation would end after the last representable date",
+            )
+        })?;
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let mut cards: Vec<Card> = Vec::new();
     // The learner's true memory of each card, reviewed with the same ratings.
@@ -230,6 +242,6 @@ pub fn simulate<S: Scheduler>(
     Ok(SimulationReport {
         days,
         cards,
-        end: config.start + TimeDelta::days(i64::from(config.days)),
+        end: end - TimeDelta::days(1),
     })
 }

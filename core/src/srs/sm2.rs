@@ -1,6 +1,7 @@
 //! SM-2: SuperMemo's original algorithm and Anki's four-button variant.
 
-use super::card::{Card, ReviewLog, ReviewOutcome, Sm2State};
+use super::card::{Card, ReviewLog, ReviewOutcome, Sm2State, due_after};
+use super::fsrs::check_steps;
 use super::params::DEFAULT_MAXIMUM_INTERVAL;
 use super::shaping::{DueLoad, IntervalShaping};
 use super::{Rating, Scheduler, State};
@@ -134,7 +135,7 @@ impl Sm2 {
             _ => Rating::Easy,
         };
         let lapsed = quality < 3 && card.state == State::Review;
-        Ok(finish(
+        finish(
             card,
             rating,
             now,
@@ -147,7 +148,7 @@ impl Sm2 {
                 streak,
             },
             lapsed,
-        ))
+        )
     }
 }
 
@@ -236,19 +237,8 @@ pub struct AnkiSm2 {
 impl AnkiSm2 {
     /// A scheduler with these settings, after checking them.
     pub fn new(config: AnkiSm2Config) -> Result<Self> {
-        for (name, steps) in [
-            ("learning_steps", &config.learning_steps),
-            ("relearning_steps", &config.relearning_steps),
-        ] {
-            for (i, s) in steps.iter().enumerate() {
-                if *s <= TimeDelta::zero() {
-                    return Err(Error::invalid(
-                        format!("{name}[{i}]"),
-                        format!("{s} is not a positive duration"),
-                    ));
-                }
-            }
-        }
+        check_steps("learning_steps", &config.learning_steps)?;
+        check_steps("relearning_steps", &config.relearning_steps)?;
         let positive = [
             ("starting_ease", config.starting_ease, MIN_EASE),
             ("easy_bonus", config.easy_bonus, 1.0),
@@ -406,7 +396,7 @@ impl Scheduler for AnkiSm2 {
                         } else {
                             // The lapse interval waits in scheduled_days until relearning ends.
                             let step = (State::Relearning, Some(0), c.relearning_steps[0], lapsed);
-                            return Ok(relearn(card, rating, now, elapsed, step, days));
+                            return relearn(card, rating, now, elapsed, step, days);
                         }
                     }
                     _ => {
@@ -435,9 +425,9 @@ impl Scheduler for AnkiSm2 {
             }
         };
         let lapsed = card.state == State::Review && rating == Rating::Again;
-        Ok(finish(
+        finish(
             card, rating, now, elapsed, state, new_step, delay, new_sm2, lapsed,
-        ))
+        )
     }
 }
 
@@ -450,10 +440,10 @@ fn relearn(
     elapsed: Option<i64>,
     (state, step, delay, sm2): (State, Option<u32>, TimeDelta, Sm2State),
     lapse_days: u32,
-) -> ReviewOutcome {
-    let mut out = finish(card, rating, now, elapsed, state, step, delay, sm2, true);
+) -> Result<ReviewOutcome> {
+    let mut out = finish(card, rating, now, elapsed, state, step, delay, sm2, true)?;
     out.card.scheduled_days = lapse_days;
-    out
+    Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -467,14 +457,14 @@ fn finish(
     delay: TimeDelta,
     sm2: Sm2State,
     lapsed: bool,
-) -> ReviewOutcome {
+) -> Result<ReviewOutcome> {
     let scheduled_days = delay.num_days().max(0) as u32;
-    ReviewOutcome {
+    Ok(ReviewOutcome {
         card: Card {
             id: card.id.clone(),
             state,
             step,
-            due: now + delay,
+            due: due_after(now, delay)?,
             memory: card.memory,
             sm2: Some(sm2),
             last_review: Some(now),
@@ -491,5 +481,5 @@ fn finish(
             scheduled_days,
             duration_ms: None,
         },
-    }
+    })
 }
