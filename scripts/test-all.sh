@@ -78,6 +78,33 @@ fixture_is_reproducible() {
     fi
 }
 
+ensure_cargo_fuzz() {
+    if ! command -v cargo-fuzz >/dev/null 2>&1; then
+        cargo install cargo-fuzz --locked --quiet || return 1
+    fi
+    cargo fuzz --version
+}
+
+# libFuzzer on every decoder of outside input, from the committed seeds.
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 enables them on stable.
+fuzz_targets() {
+    local seconds=${FUZZ_SECONDS:-20} t corpus status=0
+    for t in decode_card decode_parameters review_sequence; do
+        corpus=$(mktemp -d)
+        echo "fuzzing $t for ${seconds}s"
+        if ! (cd fuzz && CARGO_TARGET_DIR="$cache/fuzz-target" RUSTC_BOOTSTRAP=1 \
+            cargo fuzz run "$t" "$corpus" "seeds/$t" -- -max_total_time="$seconds" \
+            -artifact_prefix="$corpus/" 2>&1 | grep -E "^Done|panicked|ERROR|SUMMARY|crash-"); then
+            status=1
+        fi
+        if ls "$corpus"/crash-* >/dev/null 2>&1; then
+            echo "crash inputs kept in $corpus" >&2
+            status=1
+        fi
+    done
+    return $status
+}
+
 main_job_runs() {
     local out
     out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7) || return 1
@@ -94,6 +121,8 @@ step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-feat
 step "reference implementation (py-fsrs venv)" ensure_pyref
 step "FSRS fixture reproduces from py-fsrs" fixture_is_reproducible
 step "main job (learnloop simulate)" main_job_runs
+step "cargo-fuzz" ensure_cargo_fuzz
+step "fuzz targets" fuzz_targets
 
 echo
 if [ "$failed" -gt 0 ]; then
