@@ -64,6 +64,19 @@ ensure_pyref() {
     "$pyref/bin/python" -c 'import importlib.metadata as m; print("py-fsrs", m.version("fsrs"))'
 }
 
+# Python tooling for the bindings (maturin, pytest, mypy), outside the checkout.
+pyenv=$cache/pyenv
+ensure_pyenv() {
+    command -v python3 >/dev/null 2>&1 || { echo "python3 not found" >&2; return 1; }
+    [ -x "$pyenv/bin/python" ] || python3 -m venv "$pyenv" || return 1
+    local stamp=$pyenv/.requirements
+    if ! cmp -s bindings-python/requirements-dev.txt "$stamp"; then
+        "$pyenv/bin/pip" install --quiet --disable-pip-version-check -r bindings-python/requirements-dev.txt || return 1
+        cp bindings-python/requirements-dev.txt "$stamp"
+    fi
+    "$pyenv/bin/maturin" --version
+}
+
 # ---- checks -----------------------------------------------------------------
 
 fixture_is_reproducible() {
@@ -105,6 +118,39 @@ fuzz_targets() {
     return $status
 }
 
+wheel_dir=$(mktemp -d)
+python_wheel_builds() {
+    (cd bindings-python && "$pyenv/bin/maturin" build --release --quiet --out "$wheel_dir" \
+        --interpreter "$pyenv/bin/python") || return 1
+    ls "$wheel_dir"
+}
+
+# The wheel must install and import in a brand-new virtual environment.
+python_wheel_installs_fresh() {
+    local venv
+    venv=$(mktemp -d)/venv
+    python3 -m venv "$venv" || return 1
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$wheel_dir"/learnloop-*.whl || return 1
+    "$venv/bin/python" -c 'import learnloop as ll, datetime as d
+now = d.datetime(2026, 1, 5, tzinfo=d.timezone.utc)
+card, log = ll.Fsrs().review(ll.Card.new("c", now), ll.Rating.GOOD, now)
+print("fresh venv:", card)'
+}
+
+python_tests() {
+    "$pyenv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+        "$wheel_dir"/learnloop-*.whl || return 1
+    "$pyenv/bin/python" -m pytest -q bindings-python/tests
+}
+
+python_types() {
+    (cd bindings-python/tests && "$pyenv/bin/python" -m mypy --strict --no-incremental typing_usage.py)
+}
+
+python_bench_smoke() {
+    "$pyenv/bin/python" benches/python/bench_fsrs.py --quick
+}
+
 main_job_runs() {
     local out
     out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7) || return 1
@@ -121,6 +167,12 @@ step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-feat
 step "reference implementation (py-fsrs venv)" ensure_pyref
 step "FSRS fixture reproduces from py-fsrs" fixture_is_reproducible
 step "main job (learnloop simulate)" main_job_runs
+step "Python tooling (venv: maturin, pytest, mypy)" ensure_pyenv
+step "Python wheel (abi3, maturin)" python_wheel_builds
+step "Python wheel installs into a fresh venv" python_wheel_installs_fresh
+step "Python tests (pytest)" python_tests
+step "Python types (mypy --strict)" python_types
+step "Python benchmark smoke run (against py-fsrs)" python_bench_smoke
 step "cargo-fuzz" ensure_cargo_fuzz
 step "fuzz targets" fuzz_targets
 

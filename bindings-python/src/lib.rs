@@ -1,6 +1,663 @@
-//! Python bindings for learnloop (pyo3 + maturin, import name `learnloop`).
+//! Python bindings for learnloop (pyo3), import name `learnloop`.
 //!
-//! Placeholder: this crate holds no bindings yet. They are built in the
-//! bindings issue, as thin conversions over [`learnloop`]; see README.md.
+//! Conversions, handles and error mapping only: every computation is the
+//! core's. Handles are immutable (`frozen`) and so safe to share between the
+//! threads of a FastAPI worker; batch calls run without the GIL.
 
-pub use learnloop::srs;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
+use learnloop::srs::{self, Scheduler as _};
+use pyo3::exceptions::PyException;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDateTime, PyDict, PyString, PyTzInfo};
+
+pyo3::create_exception!(
+    learnloop,
+    LearnloopError,
+    PyException,
+    "Base class of every learnloop error; `code` and `field` say what and where."
+);
+pyo3::create_exception!(
+    learnloop,
+    InvalidInputError,
+    LearnloopError,
+    "An argument or a stored document is invalid; `field` names it."
+);
+pyo3::create_exception!(
+    learnloop,
+    InvalidParameterError,
+    InvalidInputError,
+    "An FSRS parameter vector has the wrong length or a value out of range."
+);
+pyo3::create_exception!(
+    learnloop,
+    InvalidRatingError,
+    InvalidInputError,
+    "A rating outside 1 (Again) to 4 (Easy)."
+);
+pyo3::create_exception!(
+    learnloop,
+    ReviewOrderError,
+    InvalidInputError,
+    "A review dated before the card's last review."
+);
+
+/// The Python exception for a core error, with `code` and `field` attributes.
+fn to_py(err: learnloop::Error) -> PyErr {
+    let code = err.code();
+    let field = err.field();
+    let message = err.to_string();
+    let py_err = match code {
+        "invalid_rating" => InvalidRatingError::new_err(message),
+        "parameter_out_of_range" | "parameter_count" => InvalidParameterError::new_err(message),
+        "review_before_last_review" => ReviewOrderError::new_err(message),
+        _ => InvalidInputError::new_err(message),
+    };
+    Python::attach(|py| {
+        let value = py_err.value(py);
+        // Setting attributes on a fresh exception instance cannot fail in
+        // practice; if it did, the exception itself is still raised.
+        let _ = value.setattr("code", code);
+        let _ = value.setattr("field", field);
+    });
+    py_err
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> PyErr {
+    to_py(learnloop::Error::InvalidInput {
+        field: field.to_string(),
+        reason: reason.into(),
+    })
+}
+
+/// `datetime.datetime` and `timezone.utc`, looked up once.
+struct TimeConstants {
+    datetime: Py<PyAny>,
+    utc: Py<PyAny>,
+}
+
+static TIME_CONSTANTS: PyOnceLock<TimeConstants> = PyOnceLock::new();
+
+fn time_constants(py: Python<'_>) -> PyResult<&TimeConstants> {
+    TIME_CONSTANTS.get_or_try_init(py, || {
+        Ok(TimeConstants {
+            datetime: py.import("datetime")?.getattr("datetime")?.unbind(),
+            utc: PyTzInfo::utc(py)?.to_owned().into_any().unbind(),
+        })
+    })
+}
+
+fn int_attr(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<u32> {
+    obj.getattr(name)?.extract()
+}
+
+/// A timezone-aware Python datetime as UTC; naive datetimes are rejected.
+///
+/// The limited API (abi3) has no direct access to datetime fields, so they
+/// are read as attributes with interned names: the cheapest way there is.
+fn utc_time(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    let py = obj.py();
+    if !obj.is_instance_of::<PyDateTime>() {
+        return Err(invalid(field, "expected a datetime.datetime"));
+    }
+    let tzinfo = obj.getattr(intern!(py, "tzinfo"))?;
+    if tzinfo.is_none() {
+        return Err(invalid(
+            field,
+            "naive datetime: pass a timezone-aware datetime such as \
+             datetime(2026, 1, 5, 9, tzinfo=timezone.utc); naive times are never assumed to be UTC",
+        ));
+    }
+    let c = time_constants(py)?;
+    let converted;
+    let dt = if tzinfo.is(c.utc.bind(py)) {
+        obj
+    } else {
+        converted = obj.call_method1(intern!(py, "astimezone"), (c.utc.bind(py),))?;
+        &converted
+    };
+    let date = NaiveDate::from_ymd_opt(
+        dt.getattr(intern!(py, "year"))?.extract()?,
+        int_attr(dt, intern!(py, "month"))?,
+        int_attr(dt, intern!(py, "day"))?,
+    );
+    let time = NaiveTime::from_hms_micro_opt(
+        int_attr(dt, intern!(py, "hour"))?,
+        int_attr(dt, intern!(py, "minute"))?,
+        int_attr(dt, intern!(py, "second"))?,
+        int_attr(dt, intern!(py, "microsecond"))?,
+    );
+    match (date, time) {
+        (Some(d), Some(t)) => Ok(d.and_time(t).and_utc()),
+        _ => Err(invalid(field, "not a valid date and time")),
+    }
+}
+
+/// A UTC time as a Python datetime with `tzinfo=timezone.utc`.
+fn py_time(py: Python<'_>, t: DateTime<Utc>) -> PyResult<Bound<'_, PyAny>> {
+    let c = time_constants(py)?;
+    c.datetime.bind(py).call1((
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.timestamp_subsec_micros().min(999_999),
+        c.utc.bind(py),
+    ))
+}
+
+fn optional_utc_time(field: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<DateTime<Utc>> {
+    match obj {
+        Some(obj) if !obj.is_none() => utc_time(field, obj),
+        // The host's clock, for callers that do not pass `now`.
+        _ => Ok(Utc::now()),
+    }
+}
+
+/// The learner's answer.
+#[pyclass(eq, eq_int, frozen, hash, name = "Rating", module = "learnloop")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum PyRating {
+    #[pyo3(name = "AGAIN")]
+    Again = 1,
+    #[pyo3(name = "HARD")]
+    Hard = 2,
+    #[pyo3(name = "GOOD")]
+    Good = 3,
+    #[pyo3(name = "EASY")]
+    Easy = 4,
+}
+
+impl From<srs::Rating> for PyRating {
+    fn from(r: srs::Rating) -> Self {
+        match r {
+            srs::Rating::Again => PyRating::Again,
+            srs::Rating::Hard => PyRating::Hard,
+            srs::Rating::Good => PyRating::Good,
+            srs::Rating::Easy => PyRating::Easy,
+        }
+    }
+}
+
+impl From<PyRating> for srs::Rating {
+    fn from(r: PyRating) -> Self {
+        match r {
+            PyRating::Again => srs::Rating::Again,
+            PyRating::Hard => srs::Rating::Hard,
+            PyRating::Good => srs::Rating::Good,
+            PyRating::Easy => srs::Rating::Easy,
+        }
+    }
+}
+
+/// A `Rating` or its number 1-4.
+fn rating(obj: &Bound<'_, PyAny>) -> PyResult<srs::Rating> {
+    if let Ok(r) = obj.cast::<PyRating>() {
+        return Ok((*r.get()).into());
+    }
+    match obj.extract::<i64>() {
+        Ok(n) => srs::Rating::try_from(n).map_err(to_py),
+        Err(_) => Err(to_py(learnloop::Error::InvalidInput {
+            field: "rating".into(),
+            reason: "expected a learnloop.Rating or an int from 1 to 4".into(),
+        })),
+    }
+}
+
+/// Where a card is in its life.
+#[pyclass(eq, eq_int, frozen, hash, name = "State", module = "learnloop")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum PyState {
+    #[pyo3(name = "NEW")]
+    New = 0,
+    #[pyo3(name = "LEARNING")]
+    Learning = 1,
+    #[pyo3(name = "REVIEW")]
+    Review = 2,
+    #[pyo3(name = "RELEARNING")]
+    Relearning = 3,
+}
+
+impl From<srs::State> for PyState {
+    fn from(s: srs::State) -> Self {
+        match s {
+            srs::State::New => PyState::New,
+            srs::State::Learning => PyState::Learning,
+            srs::State::Review => PyState::Review,
+            srs::State::Relearning => PyState::Relearning,
+        }
+    }
+}
+
+fn json_module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    py.import("json")
+}
+
+/// A JSON-ready dict of a core value (dates as ISO 8601 strings).
+fn to_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    json_module(py)?.call_method1("loads", (learnloop::json::to_json(value),))
+}
+
+fn from_dict<T: serde::de::DeserializeOwned>(value: &Bound<'_, PyAny>) -> PyResult<T> {
+    let text: String = json_module(value.py())?
+        .call_method1("dumps", (value,))
+        .map_err(|e| invalid("dict", format!("not JSON-serializable: {e}")))?
+        .extract()?;
+    learnloop::json::from_json(&text).map_err(to_py)
+}
+
+/// A reviewable item and its scheduling state (immutable: reviews return a new card).
+#[pyclass(frozen, eq, name = "Card", module = "learnloop")]
+#[derive(Clone, PartialEq)]
+struct PyCard(srs::Card);
+
+#[pymethods]
+impl PyCard {
+    /// A new card due at `now` (the current time if omitted).
+    #[new]
+    #[pyo3(signature = (card_id, now = None))]
+    fn py_new(card_id: String, now: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Ok(PyCard(srs::Card::new(
+            card_id,
+            optional_utc_time("now", now)?,
+        )))
+    }
+
+    /// A new card due at `now` (the current time if omitted).
+    #[staticmethod]
+    #[pyo3(signature = (card_id, now = None))]
+    fn new(card_id: String, now: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::py_new(card_id, now)
+    }
+
+    #[getter]
+    fn id(&self) -> &str {
+        &self.0.id
+    }
+    #[getter]
+    fn state(&self) -> PyState {
+        self.0.state.into()
+    }
+    #[getter]
+    fn step(&self) -> Option<u32> {
+        self.0.step
+    }
+    #[getter]
+    fn due<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_time(py, self.0.due)
+    }
+    #[getter]
+    fn stability(&self) -> Option<f64> {
+        self.0.memory.map(|m| m.stability)
+    }
+    #[getter]
+    fn difficulty(&self) -> Option<f64> {
+        self.0.memory.map(|m| m.difficulty)
+    }
+    #[getter]
+    fn last_review<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0.last_review.map(|t| py_time(py, t)).transpose()
+    }
+    #[getter]
+    fn scheduled_days(&self) -> u32 {
+        self.0.scheduled_days
+    }
+    #[getter]
+    fn reps(&self) -> u32 {
+        self.0.reps
+    }
+    #[getter]
+    fn lapses(&self) -> u32 {
+        self.0.lapses
+    }
+
+    /// A JSON-ready dict (dates as ISO 8601 strings).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_dict(py, &self.0)
+    }
+
+    /// The card a `to_dict()` produced; errors name the offending key.
+    #[staticmethod]
+    fn from_dict(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        from_dict(value).map(PyCard)
+    }
+
+    /// Compact JSON.
+    fn to_json(&self) -> String {
+        learnloop::json::to_json(&self.0)
+    }
+
+    /// The card a `to_json()` produced; errors name the offending key.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        learnloop::json::from_json(text).map(PyCard).map_err(to_py)
+    }
+
+    fn __repr__(&self) -> String {
+        let memory = match self.0.memory {
+            Some(m) => format!("stability={}, difficulty={}", m.stability, m.difficulty),
+            None => "stability=None, difficulty=None".to_string(),
+        };
+        format!(
+            "Card(id={:?}, state={}, due={}, {memory}, reps={}, lapses={})",
+            self.0.id,
+            self.0.state,
+            self.0.due.to_rfc3339(),
+            self.0.reps,
+            self.0.lapses
+        )
+    }
+}
+
+/// The record of one review.
+#[pyclass(frozen, eq, name = "ReviewLog", module = "learnloop")]
+#[derive(Clone, PartialEq)]
+struct PyReviewLog(srs::ReviewLog);
+
+#[pymethods]
+impl PyReviewLog {
+    #[getter]
+    fn card_id(&self) -> &str {
+        &self.0.card_id
+    }
+    #[getter]
+    fn rating(&self) -> PyRating {
+        self.0.rating.into()
+    }
+    #[getter]
+    fn state(&self) -> PyState {
+        self.0.state.into()
+    }
+    #[getter]
+    fn reviewed_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_time(py, self.0.reviewed_at)
+    }
+    #[getter]
+    fn elapsed_days(&self) -> u32 {
+        self.0.elapsed_days
+    }
+    #[getter]
+    fn scheduled_days(&self) -> u32 {
+        self.0.scheduled_days
+    }
+    #[getter]
+    fn duration_ms(&self) -> Option<u32> {
+        self.0.duration_ms
+    }
+    /// A JSON-ready dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_dict(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ReviewLog(card_id={:?}, rating={}, reviewed_at={}, scheduled_days={})",
+            self.0.card_id,
+            self.0.rating,
+            self.0.reviewed_at.to_rfc3339(),
+            self.0.scheduled_days
+        )
+    }
+}
+
+/// The FSRS-6 scheduler. Immutable and thread-safe.
+#[pyclass(frozen, name = "Fsrs", module = "learnloop")]
+struct PyFsrs(srs::Fsrs);
+
+#[pymethods]
+impl PyFsrs {
+    #[new]
+    #[pyo3(signature = (
+        parameters = None,
+        desired_retention = 0.9,
+        learning_steps = None,
+        relearning_steps = None,
+        maximum_interval = 36500,
+        enable_fuzzing = false,
+    ))]
+    fn new(
+        parameters: Option<Vec<f64>>,
+        desired_retention: f64,
+        learning_steps: Option<Vec<TimeDelta>>,
+        relearning_steps: Option<Vec<TimeDelta>>,
+        maximum_interval: u32,
+        enable_fuzzing: bool,
+    ) -> PyResult<Self> {
+        let base = match parameters {
+            Some(p) => srs::Fsrs::new(&p).map_err(to_py)?,
+            None => srs::Fsrs::default(),
+        };
+        let learning = learning_steps.unwrap_or_else(|| base.learning_steps().to_vec());
+        let relearning = relearning_steps.unwrap_or_else(|| base.relearning_steps().to_vec());
+        base.with_desired_retention(desired_retention)
+            .and_then(|f| f.with_learning_steps(learning))
+            .and_then(|f| f.with_relearning_steps(relearning))
+            .and_then(|f| f.with_maximum_interval(maximum_interval))
+            .and_then(|f| {
+                f.with_shaping(srs::IntervalShaping {
+                    fuzz: enable_fuzzing,
+                    ..Default::default()
+                })
+            })
+            .map(PyFsrs)
+            .map_err(to_py)
+    }
+
+    #[getter]
+    fn parameters(&self) -> Vec<f64> {
+        self.0.parameters().as_slice().to_vec()
+    }
+    #[getter]
+    fn desired_retention(&self) -> f64 {
+        self.0.desired_retention()
+    }
+    #[getter]
+    fn maximum_interval(&self) -> u32 {
+        self.0.maximum_interval()
+    }
+
+    /// Review `card` with `rating` at `now`: returns `(new_card, review_log)`.
+    #[pyo3(signature = (card, rating, now, duration_ms = None))]
+    fn review(
+        &self,
+        card: &PyCard,
+        rating: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        duration_ms: Option<u32>,
+    ) -> PyResult<(PyCard, PyReviewLog)> {
+        let rating = self::rating(rating)?;
+        let now = utc_time("now", now)?;
+        let mut out = self.0.review(&card.0, rating, now).map_err(to_py)?;
+        out.log.duration_ms = duration_ms;
+        Ok((PyCard(out.card), PyReviewLog(out.log)))
+    }
+
+    /// The card after each rating: `{Rating: Card}`.
+    fn preview<'py>(
+        &self,
+        py: Python<'py>,
+        card: &PyCard,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let now = utc_time("now", now)?;
+        let preview = self.0.preview(&card.0, now).map_err(to_py)?;
+        let out = PyDict::new(py);
+        for r in srs::Rating::ALL {
+            out.set_item(PyRating::from(r), PyCard(preview.get(r).card.clone()))?;
+        }
+        Ok(out)
+    }
+
+    /// Review many cards at once without the GIL: `ratings[i]` for `cards[i]`.
+    /// All or nothing: an error names the failing card (`cards[i]`).
+    fn review_many(
+        &self,
+        py: Python<'_>,
+        cards: Vec<PyRef<'_, PyCard>>,
+        ratings: Vec<Bound<'_, PyAny>>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyCard>> {
+        let now = utc_time("now", now)?;
+        let cards: Vec<srs::Card> = cards.iter().map(|c| c.0.clone()).collect();
+        let ratings = ratings
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                rating(r).map_err(|_| {
+                    to_py(learnloop::Error::InvalidInput {
+                        field: format!("ratings[{i}]"),
+                        reason: "expected a learnloop.Rating or an int from 1 to 4".into(),
+                    })
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let fsrs = &self.0;
+        let outcomes = py
+            .detach(|| fsrs.review_many(&cards, &ratings, now))
+            .map_err(to_py)?;
+        Ok(outcomes.into_iter().map(|o| PyCard(o.card)).collect())
+    }
+
+    /// Probability that `card` is recalled at `now` (0 for a new card).
+    fn retrievability(&self, card: &PyCard, now: &Bound<'_, PyAny>) -> PyResult<f64> {
+        Ok(self.0.card_retrievability(&card.0, utc_time("now", now)?))
+    }
+
+    /// `(stability, difficulty)` after a history of `(rating, days_since_previous)`.
+    fn memory_state(&self, history: Vec<(Bound<'_, PyAny>, u32)>) -> PyResult<(f64, f64)> {
+        let history = history
+            .iter()
+            .map(|(r, d)| {
+                Ok(srs::ReviewDelta {
+                    rating: rating(r)?,
+                    days_elapsed: *d,
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let m = self.0.memory_state(history).map_err(to_py)?;
+        Ok((m.stability, m.difficulty))
+    }
+
+    /// `{Rating: (stability, difficulty, interval_days)}` from a memory state
+    /// (`None` for a new card) after `days_elapsed` days.
+    #[pyo3(signature = (memory, desired_retention = 0.9, days_elapsed = 0))]
+    fn next_states<'py>(
+        &self,
+        py: Python<'py>,
+        memory: Option<(f64, f64)>,
+        desired_retention: f64,
+        days_elapsed: u32,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let memory = memory.map(|(stability, difficulty)| srs::MemoryState {
+            stability,
+            difficulty,
+        });
+        let next = self
+            .0
+            .next_states(memory, desired_retention, days_elapsed)
+            .map_err(to_py)?;
+        let out = PyDict::new(py);
+        for r in srs::Rating::ALL {
+            let s = next.get(r);
+            out.set_item(
+                PyRating::from(r),
+                (s.memory.stability, s.memory.difficulty, s.interval),
+            )?;
+        }
+        Ok(out)
+    }
+
+    /// Unrounded interval in days for a stability (or a new card's rating).
+    #[pyo3(signature = (stability, desired_retention = 0.9, rating = None))]
+    fn next_interval(
+        &self,
+        stability: Option<f64>,
+        desired_retention: f64,
+        rating: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<f64> {
+        let rating = match rating {
+            Some(r) => self::rating(r)?,
+            None => srs::Rating::Good,
+        };
+        Ok(self.0.next_interval(stability, desired_retention, rating))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Fsrs(desired_retention={}, maximum_interval={})",
+            self.0.desired_retention(),
+            self.0.maximum_interval()
+        )
+    }
+}
+
+/// Indices of the cards to study at `now`, in order: learning, reviews, new.
+#[pyfunction]
+#[pyo3(signature = (cards, now, new_limit = 20, review_limit = 200, order = "retrievability", seed = 0))]
+fn due_queue(
+    py: Python<'_>,
+    cards: Vec<PyRef<'_, PyCard>>,
+    now: &Bound<'_, PyAny>,
+    new_limit: usize,
+    review_limit: usize,
+    order: &str,
+    seed: u64,
+) -> PyResult<Vec<usize>> {
+    let now = utc_time("now", now)?;
+    let order = match order {
+        "retrievability" => srs::QueueOrder::Retrievability,
+        "due" => srs::QueueOrder::DueDate,
+        "shuffled" => srs::QueueOrder::Shuffled { seed },
+        other => {
+            return Err(invalid(
+                "order",
+                format!("{other:?} is not one of \"retrievability\", \"due\", \"shuffled\""),
+            ));
+        }
+    };
+    let cards: Vec<srs::Card> = cards.iter().map(|c| c.0.clone()).collect();
+    let options = srs::QueueOptions {
+        new_limit,
+        review_limit,
+        order,
+        ..srs::QueueOptions::default()
+    };
+    Ok(py.detach(|| srs::due_queue(&cards, now, &options).iter().collect()))
+}
+
+/// Due counts for each of the next `days` days (overdue cards count in day 0).
+#[pyfunction]
+fn forecast(
+    cards: Vec<PyRef<'_, PyCard>>,
+    now: &Bound<'_, PyAny>,
+    days: u32,
+) -> PyResult<Vec<u32>> {
+    let now = utc_time("now", now)?;
+    let cards: Vec<srs::Card> = cards.iter().map(|c| c.0.clone()).collect();
+    Ok(srs::forecast(&cards, now, days))
+}
+
+#[pymodule]
+#[pyo3(name = "learnloop")]
+fn learnloop_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<PyRating>()?;
+    m.add_class::<PyState>()?;
+    m.add_class::<PyCard>()?;
+    m.add_class::<PyReviewLog>()?;
+    m.add_class::<PyFsrs>()?;
+    m.add_function(wrap_pyfunction!(due_queue, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    m.add("LearnloopError", py.get_type::<LearnloopError>())?;
+    m.add("InvalidInputError", py.get_type::<InvalidInputError>())?;
+    m.add(
+        "InvalidParameterError",
+        py.get_type::<InvalidParameterError>(),
+    )?;
+    m.add("InvalidRatingError", py.get_type::<InvalidRatingError>())?;
+    m.add("ReviewOrderError", py.get_type::<ReviewOrderError>())?;
+    Ok(())
+}

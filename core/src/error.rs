@@ -43,6 +43,14 @@ pub enum Error {
         /// The rejected value.
         value: i64,
     },
+    /// One item of a batch call failed; nothing of the batch was applied.
+    #[error("cards[{index}]: {error}")]
+    InBatch {
+        /// Position of the failing item.
+        index: usize,
+        /// What went wrong with it.
+        error: Box<Error>,
+    },
     /// A review dated before the card's last review.
     #[error("now: the review at {now} is earlier than the card's last review at {last_review}")]
     ReviewBeforeLastReview {
@@ -61,19 +69,32 @@ impl Error {
     /// let err = Rating::try_from(7u8).unwrap_err();
     /// assert_eq!(err.field(), "rating");
     /// ```
-    pub fn field(&self) -> &str {
+    pub fn field(&self) -> String {
         match self {
-            Error::InvalidInput { field, .. } => field,
-            Error::ParameterOutOfRange { .. } | Error::ParameterCount { .. } => "parameters",
-            Error::InvalidRating { .. } => "rating",
-            Error::ReviewBeforeLastReview { .. } => "now",
+            Error::InvalidInput { field, .. } => field.clone(),
+            Error::ParameterOutOfRange { index, .. } => format!("parameters[{index}]"),
+            Error::ParameterCount { .. } => "parameters".to_string(),
+            Error::InvalidRating { .. } => "rating".to_string(),
+            Error::ReviewBeforeLastReview { .. } => "now".to_string(),
+            Error::InBatch { index, error } => {
+                let inner = error.field();
+                // Fields about "the card" become fields of this card of the batch.
+                match inner.strip_prefix("card") {
+                    Some(rest) if rest.is_empty() || rest.starts_with('.') => {
+                        format!("cards[{index}]{rest}")
+                    }
+                    _ => format!("cards[{index}].{inner}"),
+                }
+            }
         }
     }
 
     /// A stable, machine-readable code for the kind of error
-    /// (`invalid_input`, `parameter_out_of_range`, ...).
+    /// (`invalid_input`, `parameter_out_of_range`, ...). A batch error has
+    /// the code of the item's error.
     pub fn code(&self) -> &'static str {
         match self {
+            Error::InBatch { error, .. } => error.code(),
             Error::InvalidInput { .. } => "invalid_input",
             Error::ParameterOutOfRange { .. } => "parameter_out_of_range",
             Error::ParameterCount { .. } => "parameter_count",

@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod json;
 mod math;
 pub mod srs;
 

@@ -60,6 +60,46 @@ pub trait Scheduler {
         self.schedule(card, rating, now, None)
     }
 
+    /// Review many cards at once, `ratings[i]` for `cards[i]`, all at `now`.
+    ///
+    /// All or nothing: if any card fails, the error names it
+    /// ([`crate::Error::InBatch`]) and no result is returned.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use learnloop::srs::{Card, Fsrs, Rating, Scheduler};
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    /// let cards = vec![Card::new("a", now), Card::new("b", now)];
+    /// let out = Fsrs::default().review_many(&cards, &[Rating::Good, Rating::Again], now)?;
+    /// assert_eq!(out.len(), 2);
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    fn review_many(
+        &self,
+        cards: &[Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ReviewOutcome>> {
+        if cards.len() != ratings.len() {
+            return Err(crate::Error::invalid(
+                "ratings",
+                format!("{} ratings for {} cards", ratings.len(), cards.len()),
+            ));
+        }
+        cards
+            .iter()
+            .zip(ratings)
+            .enumerate()
+            .map(|(index, (card, &rating))| {
+                self.review(card, rating, now)
+                    .map_err(|error| crate::Error::InBatch {
+                        index,
+                        error: Box::new(error),
+                    })
+            })
+            .collect()
+    }
+
     /// The outcome of each of the four ratings, without committing to any.
     fn preview(&self, card: &Card, now: DateTime<Utc>) -> Result<Preview> {
         Ok(Preview {

@@ -1,0 +1,168 @@
+"""The Python API: the usage a FastAPI developer writes, errors, threads, batches."""
+
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import learnloop as ll
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+
+def test_the_documented_usage() -> None:
+    fsrs = ll.Fsrs()
+    assert fsrs.desired_retention == 0.9
+    card = ll.Card.new("card-1", NOW)
+    outcomes = fsrs.preview(card, NOW)
+    assert set(outcomes) == {ll.Rating.AGAIN, ll.Rating.HARD, ll.Rating.GOOD, ll.Rating.EASY}
+    assert outcomes[ll.Rating.GOOD].due == NOW + timedelta(minutes=10)
+    card, log = fsrs.review(card, ll.Rating.GOOD, NOW)
+    assert card.state == ll.State.LEARNING and log.rating == ll.Rating.GOOD
+    assert card.due == outcomes[ll.Rating.GOOD].due
+    s, d = fsrs.memory_state([(ll.Rating.AGAIN, 0), (ll.Rating.GOOD, 1)])
+    assert s > 0 and 1 <= d <= 10
+    cards = fsrs.review_many([card, card], [ll.Rating.GOOD, ll.Rating.EASY], card.due)
+    assert [c.state for c in cards] == [ll.State.REVIEW, ll.State.REVIEW]
+    assert ll.Card.from_dict(card.to_dict()) == card
+    assert ll.Card.from_json(card.to_json()) == card
+    json.dumps(card.to_dict())  # JSON-ready
+    json.dumps(log.to_dict())
+
+
+def test_card_defaults_and_times_are_utc() -> None:
+    card = ll.Card("c")  # due now, by the host clock
+    assert card.due.tzinfo is not None and card.due.utcoffset() == timedelta(0)
+    assert card.state == ll.State.NEW and card.stability is None
+    # An aware non-UTC time is converted, not rejected.
+    paris = timezone(timedelta(hours=1))
+    card = ll.Card("c", datetime(2026, 1, 5, 10, 0, tzinfo=paris))
+    assert card.due == NOW
+
+
+def test_naive_datetimes_are_rejected() -> None:
+    fsrs = ll.Fsrs()
+    card = ll.Card("c", NOW)
+    with pytest.raises(ll.InvalidInputError) as info:
+        fsrs.review(card, ll.Rating.GOOD, datetime(2026, 1, 5, 9, 0))
+    assert info.value.field == "now"
+    assert "naive" in str(info.value)
+    with pytest.raises(ll.InvalidInputError):
+        ll.Card("c", datetime(2026, 1, 5))
+    with pytest.raises(ll.InvalidInputError):
+        fsrs.review(card, ll.Rating.GOOD, "2026-01-05")  # type: ignore[arg-type]
+
+
+def test_exception_hierarchy() -> None:
+    assert issubclass(ll.InvalidInputError, ll.LearnloopError)
+    assert issubclass(ll.InvalidRatingError, ll.InvalidInputError)
+    assert issubclass(ll.InvalidParameterError, ll.InvalidInputError)
+    assert issubclass(ll.ReviewOrderError, ll.InvalidInputError)
+    assert issubclass(ll.LearnloopError, Exception)
+    fsrs = ll.Fsrs()
+    card = ll.Card("c", NOW)
+    with pytest.raises(ll.InvalidRatingError) as rating:
+        fsrs.review(card, 7, NOW)
+    assert (rating.value.code, rating.value.field) == ("invalid_rating", "rating")
+    with pytest.raises(ll.InvalidParameterError) as params:
+        ll.Fsrs(parameters=[0.5] * 18)
+    assert params.value.code == "parameter_count"
+    with pytest.raises(ll.InvalidParameterError) as bounds:
+        ll.Fsrs(parameters=[1.0] * 21)
+    assert bounds.value.field == "parameters[7]"
+    with pytest.raises(ll.InvalidInputError) as retention:
+        ll.Fsrs(desired_retention=1.0)
+    assert retention.value.field == "desired_retention"
+    reviewed, _ = fsrs.review(card, ll.Rating.GOOD, NOW)
+    with pytest.raises(ll.ReviewOrderError):
+        fsrs.review(reviewed, ll.Rating.GOOD, NOW - timedelta(seconds=1))
+
+
+def test_from_dict_names_the_bad_key() -> None:
+    good = ll.Card("c", NOW).to_dict()
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.Card.from_dict({**good, "state": "sleeping"})
+    assert info.value.field == "state"
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.Card.from_dict({**good, "memory": {"stability": "x", "difficulty": 5}})
+    assert info.value.field == "memory.stability"
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.Card.from_json("{not json")
+    assert info.value.field == "json"
+
+
+def test_review_many_is_all_or_nothing() -> None:
+    fsrs = ll.Fsrs()
+    good = ll.Card("a", NOW)
+    reviewed, _ = fsrs.review(good, ll.Rating.EASY, NOW)
+    broken = ll.Card.from_dict({**reviewed.to_dict(), "memory": {"stability": -1.0, "difficulty": 5.0}})
+    with pytest.raises(ll.InvalidInputError) as info:
+        fsrs.review_many([reviewed, broken], [3, 3], NOW + timedelta(days=9))
+    assert info.value.field == "cards[1].memory.stability"
+    with pytest.raises(ll.InvalidInputError) as info:
+        fsrs.review_many([reviewed], [3, 3], NOW)
+    assert info.value.field == "ratings"
+    with pytest.raises(ll.InvalidInputError) as info:
+        fsrs.review_many([reviewed], ["good"], NOW)
+    assert info.value.field == "ratings[0]"
+
+
+def test_batch_equals_one_by_one() -> None:
+    fsrs = ll.Fsrs(desired_retention=0.85)
+    cards = [ll.Card(f"c{i}", NOW) for i in range(300)]
+    ratings = [ll.Rating.AGAIN, ll.Rating.HARD, ll.Rating.GOOD, ll.Rating.EASY] * 75
+    batch = fsrs.review_many(cards, ratings, NOW)
+    single = [fsrs.review(c, r, NOW)[0] for c, r in zip(cards, ratings)]
+    assert batch == single
+
+
+def test_one_scheduler_shared_by_eight_threads() -> None:
+    fsrs = ll.Fsrs()
+    start = [ll.Card(f"t{i}", NOW) for i in range(200)]
+    expected = [fsrs.review(c, ll.Rating.GOOD, NOW)[0] for c in start]
+    results: list[list[ll.Card]] = [[] for _ in range(8)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def work(k: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(5):
+                out = [fsrs.review(c, ll.Rating.GOOD, NOW)[0] for c in start]
+                out2 = fsrs.review_many(start, [ll.Rating.GOOD] * len(start), NOW)
+                assert out == out2
+            results[k] = out
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert all(r == expected for r in results)
+
+
+def test_queue_and_forecast() -> None:
+    fsrs = ll.Fsrs()
+    learned, _ = fsrs.review(ll.Card("a", NOW), ll.Rating.EASY, NOW)
+    cards = [ll.Card("b", NOW), learned]
+    later = NOW + timedelta(days=30)
+    assert ll.due_queue(cards, later) == [1, 0]
+    assert ll.due_queue(cards, later, new_limit=0) == [1]
+    assert sum(ll.forecast(cards, NOW, 30)) == 1
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.due_queue(cards, later, order="alphabetical")  # type: ignore[arg-type]
+    assert info.value.field == "order"
+
+
+def test_ratings_are_ints() -> None:
+    assert int(ll.Rating.GOOD) == 3
+    assert ll.Rating.EASY == 4
+    assert ll.State.REVIEW == 2
+    fsrs = ll.Fsrs()
+    a = fsrs.review(ll.Card("x", NOW), 3, NOW)[0]
+    b = fsrs.review(ll.Card("x", NOW), ll.Rating.GOOD, NOW)[0]
+    assert a == b

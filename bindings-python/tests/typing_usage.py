@@ -1,0 +1,28 @@
+"""Checked by `mypy --strict` in the test command: the stubs describe the API."""
+
+from datetime import datetime, timedelta, timezone
+
+import learnloop as ll
+
+
+def schedule(cards: list[ll.Card], now: datetime) -> list[ll.Card]:
+    fsrs = ll.Fsrs(desired_retention=0.9, learning_steps=[timedelta(minutes=1)])
+    card, log = fsrs.review(cards[0], ll.Rating.GOOD, now, duration_ms=3200)
+    preview: dict[ll.Rating, ll.Card] = fsrs.preview(card, now)
+    due: datetime = preview[ll.Rating.EASY].due
+    stability, difficulty = fsrs.memory_state([(ll.Rating.AGAIN, 0), (3, 1)])
+    states = fsrs.next_states((stability, difficulty), 0.9, 3)
+    s, d, interval = states[ll.Rating.HARD]
+    assert interval > 0 and log.scheduled_days >= 0 and due >= now
+    order: list[int] = ll.due_queue(cards, now, order="due")
+    counts: list[int] = ll.forecast(cards, now, 7)
+    assert len(order) <= len(cards) and len(counts) == 7
+    try:
+        ll.Card.from_dict(card.to_dict())
+    except ll.InvalidInputError as e:
+        print(e.code, e.field)
+    return fsrs.review_many(cards, [ll.Rating.GOOD] * len(cards), now)
+
+
+if __name__ == "__main__":
+    print(schedule([ll.Card.new("a", datetime.now(timezone.utc))], datetime.now(timezone.utc)))

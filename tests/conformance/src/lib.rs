@@ -1,0 +1,387 @@
+//! The cross-language conformance cases of the spaced-repetition API.
+//!
+//! [`srs_cases`] builds every case (inputs and the expected output, computed
+//! by the core) deterministically; `cargo run -p learnloop-conformance`
+//! writes them to `tests/fixtures/conformance/srs.json`, and every language's
+//! test suite (Rust here, Python, Kotlin, Swift and JS in the bindings)
+//! replays them through its own API. Memory states themselves are anchored to
+//! the reference implementation by `tests/fixtures/fsrs6_reference.json`.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use learnloop::srs::{Card, Fsrs, MemoryState, Rating, Scheduler, Sm2State, State};
+use serde_json::{Value, json};
+
+/// Where the fixture lives, relative to the workspace root.
+pub const FIXTURE: &str = "tests/fixtures/conformance/srs.json";
+
+/// How a case builds its scheduler (the Python/JS/Kotlin/Swift constructors
+/// take the same four settings).
+#[derive(Clone)]
+pub struct SchedulerSpec {
+    /// FSRS parameters; `None` for the defaults.
+    pub parameters: Option<Vec<f64>>,
+    /// Desired retention.
+    pub desired_retention: f64,
+    /// Learning steps in seconds.
+    pub learning_steps: Vec<i64>,
+    /// Relearning steps in seconds.
+    pub relearning_steps: Vec<i64>,
+    /// Maximum interval in days.
+    pub maximum_interval: u32,
+}
+
+impl Default for SchedulerSpec {
+    fn default() -> Self {
+        SchedulerSpec {
+            parameters: None,
+            desired_retention: 0.9,
+            learning_steps: vec![60, 600],
+            relearning_steps: vec![600],
+            maximum_interval: 36500,
+        }
+    }
+}
+
+impl SchedulerSpec {
+    /// The scheduler these settings describe.
+    pub fn build(&self) -> learnloop::Result<Fsrs> {
+        let base = match &self.parameters {
+            Some(p) => Fsrs::new(p)?,
+            None => Fsrs::default(),
+        };
+        let secs = |v: &[i64]| v.iter().map(|&s| TimeDelta::seconds(s)).collect();
+        base.with_desired_retention(self.desired_retention)?
+            .with_learning_steps(secs(&self.learning_steps))?
+            .with_relearning_steps(secs(&self.relearning_steps))?
+            .with_maximum_interval(self.maximum_interval)
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "parameters": self.parameters,
+            "desired_retention": self.desired_retention,
+            "learning_steps": self.learning_steps,
+            "relearning_steps": self.relearning_steps,
+            "maximum_interval": self.maximum_interval,
+        })
+    }
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
+}
+
+fn time(t: DateTime<Utc>) -> Value {
+    Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+fn card_json(card: &Card) -> Value {
+    serde_json::from_str(&learnloop::json::to_json(card)).expect("a card is JSON")
+}
+
+fn error_json(e: &learnloop::Error) -> Value {
+    json!({ "error": { "code": e.code(), "field": e.field() } })
+}
+
+/// The cards the cases start from: new, learning, review, relearning, a card
+/// that SM-2 scheduled, and one reviewed many times.
+fn starting_cards(fsrs: &Fsrs) -> Vec<(String, Card, DateTime<Utc>)> {
+    let now = t0();
+    let new = Card::new("new", now);
+    let learning = fsrs.review(&new, Rating::Good, now).unwrap().card;
+    let review = fsrs
+        .review(&learning, Rating::Good, learning.due)
+        .unwrap()
+        .card;
+    let relearning = fsrs
+        .review(&review, Rating::Again, review.due)
+        .unwrap()
+        .card;
+    let mut veteran = Card::new("veteran", now);
+    let mut at = now;
+    for (i, r) in [3u8, 3, 3, 2, 3, 4, 1, 3, 3, 3, 2, 3]
+        .into_iter()
+        .enumerate()
+    {
+        veteran = fsrs
+            .review(&veteran, Rating::try_from(r).unwrap(), at)
+            .unwrap()
+            .card;
+        // Sometimes early, sometimes late, sometimes on time.
+        at = veteran.due + TimeDelta::hours([0i64, 30, -5, 70][i % 4]);
+        at = at.max(veteran.last_review.unwrap());
+    }
+    let mut from_sm2 = Card::new("from-sm2", now);
+    from_sm2.state = State::Review;
+    from_sm2.last_review = Some(now);
+    from_sm2.scheduled_days = 12;
+    from_sm2.due = now + TimeDelta::days(12);
+    from_sm2.reps = 5;
+    from_sm2.sm2 = Some(Sm2State {
+        ease_factor: 2.36,
+        streak: 4,
+    });
+    let due = |c: &Card| c.due;
+    vec![
+        ("new".into(), new.clone(), now),
+        ("learning".into(), learning.clone(), due(&learning)),
+        ("review on time".into(), review.clone(), due(&review)),
+        (
+            "review late".into(),
+            review.clone(),
+            due(&review) + TimeDelta::days(9),
+        ),
+        (
+            "review same day".into(),
+            review.clone(),
+            review.last_review.unwrap() + TimeDelta::hours(3),
+        ),
+        ("relearning".into(), relearning.clone(), due(&relearning)),
+        ("veteran".into(), veteran.clone(), at),
+        (
+            "from SM-2".into(),
+            from_sm2.clone(),
+            due(&from_sm2) + TimeDelta::days(2),
+        ),
+    ]
+}
+
+/// Every case, in a stable order.
+pub fn srs_cases() -> Vec<Value> {
+    let mut cases = Vec::new();
+    let specs = [
+        ("default", SchedulerSpec::default()),
+        (
+            "retention 0.85, one learning step, no relearning, max 180 days",
+            SchedulerSpec {
+                desired_retention: 0.85,
+                learning_steps: vec![300],
+                relearning_steps: vec![],
+                maximum_interval: 180,
+                ..SchedulerSpec::default()
+            },
+        ),
+    ];
+    for (spec_name, spec) in &specs {
+        let fsrs = spec.build().expect("valid settings");
+        for (name, card, now) in starting_cards(&fsrs) {
+            let preview = fsrs.preview(&card, now).expect("preview");
+            cases.push(json!({
+                "name": format!("preview {name} ({spec_name})"),
+                "op": "preview",
+                "scheduler": spec.to_json(),
+                "card": card_json(&card),
+                "now": time(now),
+                "expect": {
+                    "again": card_json(&preview.again.card),
+                    "hard": card_json(&preview.hard.card),
+                    "good": card_json(&preview.good.card),
+                    "easy": card_json(&preview.easy.card),
+                },
+            }));
+            for rating in Rating::ALL {
+                let out = fsrs.review(&card, rating, now).expect("review");
+                cases.push(json!({
+                    "name": format!("review {name} {rating} ({spec_name})"),
+                    "op": "review",
+                    "scheduler": spec.to_json(),
+                    "card": card_json(&card),
+                    "rating": rating.as_u8(),
+                    "now": time(now),
+                    "expect": { "card": card_json(&out.card), "scheduled_days": out.log.scheduled_days, "elapsed_days": out.log.elapsed_days },
+                }));
+            }
+        }
+    }
+
+    // Memory states from histories (rating, days since the previous review).
+    let fsrs = Fsrs::default();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for k in 0..24 {
+        let len = 1 + (k % 12);
+        let history: Vec<(u8, u32)> = (0..len)
+            .map(|i| {
+                let r = 1 + next(4) as u8;
+                let d = if i == 0 { 0 } else { next(40) as u32 };
+                (r, d)
+            })
+            .collect();
+        let deltas: Vec<(Rating, u32)> = history
+            .iter()
+            .map(|&(r, d)| (Rating::try_from(r).unwrap(), d))
+            .collect();
+        let m = fsrs.memory_state(deltas).expect("memory state");
+        cases.push(json!({
+            "name": format!("memory state {k}"),
+            "op": "memory_state",
+            "history": history,
+            "expect": { "stability": m.stability, "difficulty": m.difficulty },
+        }));
+    }
+
+    // Next states from memory states.
+    for (k, (memory, retention, days)) in [
+        (None, 0.9, 0u32),
+        (Some((2.3065, 2.1181)), 0.9, 0),
+        (Some((2.3065, 2.1181)), 0.9, 2),
+        (Some((12.5, 6.1)), 0.9, 9),
+        (Some((12.5, 6.1)), 0.8, 30),
+        (Some((0.4, 9.5)), 0.95, 1),
+        (Some((300.0, 4.0)), 0.9, 280),
+        (Some((3000.0, 8.0)), 0.85, 4000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let m = memory.map(|(stability, difficulty)| MemoryState {
+            stability,
+            difficulty,
+        });
+        let n = fsrs.next_states(m, retention, days).expect("next states");
+        let item = |s: &learnloop::srs::ItemState| {
+            json!([s.memory.stability, s.memory.difficulty, s.interval])
+        };
+        cases.push(json!({
+            "name": format!("next states {k}"),
+            "op": "next_states",
+            "memory": memory.map(|(s, d)| vec![s, d]),
+            "desired_retention": retention,
+            "days_elapsed": days,
+            "expect": {
+                "again": item(&n.again), "hard": item(&n.hard),
+                "good": item(&n.good), "easy": item(&n.easy),
+            },
+        }));
+    }
+
+    // Errors: every language raises its own error type with this code and field.
+    let spec = SchedulerSpec::default();
+    let fsrs = spec.build().expect("valid");
+    let now = t0();
+    let reviewed = fsrs
+        .review(&Card::new("r", now), Rating::Easy, now)
+        .unwrap()
+        .card;
+    let mut broken = reviewed.clone();
+    broken.memory = Some(MemoryState {
+        stability: -1.0,
+        difficulty: 5.0,
+    });
+    let mut too_hard = reviewed.clone();
+    too_hard.memory = Some(MemoryState {
+        stability: 3.0,
+        difficulty: 11.0,
+    });
+    let mut no_last_review = reviewed.clone();
+    no_last_review.last_review = None;
+    for (name, card, rating, at) in [
+        ("rating 0", &reviewed, 0i64, now + TimeDelta::days(8)),
+        ("rating 5", &reviewed, 5, now + TimeDelta::days(8)),
+        (
+            "review before the last review",
+            &reviewed,
+            3,
+            now - TimeDelta::days(1),
+        ),
+        ("negative stability", &broken, 3, now + TimeDelta::days(8)),
+        (
+            "difficulty above 10",
+            &too_hard,
+            3,
+            now + TimeDelta::days(8),
+        ),
+        (
+            "review card without last review",
+            &no_last_review,
+            3,
+            now + TimeDelta::days(8),
+        ),
+    ] {
+        let result = Rating::try_from(rating).and_then(|r| fsrs.review(card, r, at));
+        let e = result.expect_err("an error case");
+        cases.push(json!({
+            "name": format!("error: {name}"),
+            "op": "review",
+            "scheduler": spec.to_json(),
+            "card": card_json(card),
+            "rating": rating,
+            "now": time(at),
+            "expect": error_json(&e),
+        }));
+    }
+    let batch = [reviewed.clone(), broken.clone()];
+    let e = fsrs
+        .review_many(
+            &batch,
+            &[Rating::Good, Rating::Good],
+            now + TimeDelta::days(8),
+        )
+        .expect_err("batch error");
+    cases.push(json!({
+        "name": "error: batch with a broken card",
+        "op": "review_many",
+        "scheduler": spec.to_json(),
+        "cards": batch.iter().map(card_json).collect::<Vec<_>>(),
+        "ratings": [3, 3],
+        "now": time(now + TimeDelta::days(8)),
+        "expect": error_json(&e),
+    }));
+    for (name, parameters, retention) in [
+        ("18 parameters", Some(vec![0.5; 18]), 0.9),
+        (
+            "parameter 7 out of range",
+            {
+                let mut w = learnloop::srs::DEFAULT_PARAMETERS.to_vec();
+                w[7] = 0.9;
+                Some(w)
+            },
+            0.9,
+        ),
+        ("desired retention 1.5", None, 1.5),
+    ] {
+        let spec = SchedulerSpec {
+            parameters,
+            desired_retention: retention,
+            ..SchedulerSpec::default()
+        };
+        let e = spec.build().expect_err("invalid settings");
+        cases.push(json!({
+            "name": format!("error: {name}"),
+            "op": "new_scheduler",
+            "scheduler": spec.to_json(),
+            "expect": error_json(&e),
+        }));
+    }
+    let e = fsrs
+        .memory_state(Vec::<(Rating, u32)>::new())
+        .expect_err("empty history");
+    cases.push(json!({
+        "name": "error: empty history",
+        "op": "memory_state",
+        "history": [],
+        "expect": error_json(&e),
+    }));
+    cases
+}
+
+/// The whole fixture document.
+pub fn fixture() -> Value {
+    json!({
+        "about": "learnloop spaced-repetition conformance cases; generated by `cargo run -p learnloop-conformance`, replayed by every language's tests",
+        "times": "RFC 3339, UTC",
+        "cases": srs_cases(),
+    })
+}
+
+/// The fixture as written to disk.
+pub fn fixture_text() -> String {
+    let mut text = serde_json::to_string_pretty(&fixture()).expect("JSON");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,19 @@
+//! The committed fixture is exactly what the core computes today, so a change
+//! of behaviour cannot slip past the other languages' tests unnoticed.
+
+#[test]
+fn committed_fixture_matches_the_core() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/conformance/srs.json"
+    );
+    let committed = std::fs::read_to_string(path).expect("fixture exists");
+    let fresh = learnloop_conformance::fixture_text();
+    assert!(
+        committed == fresh,
+        "tests/fixtures/conformance/srs.json is stale: run `cargo run -p learnloop-conformance` and review the diff"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    let n = doc["cases"].as_array().unwrap().len();
+    assert!(n > 100, "{n} cases");
+}
