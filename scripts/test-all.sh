@@ -77,6 +77,52 @@ ensure_pyenv() {
     "$pyenv/bin/maturin" --version
 }
 
+# WebAssembly: the wasm32 target, wasm-bindgen-cli equal to the locked
+# wasm-bindgen, the npm dev tools (binaryen, typescript, playwright-core,
+# ts-fsrs) and Debian's Chromium for the browser test.
+ensure_wasm_tools() {
+    if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+        rustup target add wasm32-unknown-unknown || return 1
+    fi
+    local want
+    want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+    if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+        # Without --locked: wasm-bindgen-cli's own lock file pins versions this toolchain may reject.
+        cargo install wasm-bindgen-cli --version "=$want" --quiet || return 1
+    fi
+    wasm-bindgen --version
+    command -v node >/dev/null 2>&1 || { echo "node not found" >&2; return 1; }
+    local stamp=bindings-wasm/node_modules/.package-lock.json
+    if [ ! -f "$stamp" ] || ! cmp -s bindings-wasm/package-lock.json "$cache/npm-lock"; then
+        (cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error) || return 1
+        cp bindings-wasm/package-lock.json "$cache/npm-lock"
+    fi
+    if [ ! -x /usr/bin/chromium ]; then
+        if [ "$(id -u)" = 0 ]; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || return 1
+        else
+            echo "Chromium missing: apt-get install chromium (as root)" >&2
+            return 1
+        fi
+    fi
+    node --version
+}
+
+# Kotlin on the JVM: Maven (from Debian if missing) fetches the Kotlin
+# compiler, JNA and JUnit from Maven Central into ~/.m2.
+ensure_maven() {
+    if ! command -v mvn >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ]; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >/dev/null || return 1
+        else
+            echo "Maven missing: apt-get install maven (as root)" >&2
+            return 1
+        fi
+    fi
+    command -v java >/dev/null 2>&1 || { echo "java not found" >&2; return 1; }
+    mvn -v | head -1
+}
+
 # ---- checks -----------------------------------------------------------------
 
 fixture_is_reproducible() {
@@ -151,6 +197,61 @@ python_bench_smoke() {
     "$pyenv/bin/python" benches/python/bench_fsrs.py --quick
 }
 
+wasm_package_builds() {
+    ./scripts/build-wasm.sh
+}
+
+wasm_bindgen_tests() {
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+        cargo test -p learnloop-wasm --target wasm32-unknown-unknown --test node
+}
+
+js_tests() {
+    (cd bindings-wasm && node --test js-tests/api.test.mjs js-tests/conformance.test.mjs js-tests/browser.test.mjs)
+}
+
+ts_types() {
+    (cd bindings-wasm/js-tests && ../node_modules/.bin/tsc -p tsconfig.json)
+}
+
+js_bench_smoke() {
+    node benches/js/bench_ts_fsrs.mjs --quick
+}
+
+mobile_library_builds() {
+    cargo build --quiet --release -p learnloop-mobile --features cli
+}
+
+uniffi_bindgen() {
+    "$CARGO_TARGET_DIR/release/uniffi-bindgen" generate \
+        --library "$CARGO_TARGET_DIR/release/liblearnloop_mobile.so" --no-format "$@"
+}
+
+kotlin_tests() {
+    local out=bindings-mobile/kotlin/target/generated-sources/uniffi
+    rm -rf "$out"
+    uniffi_bindgen --language kotlin --out-dir "$out" || return 1
+    (cd bindings-mobile/kotlin && mvn -B -q test \
+        -Dlearnloop.lib.dir="$CARGO_TARGET_DIR/release" \
+        -Dlearnloop.fixtures="$root/tests/fixtures") || return 1
+    cat bindings-mobile/kotlin/target/surefire-reports/*.txt | grep -E "Tests run"
+}
+
+# Swift is generated here and checked for every exported function; compiling
+# and running it needs a Swift toolchain this machine kind does not ship
+# (see bindings-mobile/README.md).
+swift_generation() {
+    local out
+    out=$(mktemp -d)
+    uniffi_bindgen --language swift --out-dir "$out" || return 1
+    local missing=0 f
+    for f in newCard cardToJson cardFromJson dueQueue ratingFromNumber "func review(" "func preview(" "func reviewMany(" "func memoryState(" "func retrievability("; do
+        grep -q "$f" "$out/Learnloop.swift" || { echo "missing in Swift: $f" >&2; missing=1; }
+    done
+    ls "$out"
+    return $missing
+}
+
 main_job_runs() {
     local out
     out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7) || return 1
@@ -173,6 +274,16 @@ step "Python wheel installs into a fresh venv" python_wheel_installs_fresh
 step "Python tests (pytest)" python_tests
 step "Python types (mypy --strict)" python_types
 step "Python benchmark smoke run (against py-fsrs)" python_bench_smoke
+step "WebAssembly tools (wasm32 target, wasm-bindgen-cli, npm, Chromium)" ensure_wasm_tools
+step "npm package (wasm-bindgen, wasm-opt)" wasm_package_builds
+step "wasm-bindgen-test under Node" wasm_bindgen_tests
+step "JS tests (node --test: API, conformance, headless Chromium)" js_tests
+step "TypeScript types (tsc --noEmit)" ts_types
+step "JS benchmark smoke run (against ts-fsrs)" js_bench_smoke
+step "Maven and Java" ensure_maven
+step "mobile library (uniffi cdylib)" mobile_library_builds
+step "Kotlin tests (uniffi Kotlin on the JVM, JUnit 5 via Maven)" kotlin_tests
+step "Swift bindings generated (uniffi)" swift_generation
 step "cargo-fuzz" ensure_cargo_fuzz
 step "fuzz targets" fuzz_targets
 

@@ -21,6 +21,11 @@ use serde::de::DeserializeOwned;
 /// assert_eq!(err.field(), "state");
 /// ```
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    // Fast path: plain serde_json. Only a document that fails is decoded
+    // again with path tracking, which costs an allocation per key.
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -44,6 +49,116 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| unreachable!("serializing a domain type: {e}"))
 }
 
+/// Serde for `DateTime<Utc>` as RFC 3339 text, in exactly the form chrono
+/// writes (`2026-01-05T09:00:00Z`, fractional seconds only when present), with
+/// a fast path for whole-second UTC times, which is every time the schedulers
+/// produce: chrono's general formatter and parser dominated the cost of
+/// moving a card across a language boundary. Anything else goes through
+/// chrono, so every form chrono accepts is still accepted.
+pub(crate) mod utc {
+    use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    fn push2(out: &mut [u8], at: usize, v: u32) {
+        out[at] = b'0' + (v / 10) as u8;
+        out[at + 1] = b'0' + (v % 10) as u8;
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, or None when chrono must format it.
+    fn fast_format(t: &DateTime<Utc>) -> Option<[u8; 20]> {
+        let year = t.year();
+        if t.nanosecond() != 0 || !(0..=9999).contains(&year) {
+            return None;
+        }
+        let mut b = *b"0000-00-00T00:00:00Z";
+        let y = year as u32;
+        push2(&mut b, 0, y / 100);
+        push2(&mut b, 2, y % 100);
+        push2(&mut b, 5, t.month());
+        push2(&mut b, 8, t.day());
+        push2(&mut b, 11, t.hour());
+        push2(&mut b, 14, t.minute());
+        push2(&mut b, 17, t.second());
+        Some(b)
+    }
+
+    fn fast_parse(s: &str) -> Option<DateTime<Utc>> {
+        let b = s.as_bytes();
+        if b.len() != 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+            || b[19] != b'Z'
+        {
+            return None;
+        }
+        let num = |from: usize, len: usize| -> Option<u32> {
+            b[from..from + len].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 2)?, num(8, 2)?)?
+            .and_hms_opt(num(11, 2)?, num(14, 2)?, num(17, 2)?)
+            .map(|t| t.and_utc())
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<DateTime<Utc>> {
+        fast_parse(s).or_else(|| {
+            s.parse::<DateTime<FixedOffset>>()
+                .ok()
+                .map(|t| t.with_timezone(&Utc))
+        })
+    }
+
+    pub(crate) fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        match fast_format(t) {
+            // The buffer is ASCII digits and separators.
+            Some(b) => s.serialize_str(std::str::from_utf8(&b).unwrap_or_default()),
+            None => serde::Serialize::serialize(t, s),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{text:?} is not an RFC 3339 time with an offset (such as 2026-01-05T09:00:00Z)"
+            ))
+        })
+    }
+
+    /// The same for `Option<DateTime<Utc>>` (`null` for None).
+    pub(crate) mod option {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(crate) fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            match <Option<std::borrow::Cow<'de, str>>>::deserialize(d)? {
+                None => Ok(None),
+                Some(text) => super::parse(&text).map(Some).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "{text:?} is not an RFC 3339 time with an offset (such as 2026-01-05T09:00:00Z)"
+                    ))
+                }),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +179,39 @@ mod tests {
         assert_eq!(field(&bad), "memory.stability");
         assert_eq!(field(&format!("{card} trailing")), "json");
         assert_eq!(from_json::<Card>(&card).unwrap().id, "c");
+    }
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them_and_read_in_any_offset() {
+        use chrono::{TimeZone, Utc};
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct T(#[serde(with = "super::utc")] chrono::DateTime<Utc>);
+        let cases = [
+            Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(1, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(9999, 2, 28, 0, 0, 1).unwrap(),
+            Utc.with_ymd_and_hms(12026, 1, 5, 9, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
+                + chrono::TimeDelta::microseconds(1500),
+        ];
+        for t in cases {
+            let ours = to_json(&T(t));
+            assert_eq!(
+                ours,
+                serde_json::to_string(&t).unwrap(),
+                "same text as chrono"
+            );
+            assert_eq!(from_json::<T>(&ours).unwrap(), T(t));
+        }
+        let shifted: T = from_json(r#""2026-01-05T10:00:00+01:00""#).unwrap();
+        assert_eq!(shifted, T(cases[0]));
+        for bad in [
+            r#""2026-01-05T09:00:00""#,
+            r#""2026-13-05T09:00:00Z""#,
+            r#""yesterday""#,
+            "5",
+        ] {
+            assert!(from_json::<T>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -61,6 +61,7 @@ pub struct Card {
     /// Index of the current learning or relearning step; `None` outside them.
     pub step: Option<u32>,
     /// When the card is next due.
+    #[serde(with = "crate::json::utc")]
     pub due: DateTime<Utc>,
     /// FSRS memory state; `None` until the first FSRS review.
     pub memory: Option<MemoryState>,
@@ -68,6 +69,7 @@ pub struct Card {
     #[serde(default)]
     pub sm2: Option<Sm2State>,
     /// When the card was last reviewed.
+    #[serde(with = "crate::json::utc::option")]
     pub last_review: Option<DateTime<Utc>>,
     /// The last interval scheduled, in whole days (0 for a step within the day).
     pub scheduled_days: u32,
@@ -160,6 +162,7 @@ pub struct ReviewLog {
     /// The card's state before the review.
     pub state: State,
     /// When the review happened.
+    #[serde(with = "crate::json::utc")]
     pub reviewed_at: DateTime<Utc>,
     /// Whole days since the previous review (0 for the first).
     pub elapsed_days: u32,

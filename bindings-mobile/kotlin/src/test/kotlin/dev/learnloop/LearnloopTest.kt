@@ -1,0 +1,183 @@
+package dev.learnloop
+
+import org.json.JSONArray
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import java.io.File
+import java.time.Duration
+import java.time.Instant
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+
+class LearnloopTest {
+    private val now: Instant = Instant.parse("2026-01-05T09:00:00Z")
+
+    @Test
+    fun documentedUsage() {
+        val fsrs = Fsrs.withDefaults()
+        assertEquals(0.9, fsrs.desiredRetention())
+        val card = newCard("card-1", now)
+        val preview = fsrs.preview(card, now)
+        assertEquals(now.plus(Duration.ofMinutes(10)), preview.good.due)
+        val outcome = fsrs.review(card, Rating.GOOD, now)
+        assertEquals(CardState.LEARNING, outcome.card.state)
+        assertEquals(preview.good, outcome.card)
+        val state = fsrs.memoryState(listOf(Rating.AGAIN, Rating.GOOD), listOf(0u, 1u))
+        assertTrue(state.stability > 0 && state.difficulty in 1.0..10.0)
+        val batch = fsrs.reviewMany(listOf(outcome.card), listOf(Rating.GOOD), outcome.card.due)
+        assertEquals(CardState.REVIEW, batch[0].state)
+        assertEquals(batch[0], cardFromJson(cardToJson(batch[0])))
+    }
+
+    @Test
+    fun errorsAreExceptionsWithCodeAndField() {
+        val fsrs = Fsrs.withDefaults()
+        val card = fsrs.review(newCard("c", now), Rating.EASY, now).card
+        val order = assertThrows<LearnloopException.ReviewOrder> {
+            fsrs.review(card, Rating.GOOD, now.minusSeconds(1))
+        }
+        assertEquals("now", order.field)
+        val rating = assertThrows<LearnloopException.InvalidRating> { ratingFromNumber(5) }
+        assertEquals("invalid_rating", rating.code)
+        val params = assertThrows<LearnloopException.InvalidParameter> {
+            Fsrs(FsrsOptions(parameters = List(21) { 1.0 }))
+        }
+        assertEquals("parameters[7]", params.field)
+        val retention = assertThrows<LearnloopException.InvalidInput> {
+            Fsrs(FsrsOptions(desiredRetention = 1.5))
+        }
+        assertEquals("desired_retention", retention.field)
+        val broken = card.copy(memory = MemoryState(stability = -1.0, difficulty = 5.0))
+        val batch = assertThrows<LearnloopException.InvalidInput> {
+            fsrs.reviewMany(listOf(card, broken), listOf(Rating.GOOD, Rating.GOOD), now.plus(Duration.ofDays(9)))
+        }
+        assertEquals("cards[1].memory.stability", batch.field)
+        val json = assertThrows<LearnloopException.InvalidInput> { cardFromJson("{\"id\": 3}") }
+        assertEquals("id", json.field)
+    }
+
+    @Test
+    fun oneSchedulerSharedByEightThreads() {
+        val fsrs = Fsrs.withDefaults()
+        val cards = (0 until 200).map { newCard("t$it", now) }
+        val expected = cards.map { fsrs.review(it, Rating.GOOD, now).card }
+        val pool = Executors.newFixedThreadPool(8)
+        val futures = (0 until 8).map {
+            pool.submit<List<Card>> { cards.map { c -> fsrs.review(c, Rating.GOOD, now).card } }
+        }
+        futures.forEach { assertEquals(expected, it.get(60, TimeUnit.SECONDS)) }
+        pool.shutdown()
+    }
+
+    // ---- the shared cross-language cases (tests/fixtures/conformance/srs.json) ----
+
+    private val ratings = mapOf(1 to Rating.AGAIN, 2 to Rating.HARD, 3 to Rating.GOOD, 4 to Rating.EASY)
+
+    private fun scheduler(spec: JSONObject): Fsrs {
+        val params = spec.optJSONArray("parameters")
+        return Fsrs(
+            FsrsOptions(
+                parameters = params?.let { a -> List(a.length()) { a.getDouble(it) } } ?: emptyList(),
+                desiredRetention = spec.getDouble("desired_retention"),
+                learningSteps = spec.getJSONArray("learning_steps").let { a -> List(a.length()) { a.getInt(it).toUInt() } },
+                relearningSteps = spec.getJSONArray("relearning_steps").let { a -> List(a.length()) { a.getInt(it).toUInt() } },
+                maximumInterval = spec.getInt("maximum_interval").toUInt(),
+            ),
+        )
+    }
+
+    private fun close(a: Double, b: Double) = Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(b), 1.0)
+
+    private fun assertSameCard(got: Card, want: JSONObject, name: String) {
+        val g = JSONObject(cardToJson(got))
+        for (key in listOf("id", "state", "step", "due", "last_review", "scheduled_days", "reps", "lapses")) {
+            assertEquals(want.opt(key)?.toString(), g.opt(key)?.toString(), "$name: $key")
+        }
+        val wm = want.optJSONObject("memory")
+        val gm = g.optJSONObject("memory")
+        if (wm == null) {
+            assertTrue(gm == null, name)
+        } else {
+            assertTrue(close(gm!!.getDouble("stability"), wm.getDouble("stability")), name)
+            assertTrue(close(gm.getDouble("difficulty"), wm.getDouble("difficulty")), name)
+        }
+    }
+
+    private fun run(c: JSONObject): Any {
+        val now = { Instant.parse(c.getString("now")) }
+        return when (c.getString("op")) {
+            "new_scheduler" -> scheduler(c.getJSONObject("scheduler"))
+            "memory_state" -> {
+                val h = c.getJSONArray("history")
+                Fsrs.withDefaults().memoryState(
+                    List(h.length()) { ratings.getValue(h.getJSONArray(it).getInt(0)) },
+                    List(h.length()) { h.getJSONArray(it).getInt(1).toUInt() },
+                )
+            }
+            "review_many" -> {
+                val cards = c.getJSONArray("cards")
+                val rs = c.getJSONArray("ratings")
+                scheduler(c.getJSONObject("scheduler")).reviewMany(
+                    List(cards.length()) { cardFromJson(cards.getJSONObject(it).toString()) },
+                    List(rs.length()) { ratings.getValue(rs.getInt(it)) },
+                    now(),
+                )
+            }
+            "preview" -> scheduler(c.getJSONObject("scheduler")).preview(cardFromJson(c.getJSONObject("card").toString()), now())
+            "review" -> {
+                val rating = ratingFromNumber(c.getLong("rating"))
+                scheduler(c.getJSONObject("scheduler")).review(cardFromJson(c.getJSONObject("card").toString()), rating, now())
+            }
+            else -> error("unknown op")
+        }
+    }
+
+    @Test
+    fun sharedConformanceCases() {
+        val dir = System.getProperty("learnloop.fixtures") ?: "../../tests/fixtures"
+        val cases = JSONObject(File(dir, "conformance/srs.json").readText()).getJSONArray("cases")
+        var checked = 0
+        for (i in 0 until cases.length()) {
+            val c = cases.getJSONObject(i)
+            val name = c.getString("name")
+            val expect = c.getJSONObject("expect")
+            val op = c.getString("op")
+            if (op == "next_states") continue // not part of the mobile API
+            if (expect.has("error")) {
+                val e = expect.getJSONObject("error")
+                val thrown = assertThrows<LearnloopException>(name) { run(c) }
+                val (code, field) = when (thrown) {
+                    is LearnloopException.InvalidInput -> thrown.code to thrown.field
+                    is LearnloopException.InvalidParameter -> thrown.code to thrown.field
+                    is LearnloopException.InvalidRating -> thrown.code to thrown.field
+                    is LearnloopException.ReviewOrder -> thrown.code to thrown.field
+                }
+                assertEquals(e.getString("code"), code, name)
+                assertEquals(e.getString("field"), field, name)
+            } else {
+                when (val got = run(c)) {
+                    is Preview -> {
+                        assertSameCard(got.again, expect.getJSONObject("again"), name)
+                        assertSameCard(got.hard, expect.getJSONObject("hard"), name)
+                        assertSameCard(got.good, expect.getJSONObject("good"), name)
+                        assertSameCard(got.easy, expect.getJSONObject("easy"), name)
+                    }
+                    is ReviewOutcome -> {
+                        assertSameCard(got.card, expect.getJSONObject("card"), name)
+                        assertEquals(expect.getInt("scheduled_days").toUInt(), got.log.scheduledDays, name)
+                    }
+                    is MemoryState -> {
+                        assertTrue(close(got.stability, expect.getDouble("stability")), name)
+                        assertTrue(close(got.difficulty, expect.getDouble("difficulty")), name)
+                    }
+                    else -> error("$name: unexpected result $got")
+                }
+            }
+            checked++
+        }
+        assertTrue(checked > 100, "checked $checked cases")
+    }
+}

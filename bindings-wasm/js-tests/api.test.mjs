@@ -1,0 +1,84 @@
+// The built package (bindings-wasm/pkg) through its public API, under node --test.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Fsrs, Rating, newCard, dueQueue, forecast } from "../pkg/node.js";
+
+const NOW = "2026-01-05T09:00:00Z";
+
+function throwsWith(fn, code, field) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error, "an Error object");
+    assert.equal(e.name, "LearnloopError");
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.field, field, e.message);
+    return true;
+  });
+}
+
+test("the documented usage", () => {
+  const fsrs = new Fsrs();
+  assert.equal(fsrs.desiredRetention, 0.9);
+  assert.equal(fsrs.parameters.length, 21);
+  assert.ok(Array.isArray(fsrs.parameters));
+  let card = newCard("card-1", NOW);
+  assert.equal(card.state, "new");
+  const preview = fsrs.preview(card, new Date(NOW));
+  assert.equal(preview.good.card.due, "2026-01-05T09:10:00Z");
+  assert.equal(preview.easy.card.state, "review");
+  const { card: next, log } = fsrs.review(card, Rating.Good, NOW, 3200);
+  assert.equal(log.rating, Rating.Good);
+  assert.equal(log.duration_ms, 3200);
+  assert.deepEqual(next, preview.good.card);
+  const [reviewed] = fsrs.reviewMany([next], [Rating.Good], next.due);
+  assert.equal(reviewed.state, "review");
+  const m = fsrs.memoryState([[Rating.Again, 0], [Rating.Good, 1]]);
+  assert.ok(m.stability > 0 && m.difficulty >= 1 && m.difficulty <= 10);
+  // Plain data: survives JSON.
+  assert.deepEqual(JSON.parse(JSON.stringify(reviewed)), reviewed);
+});
+
+test("dates: Date objects and ISO strings with an offset are the same time", () => {
+  const fsrs = new Fsrs();
+  const card = newCard("c", NOW);
+  const a = fsrs.review(card, Rating.Good, new Date(NOW)).card;
+  const b = fsrs.review(card, Rating.Good, "2026-01-05T10:00:00+01:00").card;
+  assert.deepEqual(a, b);
+  throwsWith(() => fsrs.review(card, Rating.Good, "2026-01-05T09:00:00"), "invalid_input", "now");
+  throwsWith(() => fsrs.review(card, Rating.Good, new Date("nonsense")), "invalid_input", "now");
+  throwsWith(() => fsrs.review(card, Rating.Good, 1767603600000), "invalid_input", "now");
+  const fresh = newCard("d");
+  assert.ok(Math.abs(Date.parse(fresh.due) - Date.now()) < 60_000);
+});
+
+test("errors carry a code and a field", () => {
+  const fsrs = new Fsrs();
+  const card = newCard("c", NOW);
+  throwsWith(() => fsrs.review(card, 7, NOW), "invalid_rating", "rating");
+  throwsWith(() => fsrs.review(card, 2.5, NOW), "invalid_input", "rating");
+  throwsWith(() => new Fsrs({ parameters: new Array(21).fill(1) }), "parameter_out_of_range", "parameters[7]");
+  throwsWith(() => new Fsrs({ parameters: [1, 2, 3] }), "parameter_count", "parameters");
+  throwsWith(() => new Fsrs({ desiredRetention: 1 }), "invalid_input", "desired_retention");
+  throwsWith(() => new Fsrs({ desiredRetention: 0.9, colour: "red" }), "invalid_input", "options.colour");
+  throwsWith(() => fsrs.review({ ...card, state: "sleeping" }, Rating.Good, NOW), "invalid_input", "card.state");
+  const reviewed = fsrs.review(card, Rating.Easy, NOW).card;
+  throwsWith(() => fsrs.review(reviewed, Rating.Good, "2026-01-04T09:00:00Z"), "review_before_last_review", "now");
+  const broken = { ...reviewed, memory: { stability: -1, difficulty: 5 } };
+  throwsWith(() => fsrs.reviewMany([reviewed, broken], [3, 3], "2026-02-01T00:00:00Z"), "invalid_input", "cards[1].memory.stability");
+  throwsWith(() => fsrs.reviewMany([reviewed], [3, 9], NOW), "invalid_input", "ratings[1]");
+  throwsWith(() => fsrs.reviewMany([reviewed], [3, 3], "2026-02-01T00:00:00Z"), "invalid_input", "ratings");
+  throwsWith(() => dueQueue([card], NOW, { order: "alphabetical" }), "invalid_input", "options.order");
+  throwsWith(() => dueQueue([card], NOW, { order: "shuffled", seed: 2 ** 60 }), "invalid_input", "options.seed");
+});
+
+test("queue and forecast", () => {
+  const fsrs = new Fsrs();
+  const learned = fsrs.review(newCard("a", NOW), Rating.Easy, NOW).card;
+  const cards = [newCard("b", NOW), learned];
+  assert.deepEqual(dueQueue(cards, "2026-03-01T00:00:00Z"), [1, 0]);
+  assert.deepEqual(dueQueue(cards, "2026-03-01T00:00:00Z", { newLimit: 0 }), [1]);
+  const shuffled = dueQueue(cards, "2026-03-01T00:00:00Z", { order: "shuffled", seed: 42 });
+  assert.deepEqual(shuffled, dueQueue(cards, "2026-03-01T00:00:00Z", { order: "shuffled", seed: 42 }));
+  const counts = forecast(cards, NOW, 30);
+  assert.equal(counts.reduce((a, b) => a + b, 0), 1);
+});

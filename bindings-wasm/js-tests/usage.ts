@@ -1,0 +1,20 @@
+// Checked by `tsc --noEmit`: the generated types describe the API.
+import { Fsrs, Rating, newCard, dueQueue, forecast } from "learnloop";
+import type { Card, LearnloopError, Preview, ReviewOutcome, MemoryState } from "learnloop";
+
+const fsrs: Fsrs = new Fsrs({ desiredRetention: 0.9, learningSteps: [60, 600] });
+let card: Card = newCard("card-1", new Date());
+const preview: Preview = fsrs.preview(card, "2026-01-05T09:00:00Z");
+const due: string = preview.easy.card.due;
+const outcome: ReviewOutcome = fsrs.review(card, Rating.Good, new Date(), 1500);
+card = outcome.card;
+const cards: Card[] = fsrs.reviewMany([card], [Rating.Easy], due);
+const memory: MemoryState = fsrs.memoryState([[Rating.Again, 0], [Rating.Good, 3]]);
+const order: number[] = dueQueue(cards, new Date(), { order: "shuffled", seed: 7 });
+const counts: number[] = forecast(cards, new Date(), 14);
+try {
+  fsrs.review(card, 9 as Rating, "2026-01-05T09:00:00Z");
+} catch (e) {
+  const err = e as LearnloopError;
+  console.log(err.code, err.field, memory.stability, order.length, counts.length);
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Build the npm package `learnloop` into bindings-wasm/pkg:
+#   wasm32 build (profile wasm-release) -> wasm-bindgen (web target) -> wasm-opt -Oz
+# Needs: the wasm32-unknown-unknown target, wasm-bindgen-cli at the locked
+# wasm-bindgen version, and `npm ci` in bindings-wasm (for binaryen's wasm-opt).
+# scripts/test-all.sh installs all of them.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+pkg=bindings-wasm/pkg
+
+cargo build --quiet -p learnloop-wasm --target wasm32-unknown-unknown --profile wasm-release
+rm -rf "$pkg"
+wasm-bindgen --target web --out-dir "$pkg" --out-name learnloop \
+    "$target_dir/wasm32-unknown-unknown/wasm-release/learnloop_wasm.wasm"
+bindings-wasm/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$pkg/learnloop_bg.wasm" -o "$pkg/learnloop_bg.wasm"
+
+# Node entry: load the module synchronously, then expose the same exports.
+cat > "$pkg/node.js" <<'JS'
+import { readFileSync } from "node:fs";
+import { initSync } from "./learnloop.js";
+initSync({ module: readFileSync(new URL("./learnloop_bg.wasm", import.meta.url)) });
+export * from "./learnloop.js";
+JS
+cp bindings-wasm/README.md "$pkg/README.md"
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+cat > "$pkg/package.json" <<JSON
+{
+  "name": "learnloop",
+  "version": "$version",
+  "description": "Adaptive-learning engine: FSRS-6 and SM-2 spaced repetition, one Rust core for every platform",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "./node.js",
+  "types": "./learnloop.d.ts",
+  "exports": {
+    ".": {
+      "types": "./learnloop.d.ts",
+      "node": "./node.js",
+      "default": "./learnloop.js"
+    }
+  },
+  "files": ["learnloop.js", "learnloop.d.ts", "learnloop_bg.wasm", "learnloop_bg.wasm.d.ts", "node.js", "README.md"],
+  "sideEffects": ["./node.js"]
+}
+JSON
+raw=$(stat -c %s "$pkg/learnloop_bg.wasm")
+gz=$(gzip -9 -c "$pkg/learnloop_bg.wasm" | wc -c)
+all=$(tar -C "$pkg" -cf - learnloop.js learnloop.d.ts learnloop_bg.wasm node.js package.json | gzip -9 | wc -c)
+echo "wasm: $raw bytes raw, $gz bytes gzipped; whole package gzipped: $all bytes"
