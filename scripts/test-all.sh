@@ -120,7 +120,9 @@ ensure_maven() {
         fi
     fi
     command -v java >/dev/null 2>&1 || { echo "java not found" >&2; return 1; }
-    mvn -v | head -1
+    local version
+    version=$(mvn -B -v 2>&1) || { echo "$version" >&2; return 1; }
+    echo "${version%%$'\n'*}"
 }
 
 # ---- checks -----------------------------------------------------------------
