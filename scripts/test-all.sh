@@ -125,6 +125,25 @@ ensure_maven() {
     echo "${version%%$'\n'*}"
 }
 
+# Swift: Debian 12 has none; Debian 13's swiftlang runs in a minimal trixie
+# chroot made with debootstrap under the cache (root needed, as on CI).
+swift_root=$cache/swift-chroot
+ensure_swift() {
+    if [ -x "$swift_root/usr/bin/swiftc" ]; then
+        chroot "$swift_root" swiftc --version 2>&1 | head -1
+        return 0
+    fi
+    [ "$(id -u)" = 0 ] || { echo "the Swift chroot needs root" >&2; return 1; }
+    if ! command -v debootstrap >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null || return 1
+    fi
+    rm -rf "$swift_root"
+    debootstrap --variant=minbase trixie "$swift_root" http://deb.debian.org/debian >/dev/null || return 1
+    chroot "$swift_root" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends swiftlang libc6-dev >/dev/null" || return 1
+    chroot "$swift_root" swiftc --version 2>&1 | head -1
+}
+
 # ---- checks -----------------------------------------------------------------
 
 fixture_is_reproducible() {
@@ -242,9 +261,9 @@ kotlin_tests() {
 # Swift is generated here and checked for every exported function; compiling
 # and running it needs a Swift toolchain this machine kind does not ship
 # (see bindings-mobile/README.md).
+swift_out=$(mktemp -d)
 swift_generation() {
-    local out
-    out=$(mktemp -d)
+    local out=$swift_out
     uniffi_bindgen --language swift --out-dir "$out" || return 1
     local missing=0 f
     for f in newCard cardToJson cardFromJson dueQueue ratingFromNumber "func review(" "func preview(" "func reviewMany(" "func memoryState(" "func retrievability("; do
@@ -252,6 +271,68 @@ swift_generation() {
     done
     ls "$out"
     return $missing
+}
+
+# The generated Swift compiled with swiftc and run against the library.
+swift_tests() {
+    local work=$swift_root/tmp/learnloop-swift status=0
+    rm -rf "$work" && mkdir -p "$work/fixtures" || return 1
+    cp "$swift_out"/* bindings-mobile/swift-tests/main.swift "$CARGO_TARGET_DIR/release/liblearnloop_mobile.so" "$work/" || return 1
+    cp -r tests/fixtures/conformance "$work/fixtures/" || return 1
+    local mounted=0
+    if ! mountpoint -q "$swift_root/proc"; then
+        mount --bind /proc "$swift_root/proc" && mounted=1
+    fi
+    chroot "$swift_root" bash -c "cd /tmp/learnloop-swift && \
+        swiftc -O -module-name LearnloopTests -I . \
+            -Xcc -fmodule-map-file=/tmp/learnloop-swift/learnloopFFI.modulemap \
+            Learnloop.swift main.swift -L . -llearnloop_mobile \
+            -Xlinker -rpath -Xlinker /tmp/learnloop-swift -o swift-tests && \
+        ./swift-tests /tmp/learnloop-swift/fixtures" || status=1
+    [ "$mounted" = 1 ] && umount "$swift_root/proc"
+    return $status
+}
+
+# Dart for Flutter: no Dart SDK installs on this machine kind, so the bindings
+# are generated (uniffi-bindgen-dart, built for this uniffi version) and
+# checked: every exported function is in the Dart API, and every C symbol the
+# Dart code looks up is exported by the library (the C ABI test runs those
+# calls for real).
+ensure_uniffi_dart() {
+    if [ "$(uniffi-bindgen-dart --version 2>/dev/null | awk '{print $2}')" != "0.2.0" ] \
+        && ! command -v uniffi-bindgen-dart >/dev/null 2>&1; then
+        cargo install uniffi-bindgen-dart --version =0.2.0 --quiet || return 1
+    fi
+    command -v uniffi-bindgen-dart
+}
+
+dart_generation() {
+    local out lib=$CARGO_TARGET_DIR/release/liblearnloop_mobile.so missing=0 f sym
+    out=$(mktemp -d)
+    uniffi-bindgen-dart generate --out-dir "$out" --no-format --crate learnloop_mobile "$lib" || return 1
+    local dart=$out/learnloop_mobile.dart
+    for f in "Card newCard(" "String cardToJson(" "Card cardFromJson(" "dueQueue(" "Rating ratingFromNumber(" \
+        "ReviewOutcome review(" "Preview preview(" "reviewMany(" "MemoryState memoryState(" \
+        "double retrievability(" "class LearnloopException" "class FsrsOptions"; do
+        grep -q "$f" "$dart" || { echo "missing in Dart: $f" >&2; missing=1; }
+    done
+    local exported
+    exported=$(nm -D --defined-only "$lib" | awk '{print $3}')
+    for sym in $(grep -oE "lookupFunction<[^']*'[a-z_0-9]+'" "$dart" | grep -oE "'[a-z_0-9]+'" | tr -d "'" | sort -u); do
+        grep -qx "$sym" <<<"$exported" || { echo "Dart looks up $sym, which the library does not export" >&2; missing=1; }
+    done
+    [ "$missing" = 0 ] && echo "$(wc -l <"$dart") lines of Dart; $(grep -coE "lookupFunction<" "$dart") C functions looked up, all exported by the library"
+    return $missing
+}
+
+# The C ABI under the generated code, called from C (cc from the machine).
+c_abi_test() {
+    local bin
+    bin=$(mktemp -d)/abi_test
+    cc -Wall -Wextra -Werror -I"$swift_out" bindings-mobile/c-tests/abi_test.c \
+        -L"$CARGO_TARGET_DIR/release" -llearnloop_mobile -Wl,-rpath,"$CARGO_TARGET_DIR/release" \
+        -o "$bin" || return 1
+    "$bin"
 }
 
 main_job_runs() {
@@ -286,6 +367,11 @@ step "Maven and Java" ensure_maven
 step "mobile library (uniffi cdylib)" mobile_library_builds
 step "Kotlin tests (uniffi Kotlin on the JVM, JUnit 5 via Maven)" kotlin_tests
 step "Swift bindings generated (uniffi)" swift_generation
+step "C ABI test (the calls the generated code makes)" c_abi_test
+step "Swift toolchain (Debian 13 swiftlang in a chroot)" ensure_swift
+step "Swift tests (generated Swift compiled and run)" swift_tests
+step "Dart generator (uniffi-bindgen-dart)" ensure_uniffi_dart
+step "Dart bindings generated and checked against the library" dart_generation
 step "cargo-fuzz" ensure_cargo_fuzz
 step "fuzz targets" fuzz_targets
 
