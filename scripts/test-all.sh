@@ -128,20 +128,31 @@ ensure_maven() {
 # Swift: Debian 12 has none; Debian 13's swiftlang runs in a minimal trixie
 # chroot made with debootstrap under the cache (root needed, as on CI).
 swift_root=$cache/swift-chroot
+# Run a command in the chroot with /proc mounted: swiftc finds its own runtime
+# libraries through /proc/self/exe.
+in_swift_root() {
+    local mounted=0 status=0
+    if ! mountpoint -q "$swift_root/proc"; then
+        mount --bind /proc "$swift_root/proc" && mounted=1
+    fi
+    chroot "$swift_root" "$@" || status=$?
+    [ "$mounted" = 1 ] && umount "$swift_root/proc"
+    return $status
+}
+
 ensure_swift() {
-    if [ -x "$swift_root/usr/bin/swiftc" ]; then
-        chroot "$swift_root" swiftc --version 2>&1 | head -1
-        return 0
+    if [ ! -x "$swift_root/usr/bin/swiftc" ]; then
+        [ "$(id -u)" = 0 ] || { echo "the Swift chroot needs root" >&2; return 1; }
+        if ! command -v debootstrap >/dev/null 2>&1; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null || return 1
+        fi
+        mountpoint -q "$swift_root/proc" && umount "$swift_root/proc"
+        rm -rf --one-file-system "$swift_root"
+        debootstrap --variant=minbase trixie "$swift_root" http://deb.debian.org/debian >/dev/null || return 1
+        in_swift_root bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends swiftlang libc6-dev >/dev/null 2>&1" || return 1
     fi
-    [ "$(id -u)" = 0 ] || { echo "the Swift chroot needs root" >&2; return 1; }
-    if ! command -v debootstrap >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null || return 1
-    fi
-    rm -rf "$swift_root"
-    debootstrap --variant=minbase trixie "$swift_root" http://deb.debian.org/debian >/dev/null || return 1
-    chroot "$swift_root" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends swiftlang libc6-dev >/dev/null" || return 1
-    chroot "$swift_root" swiftc --version 2>&1 | head -1
+    in_swift_root swiftc --version
 }
 
 # ---- checks -----------------------------------------------------------------
@@ -275,22 +286,16 @@ swift_generation() {
 
 # The generated Swift compiled with swiftc and run against the library.
 swift_tests() {
-    local work=$swift_root/tmp/learnloop-swift status=0
+    local work=$swift_root/tmp/learnloop-swift
     rm -rf "$work" && mkdir -p "$work/fixtures" || return 1
     cp "$swift_out"/* bindings-mobile/swift-tests/main.swift "$CARGO_TARGET_DIR/release/liblearnloop_mobile.so" "$work/" || return 1
     cp -r tests/fixtures/conformance "$work/fixtures/" || return 1
-    local mounted=0
-    if ! mountpoint -q "$swift_root/proc"; then
-        mount --bind /proc "$swift_root/proc" && mounted=1
-    fi
-    chroot "$swift_root" bash -c "cd /tmp/learnloop-swift && \
+    in_swift_root bash -c "cd /tmp/learnloop-swift && \
         swiftc -O -module-name LearnloopTests -I . \
             -Xcc -fmodule-map-file=/tmp/learnloop-swift/learnloopFFI.modulemap \
             Learnloop.swift main.swift -L . -llearnloop_mobile \
             -Xlinker -rpath -Xlinker /tmp/learnloop-swift -o swift-tests && \
-        ./swift-tests /tmp/learnloop-swift/fixtures" || status=1
-    [ "$mounted" = 1 ] && umount "$swift_root/proc"
-    return $status
+        ./swift-tests /tmp/learnloop-swift/fixtures"
 }
 
 # Dart for Flutter: no Dart SDK installs on this machine kind, so the bindings
