@@ -271,6 +271,15 @@ impl Card {
     }
 }
 
+/// A list of cards for the core; errors name the card (`cards[3].due`).
+fn cards_to_core(cards: &[Card]) -> Result<Vec<srs::Card>> {
+    cards
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.to_core(&format!("cards[{i}]")))
+        .collect()
+}
+
 /// The record of one review.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ReviewLog {
@@ -440,11 +449,7 @@ impl Fsrs {
         ratings: Vec<Rating>,
         now: SystemTime,
     ) -> Result<Vec<Card>> {
-        let cards = cards
-            .iter()
-            .enumerate()
-            .map(|(i, c)| c.to_core(&format!("cards[{i}]")))
-            .collect::<Result<Vec<_>>>()?;
+        let cards = cards_to_core(&cards)?;
         let ratings: Vec<srs::Rating> = ratings.into_iter().map(Into::into).collect();
         Ok(self
             .0
@@ -493,11 +498,7 @@ pub fn due_queue(
     new_limit: u32,
     review_limit: u32,
 ) -> Result<Vec<u32>> {
-    let cards = cards
-        .iter()
-        .enumerate()
-        .map(|(i, c)| c.to_core(&format!("cards[{i}]")))
-        .collect::<Result<Vec<_>>>()?;
+    let cards = cards_to_core(&cards)?;
     let options = srs::QueueOptions {
         new_limit: new_limit as usize,
         review_limit: review_limit as usize,
