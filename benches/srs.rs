@@ -6,7 +6,7 @@
 use chrono::{TimeDelta, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use learnloop::srs::{
-    Card, Fsrs, MemoryState, QueueOptions, Rating, ReviewDelta, State, due_queue,
+    Card, Fsrs, MemoryState, QueueOptions, Rating, ReviewDelta, Scheduler, State, due_queue,
 };
 use std::hint::black_box;
 
@@ -78,7 +78,65 @@ fn replay(c: &mut Criterion) {
 
 fn queue(c: &mut Criterion) {
     let now = Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap();
-    let cards: Vec<Card> = (0..100_000u32)
+    let cards = collection(now);
+    let options = QueueOptions {
+        review_limit: 200,
+        ..QueueOptions::default()
+    };
+    let mut g = c.benchmark_group("due_queue_100k_cards");
+    g.bench_function("learnloop", |b| {
+        b.iter(|| due_queue(black_box(&cards), now, &options))
+    });
+    g.finish();
+}
+
+/// 100,000 cards reviewed at once: the batch paths the bindings use, and
+/// fsrs-rs computing the same memory states (it has no card-level batch).
+fn batch(c: &mut Criterion) {
+    let now = Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap();
+    let cards = collection(now);
+    let ratings: Vec<Rating> = (0..cards.len())
+        .map(|i| Rating::ALL[[2, 2, 0, 2, 3, 1][i % 6]])
+        .collect();
+    let fsrs = Fsrs::default();
+    let mut g = c.benchmark_group("review_100k_cards");
+    g.sample_size(20);
+    g.bench_function("learnloop review_in_place", |b| {
+        b.iter_batched_ref(
+            || cards.clone(),
+            |cards| fsrs.review_in_place(cards, &ratings, now).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("learnloop review_many", |b| {
+        b.iter(|| fsrs.review_many(black_box(&cards), &ratings, now).unwrap())
+    });
+    let theirs = fsrs::FSRS::new(&fsrs::DEFAULT_PARAMETERS).unwrap();
+    let inputs: Vec<(Option<fsrs::MemoryState>, u32)> = cards
+        .iter()
+        .map(|c| {
+            let memory = c.memory.map(|m| fsrs::MemoryState {
+                stability: m.stability as f32,
+                difficulty: m.difficulty as f32,
+            });
+            let elapsed = c.last_review.map_or(0, |t| (now - t).num_days() as u32);
+            (memory, elapsed)
+        })
+        .collect();
+    g.bench_function("fsrs-rs next_states", |b| {
+        b.iter(|| {
+            for (memory, elapsed) in &inputs {
+                black_box(theirs.next_states(*memory, 0.9, *elapsed).unwrap());
+            }
+        })
+    });
+    g.finish();
+}
+
+/// 100,000 cards: a tenth new, the rest in review (a few learning) with
+/// varied stability, difficulty, last review and due date.
+fn collection(now: chrono::DateTime<Utc>) -> Vec<Card> {
+    (0..100_000u32)
         .map(|i| {
             let mut card = Card::new(format!("card-{i}"), now);
             if i % 10 != 0 {
@@ -97,17 +155,8 @@ fn queue(c: &mut Criterion) {
             }
             card
         })
-        .collect();
-    let options = QueueOptions {
-        review_limit: 200,
-        ..QueueOptions::default()
-    };
-    let mut g = c.benchmark_group("due_queue_100k_cards");
-    g.bench_function("learnloop", |b| {
-        b.iter(|| due_queue(black_box(&cards), now, &options))
-    });
-    g.finish();
+        .collect()
 }
 
-criterion_group!(benches, next_states, replay, queue);
+criterion_group!(benches, next_states, replay, queue, batch);
 criterion_main!(benches);

@@ -5,11 +5,13 @@
 //   node benches/js/bench_ts_fsrs.mjs --quick    # smoke run (used by the test command)
 //
 // Batch: N cards in the review state, all answered Good at the same time.
-// learnloop: one reviewMany call on plain card objects. ts-fsrs: a loop over
-// fsrs.next (its way to review many cards). Fuzz off in both.
+// ts-fsrs: a loop over fsrs.next (its way to review many cards). learnloop,
+// two ways: one reviewMany call on plain card objects (every card crosses the
+// boundary both ways), and reviewBatch on a CardBatch kept in wasm memory
+// (built before timing, as ts-fsrs's card objects are). Fuzz off in both.
 import { performance } from "node:perf_hooks";
 import { createRequire } from "node:module";
-import { Fsrs, Rating, newCard } from "../../bindings-wasm/pkg/node.js";
+import { CardBatch, Fsrs, Rating, newCard } from "../../bindings-wasm/pkg/node.js";
 
 const require = createRequire(new URL("../../bindings-wasm/package.json", import.meta.url));
 const ts = require("ts-fsrs");
@@ -54,10 +56,25 @@ const ratings = new Array(N).fill(Rating.Good);
 const batchOurs = best(runs, () => ours.reviewMany(cardsOurs, ratings, later));
 const batchTheirs = best(runs, () => { for (const c of cardsTheirs) theirs.next(c, later, ts.Rating.Good); });
 
+const ratingBytes = new Uint8Array(N).fill(Rating.Good);
+let batchInPlace = Infinity;
+let lastBatch;
+for (let i = 0; i < runs; i++) {
+  lastBatch?.free();
+  lastBatch = new CardBatch(cardsOurs); // fresh: reviewBatch changes it
+  const s = performance.now();
+  ours.reviewBatch(lastBatch, ratingBytes, later);
+  batchInPlace = Math.min(batchInPlace, performance.now() - s);
+}
+const z = lastBatch.get(N - 1);
+lastBatch.free();
+
 const x = ours.reviewMany(cardsOurs.slice(0, 1), [Rating.Good], later)[0];
 const y = theirs.next(cardsTheirs[0], later, ts.Rating.Good).card;
 if (Math.abs(x.memory.stability - y.stability) > 1e-4 * y.stability) throw new Error("results differ");
+if (z.memory.stability !== x.memory.stability || z.due !== x.due) throw new Error("reviewBatch differs from reviewMany");
 
 console.log(`ts-fsrs ${ts.FSRSVersion ?? ""}, node ${process.version}`);
 console.log(`per call     learnloop ${(perOurs * 1000).toFixed(2)} us   ts-fsrs ${(perTheirs * 1000).toFixed(2)} us   ratio ${(perTheirs / perOurs).toFixed(1)}x`);
-console.log(`batch ${N.toLocaleString("en")}  learnloop ${batchOurs.toFixed(1)} ms   ts-fsrs ${batchTheirs.toFixed(1)} ms   ratio ${(batchTheirs / batchOurs).toFixed(1)}x`);
+console.log(`reviewMany  ${N.toLocaleString("en")}  learnloop ${batchOurs.toFixed(1)} ms   ts-fsrs ${batchTheirs.toFixed(1)} ms   ratio ${(batchTheirs / batchOurs).toFixed(1)}x`);
+console.log(`reviewBatch ${N.toLocaleString("en")}  learnloop ${batchInPlace.toFixed(1)} ms   ts-fsrs ${batchTheirs.toFixed(1)} ms   ratio ${(batchTheirs / batchInPlace).toFixed(1)}x`);

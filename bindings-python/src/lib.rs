@@ -10,7 +10,7 @@ use pyo3::exceptions::PyException;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDateTime, PyDict, PyString, PyTzInfo};
+use pyo3::types::{PyDateTime, PyDict, PyString, PyTuple, PyTzInfo};
 
 pyo3::create_exception!(
     learnloop,
@@ -93,23 +93,37 @@ fn int_attr(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<u32>
 }
 
 /// A timezone-aware Python datetime as UTC; naive datetimes are rejected.
-///
-/// The limited API (abi3) has no direct access to datetime fields, so they
-/// are read as attributes with interned names: the cheapest way there is.
 fn utc_time(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
     let py = obj.py();
     if !obj.is_instance_of::<PyDateTime>() {
         return Err(invalid(field, "expected a datetime.datetime"));
     }
+    let c = time_constants(py)?;
+    // Fast path for a plain `datetime` in UTC. The limited API (abi3) has no
+    // access to datetime fields, and reading seven attributes costs more
+    // than the review itself; `__reduce__` (the pickle format, stable since
+    // Python 2.3) hands over all fields as one 10-byte string plus tzinfo.
+    if obj.get_type().is(c.datetime.bind(py)) {
+        let reduced = obj.call_method0(intern!(py, "__reduce__"))?;
+        let args = reduced
+            .cast_into::<PyTuple>()?
+            .get_item(1)?
+            .cast_into::<PyTuple>()?;
+        if args.len() == 1 {
+            return Err(naive(field));
+        }
+        if args.get_item(1)?.is(c.utc.bind(py)) {
+            let state = args.get_item(0)?;
+            let bytes = state.cast::<pyo3::types::PyBytes>()?.as_bytes();
+            if let Some(t) = pickled_datetime(bytes) {
+                return Ok(t);
+            }
+        }
+    }
     let tzinfo = obj.getattr(intern!(py, "tzinfo"))?;
     if tzinfo.is_none() {
-        return Err(invalid(
-            field,
-            "naive datetime: pass a timezone-aware datetime such as \
-             datetime(2026, 1, 5, 9, tzinfo=timezone.utc); naive times are never assumed to be UTC",
-        ));
+        return Err(naive(field));
     }
-    let c = time_constants(py)?;
     let converted;
     let dt = if tzinfo.is(c.utc.bind(py)) {
         obj
@@ -134,19 +148,63 @@ fn utc_time(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
     }
 }
 
+fn naive(field: &str) -> PyErr {
+    invalid(
+        field,
+        "naive datetime: pass a timezone-aware datetime such as \
+         datetime(2026, 1, 5, 9, tzinfo=timezone.utc); naive times are never assumed to be UTC",
+    )
+}
+
+/// The fields of a datetime's pickled state: year (2 bytes, big-endian),
+/// month (its top bit is the `fold` flag), day, hour, minute, second and
+/// microsecond (3 bytes, big-endian). `None` if the bytes are not that.
+fn pickled_datetime(b: &[u8]) -> Option<DateTime<Utc>> {
+    let [y1, y0, month, day, hour, minute, second, u2, u1, u0] = *b else {
+        return None;
+    };
+    let year = i32::from(u16::from_be_bytes([y1, y0]));
+    let micros = u32::from_be_bytes([0, u2, u1, u0]);
+    let date = NaiveDate::from_ymd_opt(year, u32::from(month & 0x7f), u32::from(day))?;
+    let time = NaiveTime::from_hms_micro_opt(
+        u32::from(hour),
+        u32::from(minute),
+        u32::from(second),
+        micros,
+    )?;
+    Some(date.and_time(time).and_utc())
+}
+
 /// A UTC time as a Python datetime with `tzinfo=timezone.utc`.
+///
+/// Built from the pickled state (see [`pickled_datetime`]): one call with two
+/// arguments instead of eight integers.
 fn py_time(py: Python<'_>, t: DateTime<Utc>) -> PyResult<Bound<'_, PyAny>> {
     let c = time_constants(py)?;
-    c.datetime.bind(py).call1((
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.timestamp_subsec_micros().min(999_999),
-        c.utc.bind(py),
-    ))
+    let micros = t.timestamp_subsec_micros().min(999_999).to_be_bytes();
+    let year = t.year();
+    if !(1..=9999).contains(&year) {
+        return Err(invalid(
+            "datetime",
+            format!("{t} is outside Python's datetime range (years 1 to 9999)"),
+        ));
+    }
+    let [y1, y0] = (year as u16).to_be_bytes();
+    let state = [
+        y1,
+        y0,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+        micros[1],
+        micros[2],
+        micros[3],
+    ];
+    c.datetime
+        .bind(py)
+        .call1((pyo3::types::PyBytes::new(py, &state), c.utc.bind(py)))
 }
 
 fn optional_utc_time(field: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<DateTime<Utc>> {
@@ -402,6 +460,133 @@ impl PyReviewLog {
     }
 }
 
+/// Many cards held in native memory, for batch work on large collections:
+/// reviewing them in place, queueing, forecasting, without a Python object
+/// per card. Indexing returns a `Card` copy; `to_list()` returns them all.
+///
+/// Mutable (unlike `Card`): share it between threads only with a lock of
+/// your own; a batch in use by another thread raises `RuntimeError`.
+#[pyclass(name = "CardBatch", module = "learnloop", sequence)]
+struct PyCardBatch(Vec<srs::Card>);
+
+#[pymethods]
+impl PyCardBatch {
+    /// A batch holding copies of `cards` (empty if omitted).
+    #[new]
+    #[pyo3(signature = (cards = None))]
+    fn new(cards: Option<Vec<PyRef<'_, PyCard>>>) -> Self {
+        PyCardBatch(
+            cards
+                .unwrap_or_default()
+                .iter()
+                .map(|c| c.0.clone())
+                .collect(),
+        )
+    }
+
+    /// `count` new cards with ids `f"{prefix}{i}"`, all due at `now`.
+    #[staticmethod]
+    fn new_cards(prefix: &str, count: usize, now: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let now = utc_time("now", now)?;
+        Ok(PyCardBatch(
+            (0..count)
+                .map(|i| srs::Card::new(format!("{prefix}{i}"), now))
+                .collect(),
+        ))
+    }
+
+    /// Add a copy of `card` at the end.
+    fn append(&mut self, card: &PyCard) {
+        self.0.push(card.0.clone());
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    fn __getitem__(&self, index: isize) -> PyResult<PyCard> {
+        let len = self.0.len() as isize;
+        let i = if index < 0 { index + len } else { index };
+        if (0..len).contains(&i) {
+            Ok(PyCard(self.0[i as usize].clone()))
+        } else {
+            Err(pyo3::exceptions::PyIndexError::new_err(format!(
+                "CardBatch index {index} out of range for {len} cards"
+            )))
+        }
+    }
+
+    /// Replace the card at `index` with a copy of `card`.
+    fn __setitem__(&mut self, index: isize, card: &PyCard) -> PyResult<()> {
+        let len = self.0.len() as isize;
+        let i = if index < 0 { index + len } else { index };
+        if (0..len).contains(&i) {
+            self.0[i as usize] = card.0.clone();
+            Ok(())
+        } else {
+            Err(pyo3::exceptions::PyIndexError::new_err(format!(
+                "CardBatch index {index} out of range for {len} cards"
+            )))
+        }
+    }
+
+    /// Every card, as `Card` objects.
+    fn to_list(&self) -> Vec<PyCard> {
+        self.0.iter().cloned().map(PyCard).collect()
+    }
+
+    /// Every card's due time as POSIX seconds (float), for plotting or numpy.
+    fn due_timestamps(&self) -> Vec<f64> {
+        self.0
+            .iter()
+            .map(|c| c.due.timestamp_micros() as f64 / 1e6)
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("CardBatch({} cards)", self.0.len())
+    }
+}
+
+/// Ratings for a batch: `bytes`/`bytearray` of values 1-4 (the fast path),
+/// or any sequence of `Rating` or int.
+fn batch_ratings(ratings: &Bound<'_, PyAny>) -> PyResult<Vec<srs::Rating>> {
+    let bad = |i: usize| {
+        to_py(learnloop::Error::InvalidInput {
+            field: format!("ratings[{i}]"),
+            reason: "expected a learnloop.Rating or an int from 1 to 4".into(),
+        })
+    };
+    if let Ok(bytes) = ratings.cast::<pyo3::types::PyBytes>() {
+        return bytes
+            .as_bytes()
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| srs::Rating::try_from(i64::from(b)).map_err(|_| bad(i)))
+            .collect();
+    }
+    if let Ok(bytes) = ratings.cast::<pyo3::types::PyByteArray>() {
+        return bytes
+            .to_vec()
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| srs::Rating::try_from(i64::from(b)).map_err(|_| bad(i)))
+            .collect();
+    }
+    if ratings.is_instance_of::<PyString>() {
+        return Err(invalid(
+            "ratings",
+            "expected a sequence of ratings, not a str",
+        ));
+    }
+    ratings
+        .try_iter()
+        .map_err(|_| invalid("ratings", "expected bytes or a sequence of ratings"))?
+        .enumerate()
+        .map(|(i, r)| rating(&r?).map_err(|_| bad(i)))
+        .collect()
+}
+
 /// The FSRS-6 scheduler. Immutable and thread-safe.
 #[pyclass(frozen, name = "Fsrs", module = "learnloop")]
 struct PyFsrs(srs::Fsrs);
@@ -520,6 +705,26 @@ impl PyFsrs {
         Ok(outcomes.into_iter().map(|o| PyCard(o.card)).collect())
     }
 
+    /// Review every card of `batch` in place without the GIL, `ratings[i]`
+    /// for `batch[i]`, all at `now`. `ratings` is `bytes` of values 1-4 (the
+    /// fastest) or a sequence of `Rating`/int. All or nothing: on error the
+    /// batch is unchanged and the error names the card (`cards[i]`).
+    fn review_batch(
+        &self,
+        py: Python<'_>,
+        batch: &Bound<'_, PyCardBatch>,
+        ratings: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let now = utc_time("now", now)?;
+        let ratings = batch_ratings(ratings)?;
+        let mut batch = batch.try_borrow_mut()?;
+        let cards = &mut batch.0;
+        let fsrs = &self.0;
+        py.detach(|| fsrs.review_in_place(cards, &ratings, now))
+            .map_err(to_py)
+    }
+
     /// Probability that `card` is recalled at `now` (0 for a new card).
     fn retrievability(&self, card: &PyCard, now: &Bound<'_, PyAny>) -> PyResult<f64> {
         Ok(self.0.card_retrievability(&card.0, utc_time("now", now)?))
@@ -593,12 +798,13 @@ impl PyFsrs {
     }
 }
 
-/// Indices of the cards to study at `now`, in order: learning, reviews, new.
+/// Indices of the cards (a list of `Card` or a `CardBatch`) to study at
+/// `now`, in order: learning, reviews, new.
 #[pyfunction]
 #[pyo3(signature = (cards, now, new_limit = 20, review_limit = 200, order = "retrievability", seed = 0))]
 fn due_queue(
     py: Python<'_>,
-    cards: Vec<PyRef<'_, PyCard>>,
+    cards: &Bound<'_, PyAny>,
     now: &Bound<'_, PyAny>,
     new_limit: usize,
     review_limit: usize,
@@ -617,26 +823,35 @@ fn due_queue(
             ));
         }
     };
-    let cards: Vec<srs::Card> = cards.iter().map(|c| c.0.clone()).collect();
     let options = srs::QueueOptions {
         new_limit,
         review_limit,
         order,
         ..srs::QueueOptions::default()
     };
-    Ok(py.detach(|| srs::due_queue(&cards, now, &options).iter().collect()))
+    with_cards(cards, |cards| {
+        py.detach(|| srs::due_queue(cards, now, &options).iter().collect())
+    })
 }
 
-/// Due counts for each of the next `days` days (overdue cards count in day 0).
+/// Due counts for each of the next `days` days (overdue cards count in
+/// day 0), over a list of `Card` or a `CardBatch`.
 #[pyfunction]
-fn forecast(
-    cards: Vec<PyRef<'_, PyCard>>,
-    now: &Bound<'_, PyAny>,
-    days: u32,
-) -> PyResult<Vec<u32>> {
+fn forecast(cards: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, days: u32) -> PyResult<Vec<u32>> {
     let now = utc_time("now", now)?;
-    let cards: Vec<srs::Card> = cards.iter().map(|c| c.0.clone()).collect();
-    Ok(srs::forecast(&cards, now, days))
+    with_cards(cards, |cards| srs::forecast(cards, now, days))
+}
+
+/// Run `f` over a `CardBatch` where it lies, or over a list of `Card`s.
+fn with_cards<R>(cards: &Bound<'_, PyAny>, f: impl FnOnce(&[srs::Card]) -> R) -> PyResult<R> {
+    if let Ok(batch) = cards.cast::<PyCardBatch>() {
+        return Ok(f(&batch.try_borrow()?.0));
+    }
+    let list: Vec<PyRef<'_, PyCard>> = cards
+        .extract()
+        .map_err(|_| invalid("cards", "expected a list of Card or a CardBatch"))?;
+    let owned: Vec<srs::Card> = list.iter().map(|c| c.0.clone()).collect();
+    Ok(f(&owned))
 }
 
 #[pymodule]
@@ -649,6 +864,7 @@ fn learnloop_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCard>()?;
     m.add_class::<PyReviewLog>()?;
     m.add_class::<PyFsrs>()?;
+    m.add_class::<PyCardBatch>()?;
     m.add_function(wrap_pyfunction!(due_queue, m)?)?;
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
     m.add("LearnloopError", py.get_type::<LearnloopError>())?;

@@ -41,6 +41,28 @@ def test_card_defaults_and_times_are_utc() -> None:
     assert card.due == NOW
 
 
+class StampedDatetime(datetime):
+    """A datetime subclass, as ORMs and time libraries define them."""
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 1, 5, 9, 3, 4, 123456, tzinfo=timezone.utc),
+        datetime(1, 1, 1, tzinfo=timezone.utc),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
+        datetime(2026, 3, 29, 1, 30, fold=1, tzinfo=timezone.utc),
+        datetime(2026, 1, 5, 11, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))),
+        StampedDatetime(2026, 1, 5, 9, 3, 4, 5, tzinfo=timezone.utc),
+    ],
+)
+def test_datetimes_round_trip_to_the_microsecond(when: datetime) -> None:
+    card = ll.Card("c", when)
+    assert card.due == when and card.due.tzinfo is timezone.utc
+    assert card.due.microsecond == when.astimezone(timezone.utc).microsecond
+    assert card.to_dict()["due"].startswith(when.astimezone(timezone.utc).isoformat()[:19])
+
+
 def test_naive_datetimes_are_rejected() -> None:
     fsrs = ll.Fsrs()
     card = ll.Card("c", NOW)
@@ -52,6 +74,8 @@ def test_naive_datetimes_are_rejected() -> None:
         ll.Card("c", datetime(2026, 1, 5))
     with pytest.raises(ll.InvalidInputError):
         fsrs.review(card, ll.Rating.GOOD, "2026-01-05")  # type: ignore[arg-type]
+    with pytest.raises(ll.InvalidInputError):
+        ll.Card("c", StampedDatetime(2026, 1, 5))
 
 
 def test_exception_hierarchy() -> None:
@@ -166,3 +190,48 @@ def test_ratings_are_ints() -> None:
     a = fsrs.review(ll.Card("x", NOW), 3, NOW)[0]
     b = fsrs.review(ll.Card("x", NOW), ll.Rating.GOOD, NOW)[0]
     assert a == b
+
+
+def test_card_batch_reviews_in_place_like_review_many() -> None:
+    fsrs = ll.Fsrs()
+    start = [ll.Card.new(f"c{i}", NOW) for i in range(5)]
+    ratings = [ll.Rating.AGAIN, ll.Rating.HARD, ll.Rating.GOOD, ll.Rating.EASY, 3]
+    expected = fsrs.review_many(start, ratings, NOW)
+    batch = ll.CardBatch(start)
+    assert len(batch) == 5 and batch[-1] == start[4]
+    fsrs.review_batch(batch, bytes([1, 2, 3, 4, 3]), NOW)
+    assert batch.to_list() == expected
+    again = ll.CardBatch(start)
+    fsrs.review_batch(again, ratings, NOW)
+    assert list(again) == expected
+    assert ll.due_queue(batch, NOW + timedelta(days=30)) == ll.due_queue(expected, NOW + timedelta(days=30))
+    assert ll.forecast(batch, NOW, 5) == ll.forecast(expected, NOW, 5)
+    assert batch.due_timestamps()[3] == expected[3].due.timestamp()
+
+
+def test_card_batch_errors_leave_it_unchanged() -> None:
+    fsrs = ll.Fsrs()
+    batch = ll.CardBatch.new_cards("n", 4, NOW)
+    before = batch.to_list()
+    with pytest.raises(ll.InvalidInputError) as e:
+        fsrs.review_batch(batch, bytes([3, 3, 9, 3]), NOW)
+    assert e.value.field == "ratings[2]"
+    with pytest.raises(ll.InvalidInputError) as e:
+        fsrs.review_batch(batch, bytes([3]), NOW)
+    assert e.value.field == "ratings"
+    with pytest.raises(ll.InvalidInputError):
+        fsrs.review_batch(batch, "3333", NOW)
+    fsrs.review_batch(batch, bytes([3, 3, 3, 3]), NOW + timedelta(days=1))
+    reviewed = batch.to_list()
+    with pytest.raises(ll.ReviewOrderError) as e:
+        fsrs.review_batch(batch, bytes([3, 3, 3, 3]), NOW)
+    assert e.value.field == "cards[0].now"
+    assert batch.to_list() == reviewed != before
+    with pytest.raises(ll.InvalidInputError):
+        fsrs.review_batch(batch, bytes([3, 3, 3, 3]), datetime(2026, 1, 9))
+    with pytest.raises(IndexError):
+        batch[4]
+    batch[0] = before[0]
+    assert batch[0] == before[0]
+    with pytest.raises(ll.InvalidInputError):
+        ll.due_queue(["not a card"], NOW)  # type: ignore[list-item]

@@ -21,6 +21,11 @@ def schedule(cards: list[ll.Card], now: datetime) -> list[ll.Card]:
         ll.Card.from_dict(card.to_dict())
     except ll.InvalidInputError as e:
         print(e.code, e.field)
+    batch = ll.CardBatch(cards)
+    fsrs.review_batch(batch, bytes([3] * len(batch)), now)
+    fsrs.review_batch(batch, [ll.Rating.GOOD] * len(batch), now)
+    first: ll.Card = batch[0]
+    assert ll.due_queue(batch, now) is not None and first.reps >= 0
     return fsrs.review_many(cards, [ll.Rating.GOOD] * len(cards), now)
 
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Fsrs, Rating, newCard, dueQueue, forecast } from "../pkg/node.js";
+import { CardBatch, Fsrs, Rating, newCard, dueQueue, forecast } from "../pkg/node.js";
 
 const NOW = "2026-01-05T09:00:00Z";
 
@@ -81,4 +81,37 @@ test("queue and forecast", () => {
   assert.deepEqual(shuffled, dueQueue(cards, "2026-03-01T00:00:00Z", { order: "shuffled", seed: 42 }));
   const counts = forecast(cards, NOW, 30);
   assert.equal(counts.reduce((a, b) => a + b, 0), 1);
+});
+
+test("a CardBatch reviews in place exactly as reviewMany does", () => {
+  const fsrs = new Fsrs();
+  const start = [0, 1, 2, 3, 4].map((i) => newCard(`c${i}`, NOW));
+  const ratings = [1, 2, 3, 4, 3];
+  const expected = fsrs.reviewMany(start, ratings, NOW);
+  const batch = new CardBatch(start);
+  assert.equal(batch.length, 5);
+  fsrs.reviewBatch(batch, Uint8Array.from(ratings), NOW);
+  assert.deepEqual(batch.toArray(), expected);
+  assert.deepEqual(batch.get(3), expected[3]);
+  assert.deepEqual(Array.from(batch.dueTimes()), expected.map((c) => Date.parse(c.due)));
+  const later = "2026-03-01T00:00:00Z";
+  assert.deepEqual(batch.dueQueue(later, undefined), dueQueue(expected, later, undefined));
+  assert.deepEqual(batch.forecast(NOW, 5), forecast(expected, NOW, 5));
+  batch.push(newCard("c5", NOW));
+  assert.equal(CardBatch.newCards("n", 3, NOW).get(2).id, "n2");
+  batch.free();
+});
+
+test("a failing CardBatch review changes nothing", () => {
+  const fsrs = new Fsrs();
+  const batch = CardBatch.newCards("n", 4, NOW);
+  fsrs.reviewBatch(batch, Uint8Array.from([3, 3, 3, 3]), "2026-01-06T09:00:00Z");
+  const before = batch.toArray();
+  throwsWith(() => fsrs.reviewBatch(batch, Uint8Array.from([3, 3, 0, 3]), NOW), "invalid_input", "ratings[2]");
+  throwsWith(() => fsrs.reviewBatch(batch, Uint8Array.from([3]), NOW), "invalid_input", "ratings");
+  throwsWith(() => fsrs.reviewBatch(batch, Uint8Array.from([3, 3, 3, 3]), NOW), "review_before_last_review", "cards[0].now");
+  assert.deepEqual(batch.toArray(), before);
+  throwsWith(() => batch.get(4), "invalid_input", "index");
+  throwsWith(() => new CardBatch([{ id: "x" }]), "invalid_input", "cards[0]");
+  batch.free();
 });

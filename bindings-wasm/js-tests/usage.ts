@@ -1,5 +1,5 @@
 // Checked by `tsc --noEmit`: the generated types describe the API.
-import { Fsrs, Rating, newCard, dueQueue, forecast } from "learnloop";
+import { CardBatch, Fsrs, Rating, newCard, dueQueue, forecast } from "learnloop";
 import type { Card, LearnloopError, Preview, ReviewOutcome, MemoryState } from "learnloop";
 
 const fsrs: Fsrs = new Fsrs({ desiredRetention: 0.9, learningSteps: [60, 600] });
@@ -12,6 +12,12 @@ const cards: Card[] = fsrs.reviewMany([card], [Rating.Easy], due);
 const memory: MemoryState = fsrs.memoryState([[Rating.Again, 0], [Rating.Good, 3]]);
 const order: number[] = dueQueue(cards, new Date(), { order: "shuffled", seed: 7 });
 const counts: number[] = forecast(cards, new Date(), 14);
+const batch: CardBatch = new CardBatch(cards);
+fsrs.reviewBatch(batch, Uint8Array.of(Rating.Good), new Date());
+const first: Card = batch.get(0);
+const ids: string[] = batch.toArray().map((c: Card) => c.id);
+console.log(first.id, ids, batch.length, batch.dueQueue(new Date(), { newLimit: 5 }).length);
+batch.free();
 try {
   fsrs.review(card, 9 as Rating, "2026-01-05T09:00:00Z");
 } catch (e) {

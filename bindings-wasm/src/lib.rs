@@ -345,6 +345,35 @@ impl Fsrs {
         to_js(&cards)
     }
 
+    /// Review every card of `batch` in place, `ratings[i]` (1-4) for
+    /// `batch.get(i)`, all at `now`. The fast path for large collections:
+    /// no card crosses the boundary. All or nothing: on error the batch is
+    /// unchanged and the error names the card (`cards[i]`).
+    #[wasm_bindgen(js_name = reviewBatch)]
+    pub fn review_batch(
+        &self,
+        batch: &mut CardBatch,
+        ratings: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+    ) -> Result<(), JsValue> {
+        let now = utc("now", &now)?;
+        let ratings = ratings
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| {
+                srs::Rating::try_from(i64::from(r)).map_err(|_| {
+                    invalid(
+                        &format!("ratings[{i}]"),
+                        format!("{r} is not a rating from 1 to 4"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.0
+            .review_in_place(&mut batch.0, &ratings, now)
+            .map_err(js_error)
+    }
+
     /// Probability that `card` is recalled at `now` (0 for a new card).
     pub fn retrievability(
         &self,
@@ -388,6 +417,104 @@ impl Fsrs {
     }
 }
 
+/// Many cards kept in WebAssembly memory, for batch work on large
+/// collections without converting every card on every call. Build it once
+/// from card objects, review it in place with `Fsrs.reviewBatch`, read cards
+/// back with `get` or `toArray`. Call `free()` when done with it.
+#[wasm_bindgen]
+pub struct CardBatch(Vec<srs::Card>);
+
+#[wasm_bindgen]
+impl CardBatch {
+    /// A batch holding `cards` (an empty batch if omitted).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Card[] | undefined")] cards: JsValue,
+    ) -> Result<CardBatch, JsValue> {
+        if cards.is_undefined() || cards.is_null() {
+            return Ok(CardBatch(Vec::new()));
+        }
+        from_js("cards", &cards).map(CardBatch)
+    }
+
+    /// `count` new cards with ids `${prefix}${i}`, all due at `now`.
+    #[wasm_bindgen(js_name = newCards)]
+    pub fn new_cards(
+        prefix: &str,
+        count: u32,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+    ) -> Result<CardBatch, JsValue> {
+        let now = utc("now", &now)?;
+        Ok(CardBatch(
+            (0..count)
+                .map(|i| srs::Card::new(format!("{prefix}{i}"), now))
+                .collect(),
+        ))
+    }
+
+    /// Number of cards.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.0.len() as u32
+    }
+
+    /// The card at `index` (a copy), or an error past the end.
+    #[wasm_bindgen(unchecked_return_type = "Card")]
+    pub fn get(&self, index: u32) -> Result<JsValue, JsValue> {
+        match self.0.get(index as usize) {
+            Some(card) => to_js(card),
+            None => Err(invalid(
+                "index",
+                format!("{index} is past the last of {} cards", self.0.len()),
+            )),
+        }
+    }
+
+    /// Add a card at the end.
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Card")] card: JsValue,
+    ) -> Result<(), JsValue> {
+        self.0.push(from_js("card", &card)?);
+        Ok(())
+    }
+
+    /// Every card, as plain objects.
+    #[wasm_bindgen(js_name = toArray, unchecked_return_type = "Card[]")]
+    pub fn to_array(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0)
+    }
+
+    /// Every card's due time in milliseconds since the epoch.
+    #[wasm_bindgen(js_name = dueTimes)]
+    pub fn due_times(&self) -> Vec<f64> {
+        self.0
+            .iter()
+            .map(|c| c.due.timestamp_millis() as f64)
+            .collect()
+    }
+
+    /// Indices of the cards to study at `now` (see `dueQueue`).
+    #[wasm_bindgen(js_name = dueQueue, unchecked_return_type = "number[]")]
+    pub fn due_queue(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "QueueOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        queue_of(&self.0, &now, &options)
+    }
+
+    /// Due counts for each of the next `days` days (see `forecast`).
+    #[wasm_bindgen(unchecked_return_type = "number[]")]
+    pub fn forecast(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+        days: u32,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&srs::forecast(&self.0, utc("now", &now)?, days))
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct QueueOptions {
@@ -405,10 +532,14 @@ pub fn due_queue(
     #[wasm_bindgen(unchecked_param_type = "QueueOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let cards: Vec<srs::Card> = from_js("cards", &cards)?;
+    queue_of(&cards, &now, &options)
+}
+
+fn queue_of(cards: &[srs::Card], now: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     let o: QueueOptions = if options.is_undefined() || options.is_null() {
         QueueOptions::default()
     } else {
-        from_js("options", &options)?
+        from_js("options", options)?
     };
     let seed = o.seed.unwrap_or(0.0);
     if !(seed.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&seed)) {
@@ -435,7 +566,7 @@ pub fn due_queue(
         order,
         ..defaults
     };
-    let queue: Vec<usize> = srs::due_queue(&cards, utc("now", &now)?, &options)
+    let queue: Vec<usize> = srs::due_queue(cards, utc("now", now)?, &options)
         .iter()
         .collect();
     to_js(&queue)

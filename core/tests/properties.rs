@@ -248,3 +248,60 @@ proptest! {
         }
     }
 }
+
+/// Cards at every stage of life, built by replaying `history` for a few ids.
+fn batch_cards(
+    fsrs: &Fsrs,
+    history: &[(Rating, i64)],
+    copies: usize,
+) -> (Vec<Card>, DateTime<Utc>) {
+    let states = replay(fsrs, history);
+    let last = states.last().map_or(t0(), |(_, now)| *now);
+    let cards = (0..copies)
+        .map(|i| {
+            let (card, _) = &states[i % states.len()];
+            Card {
+                id: format!("c{i}"),
+                ..card.clone()
+            }
+        })
+        .collect();
+    (cards, last + TimeDelta::days(3))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The in-place batch path (threaded above 16,384 cards per core) gives
+    /// exactly the cards the one-by-one path gives.
+    #[test]
+    fn review_in_place_matches_review_many(
+        fsrs in fsrs(),
+        history in history(),
+        ratings in prop::collection::vec(rating(), 1..64),
+        copies in prop::sample::select(vec![1usize, 7, 40_000]),
+    ) {
+        let (mut cards, now) = batch_cards(&fsrs, &history, copies);
+        let ratings: Vec<Rating> = (0..cards.len()).map(|i| ratings[i % ratings.len()]).collect();
+        let expected: Vec<Card> = fsrs.review_many(&cards, &ratings, now).unwrap().into_iter().map(|o| o.card).collect();
+        fsrs.review_in_place(&mut cards, &ratings, now).unwrap();
+        prop_assert_eq!(cards, expected);
+    }
+
+    /// A failing card anywhere (also in a later thread's chunk) leaves the
+    /// whole batch untouched and is named by its index.
+    #[test]
+    fn review_in_place_is_all_or_nothing(history in history(), bad in 0usize..40_000) {
+        let fsrs = Fsrs::default();
+        let (mut cards, now) = batch_cards(&fsrs, &history, 40_000);
+        cards[bad].last_review = Some(now + TimeDelta::days(1));
+        cards[bad].state = State::Review;
+        cards[bad].memory = Some(learnloop::srs::MemoryState { stability: 3.0, difficulty: 5.0 });
+        let before = cards.clone();
+        let err = fsrs.review_in_place(&mut cards, &vec![Rating::Good; 40_000], now).unwrap_err();
+        prop_assert!(matches!(err, learnloop::Error::InBatch { index, .. } if index == bad), "{err:?}");
+        prop_assert_eq!(&cards, &before);
+        let short = fsrs.review_in_place(&mut cards[..3], &[Rating::Good], now).unwrap_err();
+        prop_assert_eq!(short.field(), "ratings");
+    }
+}

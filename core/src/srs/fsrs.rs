@@ -615,14 +615,46 @@ enum Next {
     Review(u32),
 }
 
-impl Scheduler for Fsrs {
-    fn schedule(
+/// The fields a review changes on a card: everything but the id, so a batch
+/// can be computed without copying ids and applied in place.
+#[derive(Clone, Copy)]
+struct CardUpdate {
+    state: State,
+    step: Option<u32>,
+    due: DateTime<Utc>,
+    memory: MemoryState,
+    last_review: DateTime<Utc>,
+    scheduled_days: u32,
+    reps: u32,
+    lapses: u32,
+    elapsed_days: u32,
+}
+
+impl CardUpdate {
+    fn apply(&self, card: &mut Card) {
+        card.state = self.state;
+        card.step = self.step;
+        card.due = self.due;
+        card.memory = Some(self.memory);
+        card.last_review = Some(self.last_review);
+        card.scheduled_days = self.scheduled_days;
+        card.reps = self.reps;
+        card.lapses = self.lapses;
+    }
+}
+
+/// Below this many cards per thread, spawning costs more than it saves.
+#[cfg(not(target_family = "wasm"))]
+const MIN_CARDS_PER_THREAD: usize = 16_384;
+
+impl Fsrs {
+    fn next_card(
         &self,
         card: &Card,
         rating: Rating,
         now: DateTime<Utc>,
         load: Option<&DueLoad>,
-    ) -> Result<ReviewOutcome> {
+    ) -> Result<CardUpdate> {
         card.validate()?;
         let elapsed = card.elapsed_days(now)?;
         let prior = self.prior_memory(card)?;
@@ -674,31 +706,138 @@ impl Scheduler for Fsrs {
             }
         };
         let lapsed = card.state == State::Review && rating == Rating::Again;
-        let reviewed = Card {
-            id: card.id.clone(),
+        Ok(CardUpdate {
             state,
             step,
             due: due_after(now, delay)?,
-            memory: Some(memory),
-            sm2: card.sm2,
-            last_review: Some(now),
+            memory,
+            last_review: now,
             scheduled_days,
             reps: card.reps + 1,
             lapses: card.lapses + u32::from(lapsed),
+            elapsed_days: elapsed.unwrap_or(0).max(0) as u32,
+        })
+    }
+
+    /// Updates for `cards[i]` rated `ratings[i]`, or the first failure
+    /// (by index) as [`Error::InBatch`].
+    fn next_cards(
+        &self,
+        cards: &[Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+        offset: usize,
+    ) -> Result<Vec<CardUpdate>> {
+        cards
+            .iter()
+            .zip(ratings)
+            .enumerate()
+            .map(|(i, (card, &rating))| {
+                self.next_card(card, rating, now, None)
+                    .map_err(|error| Error::InBatch {
+                        index: offset + i,
+                        error: Box::new(error),
+                    })
+            })
+            .collect()
+    }
+}
+
+impl Scheduler for Fsrs {
+    fn schedule(
+        &self,
+        card: &Card,
+        rating: Rating,
+        now: DateTime<Utc>,
+        load: Option<&DueLoad>,
+    ) -> Result<ReviewOutcome> {
+        let update = self.next_card(card, rating, now, load)?;
+        let mut reviewed = Card {
+            id: card.id.clone(),
+            ..*card
         };
+        update.apply(&mut reviewed);
         let log = ReviewLog {
             card_id: card.id.clone(),
             rating,
             state: card.state,
             reviewed_at: now,
-            elapsed_days: elapsed.unwrap_or(0).max(0) as u32,
-            scheduled_days,
+            elapsed_days: update.elapsed_days,
+            scheduled_days: update.scheduled_days,
             duration_ms: None,
         };
         Ok(ReviewOutcome {
             card: reviewed,
             log,
         })
+    }
+
+    /// The FSRS batch path: no card is copied, and on native targets large
+    /// batches are split across the available cores (scoped threads, joined
+    /// before returning). All or nothing, as the trait promises.
+    fn review_in_place(
+        &self,
+        cards: &mut [Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        super::check_batch_len(cards.len(), ratings.len())?;
+        let updates = self.next_cards_parallel(cards, ratings, now)?;
+        for (card, update) in cards.iter_mut().zip(&updates) {
+            update.apply(card);
+        }
+        Ok(())
+    }
+}
+
+impl Fsrs {
+    #[cfg(not(target_family = "wasm"))]
+    fn next_cards_parallel(
+        &self,
+        cards: &[Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CardUpdate>> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(cards.len() / MIN_CARDS_PER_THREAD)
+            .max(1);
+        if threads == 1 {
+            return self.next_cards(cards, ratings, now, 0);
+        }
+        let chunk = cards.len().div_ceil(threads);
+        let parts: Vec<Result<Vec<CardUpdate>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = cards
+                .chunks(chunk)
+                .zip(ratings.chunks(chunk))
+                .enumerate()
+                .map(|(i, (cards, ratings))| {
+                    scope.spawn(move || self.next_cards(cards, ratings, now, i * chunk))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut updates = Vec::with_capacity(cards.len());
+        for part in parts {
+            updates.extend(part?);
+        }
+        Ok(updates)
+    }
+
+    #[cfg(target_family = "wasm")]
+    fn next_cards_parallel(
+        &self,
+        cards: &[Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CardUpdate>> {
+        self.next_cards(cards, ratings, now, 0)
     }
 }
 

@@ -80,12 +80,7 @@ pub trait Scheduler {
         ratings: &[Rating],
         now: DateTime<Utc>,
     ) -> Result<Vec<ReviewOutcome>> {
-        if cards.len() != ratings.len() {
-            return Err(crate::Error::invalid(
-                "ratings",
-                format!("{} ratings for {} cards", ratings.len(), cards.len()),
-            ));
-        }
+        check_batch_len(cards.len(), ratings.len())?;
         cards
             .iter()
             .zip(ratings)
@@ -100,6 +95,36 @@ pub trait Scheduler {
             .collect()
     }
 
+    /// Review many cards where they lie: `cards[i]` becomes the card after
+    /// `ratings[i]` at `now`. The fast path for large batches (no card is
+    /// copied; [`Fsrs`] also spreads large batches over the cores).
+    ///
+    /// All or nothing: on error ([`crate::Error::InBatch`] naming the first
+    /// failing card) every card is left as it was.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use learnloop::srs::{Card, Fsrs, Rating, Scheduler, State};
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    /// let mut cards = vec![Card::new("a", now), Card::new("b", now)];
+    /// Fsrs::default().review_in_place(&mut cards, &[Rating::Easy, Rating::Again], now)?;
+    /// assert_eq!(cards[0].state, State::Review);
+    /// assert_eq!(cards[1].state, State::Learning);
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    fn review_in_place(
+        &self,
+        cards: &mut [Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let outcomes = self.review_many(cards, ratings, now)?;
+        for (card, outcome) in cards.iter_mut().zip(outcomes) {
+            *card = outcome.card;
+        }
+        Ok(())
+    }
+
     /// The outcome of each of the four ratings, without committing to any.
     fn preview(&self, card: &Card, now: DateTime<Utc>) -> Result<Preview> {
         Ok(Preview {
@@ -108,5 +133,17 @@ pub trait Scheduler {
             good: self.review(card, Rating::Good, now)?,
             easy: self.review(card, Rating::Easy, now)?,
         })
+    }
+}
+
+/// The error for a batch whose ratings do not match its cards one to one.
+pub(crate) fn check_batch_len(cards: usize, ratings: usize) -> Result<()> {
+    if cards == ratings {
+        Ok(())
+    } else {
+        Err(crate::Error::invalid(
+            "ratings",
+            format!("{ratings} ratings for {cards} cards"),
+        ))
     }
 }
