@@ -87,8 +87,8 @@ class ReviewLog:
 class CardBatch:
     """Many cards in native memory, for batch work without a Python object per card.
 
-    Mutable: `Fsrs.review_batch` updates it in place. Share it between
-    threads only under a lock of your own.
+    Mutable: `Fsrs.review_batch` updates it in place. Safe to share between
+    threads: every call takes the batch's own lock.
     """
 
     def __init__(self, cards: Sequence[Card] | None = None) -> None: ...

@@ -11,6 +11,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyDict, PyString, PyTuple, PyTzInfo};
+use std::sync::Mutex;
 
 pyo3::create_exception!(
     learnloop,
@@ -464,10 +465,35 @@ impl PyReviewLog {
 /// reviewing them in place, queueing, forecasting, without a Python object
 /// per card. Indexing returns a `Card` copy; `to_list()` returns them all.
 ///
-/// Mutable (unlike `Card`): share it between threads only with a lock of
-/// your own; a batch in use by another thread raises `RuntimeError`.
-#[pyclass(name = "CardBatch", module = "learnloop", sequence)]
-struct PyCardBatch(Vec<srs::Card>);
+/// Safe to share between threads: each call takes the batch's lock, and a
+/// `review_batch` holds it (without the GIL) until the whole batch is done.
+#[pyclass(frozen, name = "CardBatch", module = "learnloop", sequence)]
+struct PyCardBatch(Mutex<Vec<srs::Card>>);
+
+impl PyCardBatch {
+    /// The cards, locked. Callers hold the lock only for Rust work (copying
+    /// out, reviewing) and never while running Python code, so a thread that
+    /// waits for it while holding the GIL cannot deadlock with the holder.
+    fn cards(&self) -> std::sync::MutexGuard<'_, Vec<srs::Card>> {
+        // A panic cannot happen while the lock is held (no Python calls, and
+        // the core returns errors), so a poisoned lock still holds valid cards.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn index(&self, index: isize) -> PyResult<usize> {
+        let len = self.cards().len() as isize;
+        let i = if index < 0 { index + len } else { index };
+        if (0..len).contains(&i) {
+            Ok(i as usize)
+        } else {
+            Err(pyo3::exceptions::PyIndexError::new_err(format!(
+                "CardBatch index {index} out of range for {len} cards"
+            )))
+        }
+    }
+}
 
 #[pymethods]
 impl PyCardBatch {
@@ -475,76 +501,63 @@ impl PyCardBatch {
     #[new]
     #[pyo3(signature = (cards = None))]
     fn new(cards: Option<Vec<PyRef<'_, PyCard>>>) -> Self {
-        PyCardBatch(
-            cards
-                .unwrap_or_default()
-                .iter()
-                .map(|c| c.0.clone())
-                .collect(),
-        )
+        let cards = cards
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.0.clone())
+            .collect();
+        PyCardBatch(Mutex::new(cards))
     }
 
     /// `count` new cards with ids `f"{prefix}{i}"`, all due at `now`.
     #[staticmethod]
     fn new_cards(prefix: &str, count: usize, now: &Bound<'_, PyAny>) -> PyResult<Self> {
         let now = utc_time("now", now)?;
-        Ok(PyCardBatch(
+        Ok(PyCardBatch(Mutex::new(
             (0..count)
                 .map(|i| srs::Card::new(format!("{prefix}{i}"), now))
                 .collect(),
-        ))
+        )))
     }
 
     /// Add a copy of `card` at the end.
-    fn append(&mut self, card: &PyCard) {
-        self.0.push(card.0.clone());
+    fn append(&self, card: &PyCard) {
+        self.cards().push(card.0.clone());
     }
 
     fn __len__(&self) -> usize {
-        self.0.len()
+        self.cards().len()
     }
 
     fn __getitem__(&self, index: isize) -> PyResult<PyCard> {
-        let len = self.0.len() as isize;
-        let i = if index < 0 { index + len } else { index };
-        if (0..len).contains(&i) {
-            Ok(PyCard(self.0[i as usize].clone()))
-        } else {
-            Err(pyo3::exceptions::PyIndexError::new_err(format!(
-                "CardBatch index {index} out of range for {len} cards"
-            )))
-        }
+        let i = self.index(index)?;
+        let card = self.cards()[i].clone();
+        Ok(PyCard(card))
     }
 
     /// Replace the card at `index` with a copy of `card`.
-    fn __setitem__(&mut self, index: isize, card: &PyCard) -> PyResult<()> {
-        let len = self.0.len() as isize;
-        let i = if index < 0 { index + len } else { index };
-        if (0..len).contains(&i) {
-            self.0[i as usize] = card.0.clone();
-            Ok(())
-        } else {
-            Err(pyo3::exceptions::PyIndexError::new_err(format!(
-                "CardBatch index {index} out of range for {len} cards"
-            )))
-        }
+    fn __setitem__(&self, index: isize, card: &PyCard) -> PyResult<()> {
+        let i = self.index(index)?;
+        self.cards()[i] = card.0.clone();
+        Ok(())
     }
 
     /// Every card, as `Card` objects.
     fn to_list(&self) -> Vec<PyCard> {
-        self.0.iter().cloned().map(PyCard).collect()
+        let cards = self.cards().clone();
+        cards.into_iter().map(PyCard).collect()
     }
 
     /// Every card's due time as POSIX seconds (float), for plotting or numpy.
     fn due_timestamps(&self) -> Vec<f64> {
-        self.0
+        self.cards()
             .iter()
             .map(|c| c.due.timestamp_micros() as f64 / 1e6)
             .collect()
     }
 
     fn __repr__(&self) -> String {
-        format!("CardBatch({} cards)", self.0.len())
+        format!("CardBatch({} cards)", self.cards().len())
     }
 }
 
@@ -718,10 +731,10 @@ impl PyFsrs {
     ) -> PyResult<()> {
         let now = utc_time("now", now)?;
         let ratings = batch_ratings(ratings)?;
-        let mut batch = batch.try_borrow_mut()?;
-        let cards = &mut batch.0;
+        let batch = batch.get();
         let fsrs = &self.0;
-        py.detach(|| fsrs.review_in_place(cards, &ratings, now))
+        // The lock is taken and released without the GIL (see `cards`).
+        py.detach(|| fsrs.review_in_place(&mut batch.cards(), &ratings, now))
             .map_err(to_py)
     }
 
@@ -829,8 +842,8 @@ fn due_queue(
         order,
         ..srs::QueueOptions::default()
     };
-    with_cards(cards, |cards| {
-        py.detach(|| srs::due_queue(cards, now, &options).iter().collect())
+    with_cards(py, cards, |cards| {
+        srs::due_queue(cards, now, &options).iter().collect()
     })
 }
 
@@ -839,19 +852,25 @@ fn due_queue(
 #[pyfunction]
 fn forecast(cards: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, days: u32) -> PyResult<Vec<u32>> {
     let now = utc_time("now", now)?;
-    with_cards(cards, |cards| srs::forecast(cards, now, days))
+    with_cards(cards.py(), cards, |cards| srs::forecast(cards, now, days))
 }
 
-/// Run `f` over a `CardBatch` where it lies, or over a list of `Card`s.
-fn with_cards<R>(cards: &Bound<'_, PyAny>, f: impl FnOnce(&[srs::Card]) -> R) -> PyResult<R> {
+/// Run `f` without the GIL over a `CardBatch` where it lies, or over a list
+/// of `Card`s.
+fn with_cards<R: Send>(
+    py: Python<'_>,
+    cards: &Bound<'_, PyAny>,
+    f: impl FnOnce(&[srs::Card]) -> R + Send,
+) -> PyResult<R> {
     if let Ok(batch) = cards.cast::<PyCardBatch>() {
-        return Ok(f(&batch.try_borrow()?.0));
+        let batch = batch.get();
+        return Ok(py.detach(|| f(&batch.cards())));
     }
     let list: Vec<PyRef<'_, PyCard>> = cards
         .extract()
         .map_err(|_| invalid("cards", "expected a list of Card or a CardBatch"))?;
     let owned: Vec<srs::Card> = list.iter().map(|c| c.0.clone()).collect();
-    Ok(f(&owned))
+    Ok(py.detach(|| f(&owned)))
 }
 
 #[pymodule]

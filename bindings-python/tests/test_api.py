@@ -235,3 +235,26 @@ def test_card_batch_errors_leave_it_unchanged() -> None:
     assert batch[0] == before[0]
     with pytest.raises(ll.InvalidInputError):
         ll.due_queue(["not a card"], NOW)  # type: ignore[list-item]
+
+
+def test_one_card_batch_shared_by_eight_threads() -> None:
+    fsrs = ll.Fsrs()
+    batch = ll.CardBatch.new_cards("t", 20_000, NOW)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(3):
+                fsrs.review_batch(batch, bytes([3]) * len(batch), NOW + timedelta(days=400))
+                ll.due_queue(batch, NOW)
+                batch[7]
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert {batch[i].reps for i in (0, 7, 19_999)} == {24}
