@@ -59,6 +59,51 @@ pub enum Error {
         /// The card's last review.
         last_review: DateTime<Utc>,
     },
+    /// A document or database written by a newer learnloop than this one.
+    /// Nothing was read into or changed in it.
+    #[error(
+        "{what}: version {found} is newer than the newest this library reads ({supported}); upgrade learnloop"
+    )]
+    VersionTooNew {
+        /// What carries the version (`session.metadata.schemaVersion`, `database`).
+        what: String,
+        /// The version found.
+        found: i64,
+        /// The newest version this library knows.
+        supported: i64,
+    },
+    /// An already-applied schema migration differs from the one this library
+    /// ships (its checksum changed). The database was left as it was.
+    #[error(
+        "database: migration {version} ({name}) was applied with checksum {applied} but this library's is {expected}"
+    )]
+    MigrationChanged {
+        /// The migration's number.
+        version: i64,
+        /// The migration's name.
+        name: String,
+        /// Checksum recorded when it was applied.
+        applied: String,
+        /// Checksum of this library's migration.
+        expected: String,
+    },
+    /// Something asked for does not exist.
+    #[error("{what}: no {what} with id {id:?}")]
+    NotFound {
+        /// The kind of thing (`learner`, `session`, `card`).
+        what: String,
+        /// Its id.
+        id: String,
+    },
+    /// The storage layer failed (I/O, a full disk, a corrupt file). The
+    /// transaction in progress was rolled back.
+    #[error("storage: {operation}: {message}")]
+    Storage {
+        /// What was being done (`open`, `record_review`, ...).
+        operation: String,
+        /// The database's own message.
+        message: String,
+    },
 }
 
 impl Error {
@@ -76,6 +121,10 @@ impl Error {
             Error::ParameterCount { .. } => "parameters".to_string(),
             Error::InvalidRating { .. } => "rating".to_string(),
             Error::ReviewBeforeLastReview { .. } => "now".to_string(),
+            Error::VersionTooNew { what, .. } => what.clone(),
+            Error::MigrationChanged { .. } => "database".to_string(),
+            Error::NotFound { what, .. } => what.clone(),
+            Error::Storage { .. } => "storage".to_string(),
             Error::InBatch { index, error } => {
                 let inner = error.field();
                 // Fields about "the card" become fields of this card of the batch.
@@ -100,6 +149,10 @@ impl Error {
             Error::ParameterCount { .. } => "parameter_count",
             Error::InvalidRating { .. } => "invalid_rating",
             Error::ReviewBeforeLastReview { .. } => "review_before_last_review",
+            Error::VersionTooNew { .. } => "version_too_new",
+            Error::MigrationChanged { .. } => "migration_changed",
+            Error::NotFound { .. } => "not_found",
+            Error::Storage { .. } => "storage",
         }
     }
 

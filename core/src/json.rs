@@ -42,6 +42,20 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     Ok(value)
 }
 
+/// Decode an already-parsed JSON value as a `T`, with the same path-naming
+/// errors as [`from_json`].
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." || path == "?" {
+            "json".to_string()
+        } else {
+            path
+        };
+        Error::invalid(field, e.into_inner().to_string())
+    })
+}
+
 /// Encode `value` as compact JSON.
 pub fn to_json<T: Serialize>(value: &T) -> String {
     // The domain types hold only strings, numbers, dates and enums, which

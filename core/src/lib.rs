@@ -36,10 +36,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod adaptive;
 pub mod error;
 pub mod json;
 mod math;
+pub mod migrate;
 pub mod srs;
+#[cfg(feature = "sqlite")]
+pub mod store;
 
 pub use error::{Error, Result};
 

@@ -1,0 +1,415 @@
+//! Persistence on an embedded SQLite file: learners, sessions with their
+//! adaptive state, an append-only event log, cards and review logs, consent,
+//! an audit log, and the privacy operations built on them.
+//!
+//! * **Opening** applies the schema migrations this library ships
+//!   ([`MIGRATIONS`]): numbered, forward-only, each in its own transaction,
+//!   recorded with a SHA-256 checksum. A database written by a newer
+//!   learnloop ([`Error::VersionTooNew`]) or whose applied migration was
+//!   changed ([`Error::MigrationChanged`]) is refused and left untouched.
+//! * **Durability**: WAL journal, `synchronous = NORMAL`: a committed write
+//!   survives the process being killed at any point; after a power loss the
+//!   last commits may be rolled back, never half-applied. Choose
+//!   [`Durability::Full`] to survive power loss too (each commit waits for
+//!   the disk).
+//! * **Threads**: a [`Store`] is `Send + Sync`; its calls are serialized on
+//!   one connection. Share one per process (behind an `Arc`) or open one per
+//!   thread: several connections to the same file, from threads or
+//!   processes, wait for each other (busy timeout plus retries) instead of
+//!   failing with "database is locked".
+//! * **Audit**: every write, export and erasure adds an entry (actor, action,
+//!   subject, time). Subjects are keyed pseudonyms of learner ids (HMAC-SHA-256
+//!   with a secret created with the database), so the log survives an erasure
+//!   without keeping the erased id.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use learnloop::migrate::SessionDocument;
+//! use learnloop::store::Store;
+//!
+//! let store = Store::open_in_memory()?;
+//! let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+//! let mut session = SessionDocument::new(vec!["fractions".into()], now);
+//! store.save_session("learner-1", "session-1", &session)?;
+//!
+//! session.adaptive_state.adaptive_difficulty_level = 0.7;
+//! store.save_adaptive_state("session-1", &session.adaptive_state, now)?;
+//! assert_eq!(store.adaptive_state("session-1")?, session.adaptive_state);
+//! assert_eq!(store.active_sessions("learner-1", 10)?[0].id, "session-1");
+//! # Ok::<(), learnloop::Error>(())
+//! ```
+
+mod privacy;
+mod records;
+mod schema;
+
+pub use privacy::{AnalyticsRecord, AnalyticsReview, AnalyticsSession, LearnerExport};
+pub use records::{Event, SessionSummary};
+pub use schema::{MIGRATIONS, Migration};
+
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How hard a commit works to survive failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Survives a crash or kill of the process (WAL, `synchronous = NORMAL`).
+    #[default]
+    Process,
+    /// Also survives power loss (`synchronous = FULL`): slower commits.
+    Full,
+}
+
+/// Settings of [`Store::open_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Who the audit log names as the actor of this store's writes
+    /// (default `"learnloop"`; a backend might use `"api:tutor-service"`).
+    pub actor: String,
+    /// Commit durability (default [`Durability::Process`]).
+    pub durability: Durability,
+    /// How long a write waits for other writers before giving up with
+    /// [`Error::Storage`] (default 30 s).
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            actor: "learnloop".into(),
+            durability: Durability::Process,
+            busy_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A purpose a learner can consent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Learning analytics (the pseudonymised analytics export).
+    Analytics,
+    /// Research use.
+    Research,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Analytics => "analytics",
+            Purpose::Research => "research",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        match s {
+            "analytics" => Ok(Purpose::Analytics),
+            "research" => Ok(Purpose::Research),
+            other => Err(Error::invalid(
+                "consent.purpose",
+                format!("{other:?} is not a purpose"),
+            )),
+        }
+    }
+}
+
+/// A learner's consent decision for one purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    /// What it is about.
+    pub purpose: Purpose,
+    /// Granted (`true`) or withdrawn (`false`).
+    pub granted: bool,
+    /// When it was given or withdrawn.
+    #[serde(with = "crate::json::utc")]
+    pub at: DateTime<Utc>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When.
+    #[serde(with = "crate::json::utc")]
+    pub at: DateTime<Utc>,
+    /// Who (the store's [`StoreOptions::actor`]).
+    pub actor: String,
+    /// What (`save_session`, `record_review`, `export`, `erase`, ...).
+    pub action: String,
+    /// About whom: the learner's audit pseudonym (`learner:<hex>`) or `store`.
+    pub subject: String,
+}
+
+/// A learnloop database.
+pub struct Store {
+    conn: Mutex<Connection>,
+    actor: String,
+    busy_timeout: Duration,
+    audit_key: Vec<u8>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("actor", &self.actor).finish()
+    }
+}
+
+impl Store {
+    /// Open (creating it if missing) the database at `path` and migrate it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with(path, StoreOptions::default())
+    }
+
+    /// A private in-memory database (for tests and short-lived work).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(storage("open"))?;
+        Store::init(conn, StoreOptions::default(), false)
+    }
+
+    /// [`Store::open`] with settings.
+    pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path.as_ref(), flags).map_err(storage("open"))?;
+        Store::init(conn, options, true)
+    }
+
+    fn init(conn: Connection, options: StoreOptions, file: bool) -> Result<Store> {
+        conn.busy_timeout(options.busy_timeout)
+            .map_err(storage("open"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(storage("open"))?;
+        // Refuse a newer or altered database before changing anything in it.
+        schema::check(&conn)?;
+        if file {
+            retry(options.busy_timeout, || {
+                conn.pragma_update(None, "journal_mode", "WAL")
+            })
+            .map_err(storage("open"))?;
+        }
+        let sync = match options.durability {
+            Durability::Process => "NORMAL",
+            Durability::Full => "FULL",
+        };
+        conn.pragma_update(None, "synchronous", sync)
+            .map_err(storage("open"))?;
+        let mut conn = conn;
+        schema::migrate(&mut conn, options.busy_timeout)?;
+        let audit_key: Vec<u8> = conn
+            .query_row(
+                "SELECT value FROM store_secrets WHERE name = 'audit_pseudonym_key'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(storage("open"))?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            actor: options.actor,
+            busy_timeout: options.busy_timeout,
+            audit_key,
+        })
+    }
+
+    /// The schema version of the open database (the number of the last
+    /// migration applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.read("schema_version", |c| {
+            c.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM learnloop_migrations",
+                [],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    /// The connection, locked. A panic while it was held cannot leave a
+    /// transaction open (rusqlite rolls back on drop), so a poisoned lock is
+    /// still safe to use.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Run `f` in one IMMEDIATE transaction (the write lock taken up front, so
+    /// two writers never deadlock upgrading a read lock), retrying while
+    /// another connection holds the lock. Errors roll everything back.
+    fn write<T>(
+        &self,
+        operation: &str,
+        mut f: impl FnMut(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.lock();
+        let started = Instant::now();
+        loop {
+            let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+                Ok(tx) => tx,
+                Err(e) if is_busy(&e) && started.elapsed() < self.busy_timeout => {
+                    std::thread::sleep(Duration::from_millis(1));
+                    continue;
+                }
+                Err(e) => return Err(storage(operation)(e)),
+            };
+            let value = f(&tx)?;
+            match tx.commit() {
+                Ok(()) => return Ok(value),
+                Err(e) if is_busy(&e) && started.elapsed() < self.busy_timeout => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(e) => return Err(storage(operation)(e)),
+            }
+        }
+    }
+
+    fn read<T>(
+        &self,
+        operation: &str,
+        f: impl FnMut(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let conn = self.lock();
+        let mut f = f;
+        retry(self.busy_timeout, || f(&conn)).map_err(storage(operation))
+    }
+
+    /// The audit pseudonym of a learner id: `learner:` and the first 16 bytes
+    /// of HMAC-SHA-256 under this database's secret, in hex.
+    pub fn audit_subject(&self, learner_id: &str) -> String {
+        format!(
+            "learner:{}",
+            privacy::hex(&privacy::hmac(&self.audit_key, learner_id)[..16])
+        )
+    }
+
+    fn audit(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        action: &str,
+        learner_id: Option<&str>,
+    ) -> Result<()> {
+        let subject = learner_id.map_or_else(|| "store".to_string(), |id| self.audit_subject(id));
+        tx.prepare_cached(
+            "INSERT INTO audit_log (at, actor, action, subject) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .and_then(|mut s| {
+            s.execute(rusqlite::params![
+                micros(Utc::now()),
+                self.actor,
+                action,
+                subject
+            ])
+        })
+        .map_err(storage(action))?;
+        Ok(())
+    }
+
+    /// The audit entries about one learner (by id), or all entries, oldest first.
+    pub fn audit_log(&self, learner_id: Option<&str>) -> Result<Vec<AuditEntry>> {
+        let subject = learner_id.map(|id| self.audit_subject(id));
+        self.read("audit_log", |c| {
+            let mut s = c.prepare(
+                "SELECT at, actor, action, subject FROM audit_log
+                 WHERE ?1 IS NULL OR subject = ?1 ORDER BY id",
+            )?;
+            let rows = s.query_map([&subject], |r| {
+                Ok(AuditEntry {
+                    at: from_micros(r.get(0)?),
+                    actor: r.get(1)?,
+                    action: r.get(2)?,
+                    subject: r.get(3)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Record a consent decision (a new entry: the history is kept).
+    pub fn set_consent(
+        &self,
+        learner_id: &str,
+        purpose: Purpose,
+        granted: bool,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        check_id("learner_id", learner_id)?;
+        self.write("set_consent", |tx| {
+            records::ensure_learner(tx, learner_id, at)?;
+            tx.execute(
+                "INSERT INTO consents (learner_id, purpose, granted, at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![learner_id, purpose.as_str(), granted, micros(at)],
+            )
+            .map_err(storage("set_consent"))?;
+            self.audit(tx, "set_consent", Some(learner_id))
+        })
+    }
+
+    /// The learner's current decision for `purpose` (the latest), if any.
+    pub fn consent(&self, learner_id: &str, purpose: Purpose) -> Result<Option<Consent>> {
+        use rusqlite::OptionalExtension;
+        self.read("consent", |c| {
+            c.query_row(
+                "SELECT granted, at FROM consents WHERE learner_id = ?1 AND purpose = ?2
+                 ORDER BY at DESC, id DESC LIMIT 1",
+                rusqlite::params![learner_id, purpose.as_str()],
+                |r| {
+                    Ok(Consent {
+                        purpose,
+                        granted: r.get(0)?,
+                        at: from_micros(r.get(1)?),
+                    })
+                },
+            )
+            .optional()
+        })
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Retry `f` while the database is busy, for up to `limit`.
+fn retry<T>(limit: Duration, mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let started = Instant::now();
+    loop {
+        match f() {
+            Err(e) if is_busy(&e) && started.elapsed() < limit => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Map a database error of `operation` to [`Error::Storage`].
+fn storage(operation: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
+    move |e| Error::Storage {
+        operation: operation.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Ids are non-empty text; anything else (quotes, SQL, NUL, unicode) is
+/// stored verbatim since every value is bound, never spliced into SQL.
+fn check_id(field: &str, id: &str) -> Result<()> {
+    if id.is_empty() {
+        Err(Error::invalid(field, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn from_micros(us: i64) -> DateTime<Utc> {
+    // Every stored time was written from a DateTime, so it is in range.
+    DateTime::from_timestamp_micros(us).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}

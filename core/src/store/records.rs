@@ -1,0 +1,786 @@
+//! Sessions, adaptation history, messages, events, cards and review logs.
+
+use super::{Store, check_id, from_micros, micros, storage};
+use crate::adaptive::{AdaptationRecord, AdaptiveState};
+use crate::migrate::{Message, SessionDocument, SessionMetadata, SessionState};
+use crate::srs::{
+    self, Card, MemoryState, QueueOptions, QueueOrder, Rating, ReviewLog, Sm2State, State,
+};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One entry of a learner's append-only event log, identified by
+/// (device, seq).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// The device that wrote it.
+    pub device: String,
+    /// Its sequence number on that device.
+    pub seq: i64,
+    /// When it happened.
+    #[serde(with = "crate::json::utc")]
+    pub at: DateTime<Utc>,
+    /// What kind of event (`answer`, `review`, ...; host-defined).
+    pub kind: String,
+    /// Its data.
+    pub payload: Value,
+}
+
+/// A session as listed by [`Store::active_sessions`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// The session's id.
+    pub id: String,
+    /// Its topics.
+    pub topics: Vec<String>,
+    /// Active or completed.
+    pub state: SessionState,
+    /// When it last changed.
+    #[serde(with = "crate::json::utc")]
+    pub updated_at: DateTime<Utc>,
+    /// Its current difficulty level.
+    pub adaptive_difficulty_level: f64,
+    /// Its detected learning style.
+    pub detected_learning_style: String,
+}
+
+pub(super) fn ensure_learner(
+    tx: &Transaction<'_>,
+    learner_id: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO learners (id, created_at) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![learner_id, micros(at)]))
+        .map_err(storage("add_learner"))?;
+    Ok(())
+}
+
+pub(super) fn state_code(s: State) -> i64 {
+    match s {
+        State::New => 0,
+        State::Learning => 1,
+        State::Review => 2,
+        State::Relearning => 3,
+    }
+}
+
+pub(super) fn state_from(code: i64) -> rusqlite::Result<State> {
+    match code {
+        0 => Ok(State::New),
+        1 => Ok(State::Learning),
+        2 => Ok(State::Review),
+        3 => Ok(State::Relearning),
+        other => Err(rusqlite::Error::IntegralValueOutOfRange(0, other)),
+    }
+}
+
+fn session_state(s: &str) -> rusqlite::Result<SessionState> {
+    match s {
+        "active" => Ok(SessionState::Active),
+        _ => Ok(SessionState::Completed),
+    }
+}
+
+fn session_state_str(s: SessionState) -> &'static str {
+    match s {
+        SessionState::Active => "active",
+        SessionState::Completed => "completed",
+    }
+}
+
+/// Columns of `cards` read by [`card_from_row`], in order.
+const CARD_COLUMNS: &str = "card_id, state, step, due, stability, difficulty, ease_factor, streak, \
+                            last_review, scheduled_days, reps, lapses";
+
+fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
+    let memory = match (r.get::<_, Option<f64>>(4)?, r.get::<_, Option<f64>>(5)?) {
+        (Some(stability), Some(difficulty)) => Some(MemoryState {
+            stability,
+            difficulty,
+        }),
+        _ => None,
+    };
+    let sm2 = match (r.get::<_, Option<f64>>(6)?, r.get::<_, Option<u32>>(7)?) {
+        (Some(ease_factor), Some(streak)) => Some(Sm2State {
+            ease_factor,
+            streak,
+        }),
+        _ => None,
+    };
+    Ok(Card {
+        id: r.get(0)?,
+        state: state_from(r.get(1)?)?,
+        step: r.get(2)?,
+        due: from_micros(r.get(3)?),
+        memory,
+        sm2,
+        last_review: r.get::<_, Option<i64>>(8)?.map(from_micros),
+        scheduled_days: r.get(9)?,
+        reps: r.get(10)?,
+        lapses: r.get(11)?,
+    })
+}
+
+fn put_card(tx: &Transaction<'_>, learner_id: &str, card: &Card) -> rusqlite::Result<()> {
+    let mut s = tx.prepare_cached(
+        "INSERT INTO cards (learner_id, card_id, position, state, step, due, stability, difficulty,
+                            ease_factor, streak, last_review, scheduled_days, reps, lapses)
+         VALUES (?1, ?2, (SELECT COALESCE(MAX(position), -1) + 1 FROM cards WHERE learner_id = ?1),
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (learner_id, card_id) DO UPDATE SET
+            state = excluded.state, step = excluded.step, due = excluded.due,
+            stability = excluded.stability, difficulty = excluded.difficulty,
+            ease_factor = excluded.ease_factor, streak = excluded.streak,
+            last_review = excluded.last_review, scheduled_days = excluded.scheduled_days,
+            reps = excluded.reps, lapses = excluded.lapses",
+    )?;
+    s.execute(params![
+        learner_id,
+        card.id,
+        state_code(card.state),
+        card.step,
+        micros(card.due),
+        card.memory.map(|m| m.stability),
+        card.memory.map(|m| m.difficulty),
+        card.sm2.map(|m| m.ease_factor),
+        card.sm2.map(|m| m.streak),
+        card.last_review.map(micros),
+        card.scheduled_days,
+        card.reps,
+        card.lapses,
+    ])?;
+    Ok(())
+}
+
+fn put_log(tx: &Transaction<'_>, learner_id: &str, log: &ReviewLog) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO review_logs (learner_id, card_id, rating, state, reviewed_at, elapsed_days,
+                                  scheduled_days, duration_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        learner_id,
+        log.card_id,
+        log.rating.as_u8(),
+        state_code(log.state),
+        micros(log.reviewed_at),
+        log.elapsed_days,
+        log.scheduled_days,
+        log.duration_ms,
+    ])?;
+    Ok(())
+}
+
+fn log_from_row(r: &Row<'_>) -> rusqlite::Result<ReviewLog> {
+    let rating: u8 = r.get(1)?;
+    Ok(ReviewLog {
+        card_id: r.get(0)?,
+        rating: Rating::try_from(rating)
+            .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(1, i64::from(rating)))?,
+        state: state_from(r.get(2)?)?,
+        reviewed_at: from_micros(r.get(3)?),
+        elapsed_days: r.get(4)?,
+        scheduled_days: r.get(5)?,
+        duration_ms: r.get(6)?,
+    })
+}
+
+fn check_review(learner_id: &str, card: &Card, log: &ReviewLog) -> Result<()> {
+    check_id("learner_id", learner_id)?;
+    check_id("card.id", &card.id)?;
+    if log.card_id != card.id {
+        return Err(Error::invalid(
+            "log.card_id",
+            format!("{:?} is not the card's id {:?}", log.card_id, card.id),
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Save a whole session document (metadata, adaptive state, adaptation
+    /// history, messages) under `session_id` for `learner_id`, replacing
+    /// any earlier version of it. One transaction.
+    pub fn save_session(
+        &self,
+        learner_id: &str,
+        session_id: &str,
+        doc: &SessionDocument,
+    ) -> Result<()> {
+        check_id("learner_id", learner_id)?;
+        check_id("session_id", session_id)?;
+        let state_json = crate::json::to_json(&doc.adaptive_state);
+        let topics = crate::json::to_json(&doc.metadata.topics);
+        self.write("save_session", |tx| {
+            ensure_learner(tx, learner_id, doc.metadata.created_at)?;
+            let owner: Option<String> = tx
+                .query_row("SELECT learner_id FROM sessions WHERE id = ?1", [session_id], |r| r.get(0))
+                .optional()
+                .map_err(storage("save_session"))?;
+            if let Some(owner) = owner
+                && owner != learner_id
+            {
+                return Err(Error::invalid(
+                    "session_id",
+                    "belongs to another learner",
+                ));
+            }
+            let m = &doc.metadata;
+            let st = &doc.adaptive_state;
+            let run = || -> rusqlite::Result<()> {
+                tx.execute(
+                    "INSERT INTO sessions (id, learner_id, token, topics, state, created_at, updated_at,
+                                           schema_version, learning_style, difficulty, adaptive_state)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     ON CONFLICT (id) DO UPDATE SET token = excluded.token, topics = excluded.topics,
+                        state = excluded.state, created_at = excluded.created_at,
+                        updated_at = excluded.updated_at, schema_version = excluded.schema_version,
+                        learning_style = excluded.learning_style, difficulty = excluded.difficulty,
+                        adaptive_state = excluded.adaptive_state",
+                    params![
+                        session_id,
+                        learner_id,
+                        m.token,
+                        topics,
+                        session_state_str(m.state),
+                        micros(m.created_at),
+                        micros(m.updated_at),
+                        m.schema_version,
+                        st.detected_learning_style,
+                        st.adaptive_difficulty_level,
+                        state_json,
+                    ],
+                )?;
+                tx.execute("DELETE FROM adaptation_history WHERE session_id = ?1", [session_id])?;
+                tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])?;
+                for (seq, r) in doc.question_adaptation_history.iter().enumerate() {
+                    insert_adaptation(tx, session_id, seq as i64, r)?;
+                }
+                let mut s = tx.prepare_cached(
+                    "INSERT INTO messages (session_id, message_index, text, is_user, at, adaptive_context)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for msg in &doc.messages {
+                    s.execute(params![
+                        session_id,
+                        msg.message_index,
+                        msg.text,
+                        msg.is_user,
+                        micros(msg.timestamp),
+                        msg.adaptive_context.as_ref().map(crate::json::to_json),
+                    ])?;
+                }
+                Ok(())
+            };
+            run().map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => Error::invalid(
+                    "session.messages",
+                    format!("two messages share a messageIndex ({e})"),
+                ),
+                _ => storage("save_session")(e),
+            })?;
+            self.audit(tx, "save_session", Some(learner_id))
+        })
+    }
+
+    /// The session document saved under `session_id`, exactly as saved.
+    pub fn load_session(&self, session_id: &str) -> Result<SessionDocument> {
+        let found = self.read("load_session", |c| {
+            let head = c
+                .query_row(
+                    "SELECT token, topics, state, created_at, updated_at, schema_version, adaptive_state
+                     FROM sessions WHERE id = ?1",
+                    [session_id],
+                    |r| {
+                        Ok((
+                            r.get::<_, Option<String>>(0)?,
+                            r.get::<_, String>(1)?,
+                            session_state(&r.get::<_, String>(2)?)?,
+                            from_micros(r.get(3)?),
+                            from_micros(r.get(4)?),
+                            r.get::<_, i64>(5)?,
+                            r.get::<_, String>(6)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some(head) = head else { return Ok(None) };
+            let history = read_history(c, session_id, None)?;
+            let mut s = c.prepare_cached(
+                "SELECT message_index, text, is_user, at, adaptive_context FROM messages
+                 WHERE session_id = ?1 ORDER BY message_index",
+            )?;
+            let messages = s
+                .query_map([session_id], |r| {
+                    Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some((head, history, messages)))
+        })?;
+        let Some((
+            (token, topics, state, created_at, updated_at, schema_version, state_json),
+            history,
+            messages,
+        )) = found
+        else {
+            return Err(not_found("session", session_id));
+        };
+        let messages = messages
+            .into_iter()
+            .map(|(message_index, text, is_user, at, context)| {
+                Ok(Message {
+                    message_index,
+                    text,
+                    is_user,
+                    timestamp: from_micros(at),
+                    adaptive_context: context.map(|c| crate::json::from_json(&c)).transpose()?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SessionDocument {
+            metadata: SessionMetadata {
+                token,
+                topics: crate::json::from_json(&topics)?,
+                state,
+                created_at,
+                updated_at,
+                schema_version,
+            },
+            adaptive_state: crate::json::from_json(&state_json)?,
+            question_adaptation_history: history,
+            messages,
+        })
+    }
+
+    /// Save a session's adaptive state (and its `updatedAt`), the hot path
+    /// after each interaction. The session must exist.
+    pub fn save_adaptive_state(
+        &self,
+        session_id: &str,
+        state: &AdaptiveState,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let json = crate::json::to_json(state);
+        self.write("save_adaptive_state", |tx| {
+            let learner: Option<String> = tx
+                .prepare_cached(
+                    "UPDATE sessions SET adaptive_state = ?2, learning_style = ?3, difficulty = ?4,
+                            updated_at = ?5 WHERE id = ?1 RETURNING learner_id",
+                )
+                .and_then(|mut s| {
+                    s.query_row(
+                        params![
+                            session_id,
+                            json,
+                            state.detected_learning_style,
+                            state.adaptive_difficulty_level,
+                            micros(at)
+                        ],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                })
+                .map_err(storage("save_adaptive_state"))?;
+            let learner = learner.ok_or_else(|| not_found("session", session_id))?;
+            self.audit(tx, "save_adaptive_state", Some(&learner))
+        })
+    }
+
+    /// A session's adaptive state, exactly as last saved.
+    pub fn adaptive_state(&self, session_id: &str) -> Result<AdaptiveState> {
+        let json: Option<String> = self.read("adaptive_state", |c| {
+            c.prepare_cached("SELECT adaptive_state FROM sessions WHERE id = ?1")?
+                .query_row([session_id], |r| r.get(0))
+                .optional()
+        })?;
+        let json = json.ok_or_else(|| not_found("session", session_id))?;
+        crate::json::from_json(&json)
+    }
+
+    /// Mark a session completed (or active again).
+    pub fn set_session_state(
+        &self,
+        session_id: &str,
+        state: SessionState,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write("set_session_state", |tx| {
+            let learner: Option<String> = tx
+                .query_row(
+                    "UPDATE sessions SET state = ?2, updated_at = ?3 WHERE id = ?1 RETURNING learner_id",
+                    params![session_id, session_state_str(state), micros(at)],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(storage("set_session_state"))?;
+            let learner = learner.ok_or_else(|| not_found("session", session_id))?;
+            self.audit(tx, "set_session_state", Some(&learner))
+        })
+    }
+
+    /// A learner's active sessions, most recently updated first.
+    pub fn active_sessions(&self, learner_id: &str, limit: usize) -> Result<Vec<SessionSummary>> {
+        let rows = self.read("active_sessions", |c| {
+            c.prepare_cached(
+                "SELECT id, topics, updated_at, difficulty, learning_style FROM sessions
+                 WHERE learner_id = ?1 AND state = 'active' ORDER BY updated_at DESC LIMIT ?2",
+            )?
+            .query_map(params![learner_id, limit as i64], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, f64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        rows.into_iter()
+            .map(|(id, topics, updated, difficulty, style)| {
+                Ok(SessionSummary {
+                    id,
+                    topics: crate::json::from_json(&topics)?,
+                    state: SessionState::Active,
+                    updated_at: from_micros(updated),
+                    adaptive_difficulty_level: difficulty,
+                    detected_learning_style: style,
+                })
+            })
+            .collect()
+    }
+
+    /// Append one adaptation decision to a session's history.
+    pub fn append_adaptation(&self, session_id: &str, record: &AdaptationRecord) -> Result<()> {
+        self.write("append_adaptation", |tx| {
+            let learner: Option<String> = tx
+                .query_row("SELECT learner_id FROM sessions WHERE id = ?1", [session_id], |r| r.get(0))
+                .optional()
+                .map_err(storage("append_adaptation"))?;
+            let learner = learner.ok_or_else(|| not_found("session", session_id))?;
+            let seq: i64 = tx
+                .query_row(
+                    "SELECT COALESCE(MAX(seq), -1) + 1 FROM adaptation_history WHERE session_id = ?1",
+                    [session_id],
+                    |r| r.get(0),
+                )
+                .map_err(storage("append_adaptation"))?;
+            insert_adaptation(tx, session_id, seq, record).map_err(storage("append_adaptation"))?;
+            self.audit(tx, "append_adaptation", Some(&learner))
+        })
+    }
+
+    /// A session's adaptation history in time order, from `since` on if given.
+    pub fn adaptation_history(
+        &self,
+        session_id: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<AdaptationRecord>> {
+        self.read("adaptation_history", |c| read_history(c, session_id, since))
+    }
+
+    /// Store cards for a learner (new ones at the end of the new-card order;
+    /// existing ones, by id, updated in place). One transaction.
+    pub fn put_cards(&self, learner_id: &str, cards: &[Card], at: DateTime<Utc>) -> Result<()> {
+        check_id("learner_id", learner_id)?;
+        for (i, c) in cards.iter().enumerate() {
+            check_id(&format!("cards[{i}].id"), &c.id)?;
+        }
+        self.write("put_cards", |tx| {
+            ensure_learner(tx, learner_id, at)?;
+            for card in cards {
+                put_card(tx, learner_id, card).map_err(storage("put_cards"))?;
+            }
+            self.audit(tx, "put_cards", Some(learner_id))
+        })
+    }
+
+    /// Record one review: the reviewed card and its log in one transaction
+    /// (both or neither are stored).
+    pub fn record_review(&self, learner_id: &str, card: &Card, log: &ReviewLog) -> Result<()> {
+        check_review(learner_id, card, log)?;
+        self.write("record_review", |tx| {
+            ensure_learner(tx, learner_id, log.reviewed_at)?;
+            put_card(tx, learner_id, card).map_err(storage("record_review"))?;
+            put_log(tx, learner_id, log).map_err(storage("record_review"))?;
+            self.audit(tx, "record_review", Some(learner_id))
+        })
+    }
+
+    /// Record many reviews in one transaction (all or none).
+    pub fn record_reviews(&self, learner_id: &str, reviews: &[(Card, ReviewLog)]) -> Result<()> {
+        for (i, (card, log)) in reviews.iter().enumerate() {
+            check_review(learner_id, card, log).map_err(|e| Error::InBatch {
+                index: i,
+                error: Box::new(e),
+            })?;
+        }
+        let Some((_, first)) = reviews.first() else {
+            return Ok(());
+        };
+        self.write("record_reviews", |tx| {
+            ensure_learner(tx, learner_id, first.reviewed_at)?;
+            for (card, log) in reviews {
+                put_card(tx, learner_id, card).map_err(storage("record_reviews"))?;
+                put_log(tx, learner_id, log).map_err(storage("record_reviews"))?;
+            }
+            self.audit(tx, "record_reviews", Some(learner_id))
+        })
+    }
+
+    /// One card of a learner.
+    pub fn card(&self, learner_id: &str, card_id: &str) -> Result<Card> {
+        let sql =
+            format!("SELECT {CARD_COLUMNS} FROM cards WHERE learner_id = ?1 AND card_id = ?2");
+        self.read("card", |c| {
+            c.prepare_cached(&sql)?
+                .query_row([learner_id, card_id], card_from_row)
+                .optional()
+        })?
+        .ok_or_else(|| not_found("card", card_id))
+    }
+
+    /// Every card of a learner, in insertion order.
+    pub fn cards(&self, learner_id: &str) -> Result<Vec<Card>> {
+        let sql =
+            format!("SELECT {CARD_COLUMNS} FROM cards WHERE learner_id = ?1 ORDER BY position");
+        self.read("cards", |c| {
+            c.prepare_cached(&sql)?
+                .query_map([learner_id], card_from_row)?
+                .collect()
+        })
+    }
+
+    /// A card's review logs, oldest first.
+    pub fn review_logs(&self, learner_id: &str, card_id: &str) -> Result<Vec<ReviewLog>> {
+        self.read("review_logs", |c| {
+            c.prepare_cached(
+                "SELECT card_id, rating, state, reviewed_at, elapsed_days, scheduled_days, duration_ms
+                 FROM review_logs WHERE learner_id = ?1 AND card_id = ?2 ORDER BY reviewed_at, id",
+            )?
+            .query_map([learner_id, card_id], log_from_row)?
+            .collect()
+        })
+    }
+
+    /// The cards a learner should study at `now`, in study order, with the
+    /// same rules as [`srs::due_queue`] over all the learner's cards.
+    ///
+    /// Only candidates are read: (re)learning cards due within the
+    /// learn-ahead window, the `review_limit` due review cards first in the
+    /// chosen order (ranked inside SQLite), and the first `new_limit` new
+    /// cards; then [`srs::due_queue`] orders them.
+    pub fn due_queue(
+        &self,
+        learner_id: &str,
+        now: DateTime<Utc>,
+        options: &QueueOptions,
+    ) -> Result<Vec<Card>> {
+        let ahead = micros(
+            now.checked_add_signed(options.learn_ahead)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        );
+        let review_until = micros(
+            now.checked_add_signed(options.review_ahead)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        );
+        // Retrievability falls as whole elapsed days / stability grows (for
+        // any FSRS decay), so ranking by that ratio is ranking by
+        // retrievability; the core re-ranks the candidates exactly.
+        let order = match options.order {
+            QueueOrder::Retrievability => {
+                "ORDER BY MAX((?3 - last_review) / 86400000000, 0) * 1.0
+                          / COALESCE(stability, MAX(scheduled_days, 1)) DESC, due, position LIMIT ?4"
+            }
+            QueueOrder::DueDate => "ORDER BY due, position LIMIT ?4",
+            // A shuffle needs every candidate (?3 and ?4 unused but bound).
+            QueueOrder::Shuffled { .. } => "AND ?3 = ?3 AND ?4 = ?4 ORDER BY position",
+        };
+        let cols = CARD_COLUMNS;
+        let candidates = self.read("due_queue", |c| {
+            let mut cards: Vec<Card> = c
+                .prepare_cached(&format!(
+                    "SELECT {cols} FROM cards WHERE learner_id = ?1 AND state IN (1, 3) AND due <= ?2 ORDER BY position"
+                ))?
+                .query_map(params![learner_id, ahead], card_from_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            let reviews = c
+                .prepare_cached(&format!(
+                    "SELECT {cols} FROM cards WHERE learner_id = ?1 AND state = 2 AND due <= ?2 {order}"
+                ))?
+                .query_map(params![learner_id, review_until, micros(now), options.review_limit as i64], card_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            cards.extend(reviews);
+            let new = c
+                .prepare_cached(&format!(
+                    "SELECT {cols} FROM cards WHERE learner_id = ?1 AND state = 0 ORDER BY position LIMIT ?2"
+                ))?
+                .query_map(params![learner_id, options.new_limit as i64], card_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            cards.extend(new);
+            Ok(cards)
+        })?;
+        let queue = srs::due_queue(&candidates, now, options);
+        let mut candidates: Vec<Option<Card>> = candidates.into_iter().map(Some).collect();
+        Ok(queue.iter().filter_map(|i| candidates[i].take()).collect())
+    }
+
+    /// Due counts for each of the next `days` days (overdue cards count in
+    /// day 0), as [`srs::forecast`] computes them, counted inside SQLite.
+    pub fn forecast(&self, learner_id: &str, now: DateTime<Utc>, days: u32) -> Result<Vec<u32>> {
+        let rows: Vec<(i64, u32)> = self.read("forecast", |c| {
+            c.prepare_cached(
+                "SELECT MAX((due - ?2) / 86400000000, 0) AS day, COUNT(*) FROM cards
+                 WHERE learner_id = ?1 AND state != 0 AND due < ?2 + ?3 * 86400000000
+                 GROUP BY day",
+            )?
+            .query_map(params![learner_id, micros(now), i64::from(days)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect()
+        })?;
+        let mut out = vec![0u32; days as usize];
+        for (day, count) in rows {
+            if let Some(slot) = out.get_mut(day as usize) {
+                *slot += count;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Append events to a learner's log. Idempotent: an event whose
+    /// (device, seq) is already stored is skipped if identical, and an error
+    /// if different (the log is append-only). Returns how many were new.
+    pub fn append_events(&self, learner_id: &str, events: &[Event]) -> Result<usize> {
+        check_id("learner_id", learner_id)?;
+        for (i, e) in events.iter().enumerate() {
+            check_id(&format!("events[{i}].device"), &e.device)?;
+        }
+        let Some(first) = events.first() else {
+            return Ok(0);
+        };
+        self.write("append_events", |tx| {
+            ensure_learner(tx, learner_id, first.at)?;
+            let mut added = 0;
+            for (i, e) in events.iter().enumerate() {
+                let payload = crate::json::to_json(&e.payload);
+                let n = tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO events (learner_id, device, seq, at, kind, payload)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            learner_id,
+                            e.device,
+                            e.seq,
+                            micros(e.at),
+                            e.kind,
+                            payload
+                        ])
+                    })
+                    .map_err(storage("append_events"))?;
+                if n == 0 {
+                    let same: bool = tx
+                        .query_row(
+                            "SELECT at = ?4 AND kind = ?5 AND payload = ?6 FROM events
+                             WHERE learner_id = ?1 AND device = ?2 AND seq = ?3",
+                            params![learner_id, e.device, e.seq, micros(e.at), e.kind, payload],
+                            |r| r.get(0),
+                        )
+                        .map_err(storage("append_events"))?;
+                    if !same {
+                        return Err(Error::invalid(
+                            format!("events[{i}]"),
+                            format!(
+                                "event ({}, {}) is already stored with different content",
+                                e.device, e.seq
+                            ),
+                        ));
+                    }
+                }
+                added += n;
+            }
+            self.audit(tx, "append_events", Some(learner_id))?;
+            Ok(added)
+        })
+    }
+
+    /// A learner's events in (time, device, seq) order.
+    pub fn events(&self, learner_id: &str) -> Result<Vec<Event>> {
+        let rows: Vec<(String, i64, i64, String, String)> = self.read("events", |c| {
+            c.prepare_cached(
+                "SELECT device, seq, at, kind, payload FROM events WHERE learner_id = ?1
+                 ORDER BY at, device, seq",
+            )?
+            .query_map([learner_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect()
+        })?;
+        rows.into_iter()
+            .map(|(device, seq, at, kind, payload)| {
+                Ok(Event {
+                    device,
+                    seq,
+                    at: from_micros(at),
+                    kind,
+                    payload: crate::json::from_json(&payload)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn insert_adaptation(
+    tx: &Transaction<'_>,
+    session_id: &str,
+    seq: i64,
+    r: &AdaptationRecord,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO adaptation_history (session_id, seq, at, question_id, difficulty, reasoning, performance_context)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        session_id,
+        seq,
+        micros(r.timestamp),
+        r.question_id,
+        r.adaptive_difficulty,
+        r.adaptation_reasoning,
+        r.performance_context,
+    ])?;
+    Ok(())
+}
+
+fn read_history(
+    c: &rusqlite::Connection,
+    session_id: &str,
+    since: Option<DateTime<Utc>>,
+) -> rusqlite::Result<Vec<AdaptationRecord>> {
+    c.prepare_cached(
+        "SELECT at, question_id, difficulty, reasoning, performance_context FROM adaptation_history
+         WHERE session_id = ?1 AND at >= ?2 ORDER BY at, seq",
+    )?
+    .query_map(params![session_id, since.map_or(i64::MIN, micros)], |r| {
+        Ok(AdaptationRecord {
+            timestamp: from_micros(r.get(0)?),
+            question_id: r.get(1)?,
+            adaptive_difficulty: r.get(2)?,
+            adaptation_reasoning: r.get(3)?,
+            performance_context: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+pub(super) fn not_found(what: &str, id: &str) -> Error {
+    Error::NotFound {
+        what: what.into(),
+        id: id.into(),
+    }
+}

@@ -1,0 +1,151 @@
+//! The SQL schema migrations and the code that applies them.
+
+use super::{retry, storage};
+use crate::{Error, Result};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// One forward-only schema migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migration {
+    /// Its number: migrations apply in order 1, 2, ...
+    pub version: i64,
+    /// A short name.
+    pub name: &'static str,
+    /// The SQL it runs, in one transaction.
+    pub sql: &'static str,
+}
+
+impl Migration {
+    /// SHA-256 of the SQL, in hex: recorded when applied and compared on
+    /// every open, so a shipped migration can never change silently.
+    pub fn checksum(&self) -> String {
+        super::privacy::hex(&Sha256::digest(self.sql.as_bytes()))
+    }
+}
+
+/// Every migration this library ships, in order. The last one's number is
+/// the schema version it writes.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "learning_records",
+        sql: include_str!("migrations/0001_learning_records.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "privacy",
+        sql: include_str!("migrations/0002_privacy.sql"),
+    },
+];
+
+const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS learnloop_migrations (
+    version    INTEGER PRIMARY KEY NOT NULL,
+    name       TEXT NOT NULL,
+    checksum   TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+)";
+
+/// The migrations recorded in the database: (version, name, checksum).
+fn applied(conn: &Connection) -> rusqlite::Result<Vec<(i64, String, String)>> {
+    let exists: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'learnloop_migrations'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut s =
+        conn.prepare("SELECT version, name, checksum FROM learnloop_migrations ORDER BY version")?;
+    let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Refuse a database from a newer learnloop or with an altered migration.
+/// Reads only.
+pub(super) fn check(conn: &Connection) -> Result<()> {
+    let done = retry(Duration::from_secs(30), || applied(conn)).map_err(storage("open"))?;
+    let latest = MIGRATIONS.last().map_or(0, |m| m.version);
+    for (version, name, checksum) in &done {
+        match MIGRATIONS.iter().find(|m| m.version == *version) {
+            None if *version > latest => {
+                return Err(Error::VersionTooNew {
+                    what: "database".into(),
+                    found: *version,
+                    supported: latest,
+                });
+            }
+            None => {
+                return Err(Error::MigrationChanged {
+                    version: *version,
+                    name: name.clone(),
+                    applied: checksum.clone(),
+                    expected: "(no such migration in this library)".into(),
+                });
+            }
+            Some(m) if m.checksum() != *checksum => {
+                return Err(Error::MigrationChanged {
+                    version: *version,
+                    name: name.clone(),
+                    applied: checksum.clone(),
+                    expected: m.checksum(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Apply every pending migration, each in its own IMMEDIATE transaction.
+/// Safe against other processes migrating the same file at the same time:
+/// each transaction re-reads what is applied once it holds the write lock.
+pub(super) fn migrate(conn: &mut Connection, busy: Duration) -> Result<()> {
+    for m in MIGRATIONS {
+        let started = std::time::Instant::now();
+        while started.elapsed() < busy {
+            // Take the write lock first (retrying while another process
+            // holds it), then open the transaction that uses it.
+            match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+                Err(e) if super::is_busy(&e) => std::thread::sleep(Duration::from_millis(1)),
+                _ => break,
+            }
+        }
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage("migrate"))?;
+        tx.execute_batch(BOOKKEEPING).map_err(storage("migrate"))?;
+        let done: Option<String> = tx
+            .query_row(
+                "SELECT checksum FROM learnloop_migrations WHERE version = ?1",
+                [m.version],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(storage("migrate"))?;
+        if done.is_some() {
+            continue; // the transaction rolls back on drop: nothing was changed
+        }
+        tx.execute_batch(m.sql).map_err(|e| Error::Storage {
+            operation: format!("migration {} ({})", m.version, m.name),
+            message: e.to_string(),
+        })?;
+        tx.execute(
+            "INSERT INTO learnloop_migrations (version, name, checksum, applied_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![
+                m.version,
+                m.name,
+                m.checksum(),
+                chrono::Utc::now().timestamp_micros()
+            ],
+        )
+        .map_err(storage("migrate"))?;
+        tx.commit().map_err(storage("migrate"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,754 @@
+//! The SQLite store: migrations and old databases, sessions, reviews and the
+//! due queue, indexes, privacy, hostile input, concurrency and crashes.
+
+#![cfg(feature = "sqlite")]
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use learnloop::adaptive::{AdaptationRecord, AdaptiveState, PerformanceTrend};
+use learnloop::migrate::{Message, SessionDocument, SessionState};
+use learnloop::srs::{
+    Card, Fsrs, QueueOptions, QueueOrder, Rating, Scheduler, due_queue, forecast,
+};
+use learnloop::store::{Event, MIGRATIONS, Purpose, Store};
+use proptest::prelude::*;
+use rusqlite::Connection;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+/// (type, name, tbl_name, sql) of every schema object, sorted.
+fn schema_of(path: &Path) -> Vec<(String, String, String, Option<String>)> {
+    let c = Connection::open(path).unwrap();
+    let mut s = c
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+        .unwrap();
+    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn session_doc(at: DateTime<Utc>) -> SessionDocument {
+    let mut doc = SessionDocument::new(vec!["algebra".into(), "it's \"quoted\"".into()], at);
+    doc.adaptive_state.adaptive_difficulty_level = 0.61;
+    doc.adaptive_state.detected_learning_style = "worked_example".into();
+    doc.adaptive_state.conversation_intelligence.insert(
+        "tone".into(),
+        serde_json::json!({"warm": true, "n": [1, 2.5]}),
+    );
+    doc.question_adaptation_history.push(AdaptationRecord {
+        timestamp: at + TimeDelta::minutes(3),
+        question_id: "q1".into(),
+        adaptive_difficulty: 0.55,
+        adaptation_reasoning: "two right answers".into(),
+        performance_context: 0.8,
+    });
+    doc.messages.push(Message {
+        message_index: 0,
+        text: "hello".into(),
+        is_user: true,
+        timestamp: at,
+        adaptive_context: Some(serde_json::json!({"hint": 1})),
+    });
+    doc
+}
+
+#[test]
+fn a_new_file_is_created_migrated_and_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ll.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    store.save_session("l1", "s1", &session_doc(t0())).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.load_session("s1").unwrap(), session_doc(t0()));
+    let c = Connection::open(&path).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn an_old_database_migrates_to_exactly_the_fresh_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open(&fresh).unwrap());
+    let old = dir.path().join("v1.db");
+    Connection::open(&old)
+        .unwrap()
+        .execute_batch(&std::fs::read_to_string(fixture("store/v1.sql")).unwrap())
+        .unwrap();
+    assert_ne!(schema_of(&old), schema_of(&fresh));
+    let store = Store::open(&old).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    drop(store);
+    assert_eq!(schema_of(&old), schema_of(&fresh));
+    // The data written at version 1 reads back.
+    let store = Store::open(&old).unwrap();
+    assert_eq!(
+        store.load_session("session-v1").unwrap().messages[0].text,
+        "hello"
+    );
+    assert_eq!(store.card("learner-v1", "card-1").unwrap().reps, 2);
+    assert_eq!(
+        store.review_logs("learner-v1", "card-1").unwrap()[0].duration_ms,
+        Some(4200)
+    );
+    assert_eq!(
+        store.events("learner-v1").unwrap()[0].payload["correct"],
+        true
+    );
+}
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn newer_or_altered_databases_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    drop(Store::open(&path).unwrap());
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute(
+            "INSERT INTO learnloop_migrations VALUES (3, 'from the future', 'abc', 0)",
+            [],
+        )
+        .unwrap();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+    let before = file_bytes(&path);
+    let e = Store::open(&path).unwrap_err();
+    assert_eq!(
+        (e.code(), e.field().as_str()),
+        ("version_too_new", "database"),
+        "{e}"
+    );
+    assert_eq!(file_bytes(&path), before);
+
+    let path = dir.path().join("altered.db");
+    drop(Store::open(&path).unwrap());
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute(
+            "UPDATE learnloop_migrations SET checksum = 'edited' WHERE version = 1",
+            [],
+        )
+        .unwrap();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+    let before = file_bytes(&path);
+    let e = Store::open(&path).unwrap_err();
+    assert_eq!(e.code(), "migration_changed", "{e}");
+    assert!(e.to_string().contains("edited"));
+    assert_eq!(file_bytes(&path), before);
+}
+
+#[test]
+fn sessions_save_restore_and_list_by_recency() {
+    let store = Store::open_in_memory().unwrap();
+    for (i, id) in ["a", "b", "c"].iter().enumerate() {
+        store
+            .save_session("l1", id, &session_doc(t0() + TimeDelta::minutes(i as i64)))
+            .unwrap();
+    }
+    store
+        .save_session("l2", "other", &session_doc(t0()))
+        .unwrap();
+    store
+        .set_session_state("b", SessionState::Completed, t0() + TimeDelta::hours(1))
+        .unwrap();
+    let mut state = store.adaptive_state("a").unwrap();
+    state.live_performance_metrics.performance_trend = PerformanceTrend::Declining;
+    store
+        .save_adaptive_state("a", &state, t0() + TimeDelta::hours(2))
+        .unwrap();
+    let active: Vec<String> = store
+        .active_sessions("l1", 10)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(active, ["a", "c"]);
+    assert_eq!(store.adaptive_state("a").unwrap(), state);
+    let e = store.adaptive_state("nope").unwrap_err();
+    assert_eq!((e.code(), e.field().as_str()), ("not_found", "session"));
+    let e = store
+        .save_session("l2", "a", &session_doc(t0()))
+        .unwrap_err();
+    assert_eq!(e.field(), "session_id");
+
+    let rec = AdaptationRecord {
+        timestamp: t0() + TimeDelta::minutes(10),
+        question_id: "q2".into(),
+        adaptive_difficulty: 0.7,
+        adaptation_reasoning: "streak".into(),
+        performance_context: 0.9,
+    };
+    store.append_adaptation("a", &rec).unwrap();
+    let history = store.adaptation_history("a", None).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1], rec);
+    assert_eq!(
+        store
+            .adaptation_history("a", Some(t0() + TimeDelta::minutes(5)))
+            .unwrap(),
+        vec![rec]
+    );
+    // Duplicate message indexes are a typed error, and nothing was written.
+    let mut dup = session_doc(t0());
+    dup.messages.push(dup.messages[0].clone());
+    let e = store.save_session("l1", "d", &dup).unwrap_err();
+    assert_eq!(e.field(), "session.messages");
+    assert!(store.load_session("d").is_err());
+}
+
+fn any_state() -> impl Strategy<Value = AdaptiveState> {
+    let unit = 0.0f64..=1.0;
+    (
+        (
+            unit.clone(),
+            unit.clone(),
+            unit.clone(),
+            unit.clone(),
+            unit.clone(),
+            unit,
+        ),
+        0u8..3,
+        any::<i64>().prop_map(|s| s.rem_euclid(4_000_000_000)),
+        "\\PC{0,12}",
+        prop::collection::btree_map("\\PC{0,6}", any::<i32>(), 0..4),
+        0u32..1_000_000_000,
+    )
+        .prop_map(
+            |((u, c, e, avg, diff, mom), trend, secs, style, prefs, nanos)| {
+                let at = DateTime::from_timestamp(secs, nanos).unwrap();
+                let mut s = AdaptiveState::initial(at);
+                s.live_performance_metrics.current_understanding = u;
+                s.live_performance_metrics.current_confidence = c;
+                s.live_performance_metrics.current_engagement = e;
+                s.live_performance_metrics.session_average = avg;
+                s.live_performance_metrics.performance_trend = [
+                    PerformanceTrend::Improving,
+                    PerformanceTrend::Stable,
+                    PerformanceTrend::Declining,
+                ][trend as usize];
+                s.adaptive_difficulty_level = diff;
+                s.learning_momentum_score = mom;
+                s.detected_learning_style = style;
+                for (k, v) in prefs {
+                    s.learned_user_preferences.insert(k, v.into());
+                }
+                s
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Restore returns exactly what was saved.
+    #[test]
+    fn adaptive_state_round_trips_exactly(state in any_state()) {
+        let store = Store::open_in_memory().unwrap();
+        store.save_session("l", "s", &SessionDocument::new(vec![], t0())).unwrap();
+        store.save_adaptive_state("s", &state, t0()).unwrap();
+        prop_assert_eq!(store.adaptive_state("s").unwrap(), state);
+    }
+
+    /// The store's due queue and forecast equal the core's over all cards.
+    #[test]
+    fn due_queue_and_forecast_match_the_core(
+        specs in prop::collection::vec((0u8..4, 1.0f64..400.0, -40i64..40, 0i64..400), 1..80),
+        new_limit in 0usize..10,
+        review_limit in 0usize..30,
+        by_due in any::<bool>(),
+    ) {
+        let store = Store::open_in_memory().unwrap();
+        let now = t0() + TimeDelta::days(500);
+        let cards: Vec<Card> = specs.iter().enumerate().map(|(i, &(state, s, due, last))| {
+            let mut c = Card::new(format!("c{i}"), now);
+            if state > 0 {
+                c.state = [learnloop::srs::State::Learning, learnloop::srs::State::Review,
+                           learnloop::srs::State::Relearning][state as usize - 1];
+                c.memory = Some(learnloop::srs::MemoryState { stability: s, difficulty: 5.0 });
+                c.last_review = Some(now - TimeDelta::days(last) - TimeDelta::hours(i as i64 % 24));
+                c.due = now + TimeDelta::hours(due * 13);
+            }
+            c
+        }).collect();
+        store.put_cards("l", &cards, t0()).unwrap();
+        let order = if by_due { QueueOrder::DueDate } else { QueueOrder::Retrievability };
+        let options = QueueOptions { new_limit, review_limit, order, ..QueueOptions::default() };
+        let want: Vec<Card> = due_queue(&cards, now, &options).iter().map(|i| cards[i].clone()).collect();
+        prop_assert_eq!(store.due_queue("l", now, &options).unwrap(), want);
+        prop_assert_eq!(store.forecast("l", now, 30).unwrap(), forecast(&cards, now, 30));
+        prop_assert_eq!(store.cards("l").unwrap(), cards);
+    }
+}
+
+#[test]
+fn reviews_are_recorded_card_and_log_together() {
+    let store = Store::open_in_memory().unwrap();
+    let fsrs = Fsrs::default();
+    let mut card = Card::new("c1", t0());
+    let mut now = t0();
+    for r in [Rating::Good, Rating::Good, Rating::Again, Rating::Easy] {
+        let out = fsrs.review(&card, r, now).unwrap();
+        store.record_review("l1", &out.card, &out.log).unwrap();
+        card = out.card;
+        now = card.due;
+    }
+    assert_eq!(store.card("l1", "c1").unwrap(), card);
+    let logs = store.review_logs("l1", "c1").unwrap();
+    assert_eq!(logs.len(), 4);
+    assert_eq!(logs[2].rating, Rating::Again);
+    // A log for another card is refused before anything is written.
+    let out = fsrs.review(&card, Rating::Good, now).unwrap();
+    let mut wrong = out.log.clone();
+    wrong.card_id = "c2".into();
+    let e = store.record_review("l1", &out.card, &wrong).unwrap_err();
+    assert_eq!(e.field(), "log.card_id");
+    assert_eq!(store.review_logs("l1", "c1").unwrap().len(), 4);
+    let e = store
+        .record_reviews(
+            "l1",
+            &[(out.card.clone(), out.log.clone()), (out.card, wrong)],
+        )
+        .unwrap_err();
+    assert_eq!(e.field(), "cards[1].log.card_id");
+}
+
+#[test]
+fn every_seed_query_uses_its_index() {
+    let store_dir = tempfile::tempdir().unwrap();
+    let path = store_dir.path().join("plan.db");
+    drop(Store::open(&path).unwrap());
+    let c = Connection::open(&path).unwrap();
+    let plan = |sql: &str| -> String {
+        let mut s = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = s
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        rows.join(" | ")
+    };
+    let cases = [
+        (
+            "SELECT id FROM sessions WHERE learner_id = 'l' AND state = 'active' ORDER BY updated_at DESC LIMIT 10",
+            "sessions_active_by_recency",
+        ),
+        (
+            "SELECT id FROM sessions WHERE learning_style = 'visual' AND difficulty BETWEEN 0.4 AND 0.6",
+            "sessions_by_personalization",
+        ),
+        (
+            "SELECT * FROM adaptation_history WHERE session_id = 's' AND at >= 0 ORDER BY at",
+            "adaptation_history_by_time",
+        ),
+        (
+            "SELECT * FROM messages WHERE session_id = 's' ORDER BY message_index",
+            "messages_by_index",
+        ),
+        (
+            "SELECT card_id FROM cards WHERE learner_id = 'l' AND state = 2 AND due <= 5",
+            "cards_by_due",
+        ),
+        ("DELETE FROM events WHERE at < 5", "events_by_time"),
+    ];
+    for (sql, index) in cases {
+        let p = plan(sql);
+        assert!(p.contains(&format!("INDEX {index}")), "{sql}\n  plan: {p}");
+        assert!(
+            !p.contains("USE TEMP B-TREE FOR ORDER BY"),
+            "{sql}\n  plan: {p}"
+        );
+    }
+}
+
+/// Every text and blob value of every table, for trace scans.
+fn dump_all(path: &Path) -> String {
+    let c = Connection::open(path).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut out = String::new();
+    for t in tables {
+        let mut s = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = s.column_count();
+        let mut rows = s.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..n {
+                match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                        out.push_str(&String::from_utf8_lossy(b));
+                        out.push('\n');
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+fn populate(store: &Store, learner: &str) {
+    store
+        .save_session(learner, &format!("{learner}-s1"), &session_doc(t0()))
+        .unwrap();
+    let fsrs = Fsrs::default();
+    let out = fsrs
+        .review(
+            &Card::new(format!("{learner}-card"), t0()),
+            Rating::Good,
+            t0(),
+        )
+        .unwrap();
+    store.record_review(learner, &out.card, &out.log).unwrap();
+    store
+        .put_cards(learner, &[Card::new(format!("{learner}-new"), t0())], t0())
+        .unwrap();
+    store
+        .append_events(
+            learner,
+            &[Event {
+                device: format!("{learner}-phone"),
+                seq: 1,
+                at: t0(),
+                kind: "answer".into(),
+                payload: serde_json::json!({"learner": learner, "correct": true}),
+            }],
+        )
+        .unwrap();
+    store
+        .set_consent(learner, Purpose::Analytics, true, t0())
+        .unwrap();
+    store
+        .set_consent(learner, Purpose::Research, false, t0())
+        .unwrap();
+}
+
+#[test]
+fn export_imports_into_an_empty_store_and_compares_equal() {
+    let a = Store::open_in_memory().unwrap();
+    populate(&a, "ada");
+    let export = a.export_learner("ada").unwrap();
+    let json = learnloop::json::to_json(&export);
+    let b = Store::open_in_memory().unwrap();
+    b.import_learner(&learnloop::json::from_json(&json).unwrap())
+        .unwrap();
+    assert_eq!(b.export_learner("ada").unwrap(), export);
+    let e = b.import_learner(&export).unwrap_err();
+    assert_eq!(e.field(), "export.learner_id");
+    let actions: Vec<String> = a
+        .audit_log(Some("ada"))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.contains(&"export".to_string()) && actions.contains(&"record_review".to_string())
+    );
+}
+
+#[test]
+fn erasure_leaves_no_trace_in_any_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("erase.db");
+    let store = Store::open(&path).unwrap();
+    populate(&store, "zoe-4471");
+    populate(&store, "kim-2210");
+    assert!(dump_all(&path).contains("zoe-4471"));
+    let deleted = store.erase_learner("zoe-4471").unwrap();
+    assert!(deleted >= 8, "{deleted}");
+    drop(store);
+    let dump = dump_all(&path);
+    assert!(
+        !dump.contains("zoe-4471"),
+        "a trace of the erased learner remains"
+    );
+    assert!(dump.contains("kim-2210"), "the other learner is untouched");
+    let store = Store::open(&path).unwrap();
+    let audit = store.audit_log(Some("zoe-4471")).unwrap();
+    assert_eq!(audit.last().unwrap().action, "erase");
+    assert!(store.export_learner("zoe-4471").is_err());
+}
+
+#[test]
+fn analytics_export_is_pseudonymous_and_consent_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("analytics.db");
+    let store = Store::open(&path).unwrap();
+    populate(&store, "amy-1");
+    populate(&store, "bob-2");
+    store
+        .set_consent(
+            "bob-2",
+            Purpose::Analytics,
+            false,
+            t0() + TimeDelta::days(1),
+        )
+        .unwrap();
+    let key = b"0123456789abcdef-analytics";
+    let records = store.analytics_export(key).unwrap();
+    assert_eq!(records.len(), 1);
+    let text = learnloop::json::to_json(&records);
+    for raw in [
+        "amy-1",
+        "bob-2",
+        "hello",
+        "algebra",
+        "two right answers",
+        "quoted",
+    ] {
+        assert!(!text.contains(raw), "{raw} leaked into {text}");
+    }
+    assert_eq!(records[0].reviews.len(), 1);
+    assert_eq!(records[0].sessions[0].adaptations, 1);
+    assert_eq!(
+        store.analytics_export(key).unwrap(),
+        records,
+        "stable pseudonyms"
+    );
+    assert_ne!(
+        store.analytics_export(b"another key of 16+ bytes").unwrap()[0].learner,
+        records[0].learner
+    );
+    assert_eq!(store.analytics_export(b"short").unwrap_err().field(), "key");
+}
+
+#[test]
+fn retention_purges_old_events_only() {
+    let store = Store::open_in_memory().unwrap();
+    let events: Vec<Event> = (0..10)
+        .map(|i| Event {
+            device: "d".into(),
+            seq: i,
+            at: t0() + TimeDelta::days(i),
+            kind: "answer".into(),
+            payload: serde_json::json!(i),
+        })
+        .collect();
+    assert_eq!(store.append_events("l", &events).unwrap(), 10);
+    assert_eq!(store.append_events("l", &events).unwrap(), 0, "idempotent");
+    let mut changed = events[3].clone();
+    changed.payload = serde_json::json!("edited");
+    assert_eq!(
+        store.append_events("l", &[changed]).unwrap_err().field(),
+        "events[0]"
+    );
+    assert_eq!(
+        store
+            .purge_events_before(t0() + TimeDelta::days(4))
+            .unwrap(),
+        4
+    );
+    assert_eq!(store.events("l").unwrap(), events[4..].to_vec());
+    assert_eq!(
+        store.audit_log(None).unwrap().last().unwrap().action,
+        "purge_events"
+    );
+}
+
+#[test]
+fn hostile_strings_are_stored_verbatim() {
+    let store = Store::open_in_memory().unwrap();
+    let big = "x".repeat(1 << 20);
+    let hostile = [
+        "'; DROP TABLE cards; --",
+        "\" OR 1=1 --",
+        "nul\0inside",
+        "emoji 🧠 and \u{202e}rtl",
+        "back\\slash\n\ttabs",
+        big.as_str(),
+    ];
+    for (i, s) in hostile.iter().enumerate() {
+        let learner = format!("{s}-{i}");
+        let mut doc = session_doc(t0());
+        doc.messages[0].text = s.to_string();
+        doc.metadata.topics = vec![s.to_string()];
+        doc.adaptive_state.detected_learning_style = s.to_string();
+        store.save_session(&learner, s, &doc).unwrap();
+        assert_eq!(store.load_session(s).unwrap(), doc);
+        let card = Card::new(*s, t0());
+        store
+            .put_cards(&learner, std::slice::from_ref(&card), t0())
+            .unwrap();
+        assert_eq!(store.card(&learner, s).unwrap(), card);
+        assert_eq!(store.export_learner(&learner).unwrap().learner_id, learner);
+    }
+    assert_eq!(
+        store.put_cards("", &[], t0()).unwrap_err().field(),
+        "learner_id"
+    );
+    assert_eq!(store.cards("'; DROP TABLE cards; ---0").unwrap().len(), 1);
+}
+
+#[test]
+fn eight_writers_on_one_file_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("writers.db");
+    drop(Store::open(&path).unwrap());
+    let fsrs = Fsrs::default();
+    std::thread::scope(|s| {
+        for w in 0..8 {
+            let path = &path;
+            let fsrs = &fsrs;
+            s.spawn(move || {
+                let store = Store::open(path).unwrap();
+                for i in 0..150 {
+                    let card = Card::new(format!("w{w}-c{i}"), t0());
+                    let out = fsrs.review(&card, Rating::Good, t0()).unwrap();
+                    store
+                        .record_review(&format!("learner-{}", i % 3), &out.card, &out.log)
+                        .unwrap();
+                    if i % 50 == 0 {
+                        store
+                            .save_session(
+                                &format!("learner-{w}"),
+                                &format!("s{w}-{i}"),
+                                &session_doc(t0()),
+                            )
+                            .unwrap();
+                    }
+                }
+            });
+        }
+    });
+    let c = Connection::open(&path).unwrap();
+    let logs: i64 = c
+        .query_row("SELECT COUNT(*) FROM review_logs", [], |r| r.get(0))
+        .unwrap();
+    let cards: i64 = c
+        .query_row("SELECT COUNT(*) FROM cards", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((logs, cards), (1200, 1200));
+}
+
+/// The child side of the crash test: records reviews one by one and prints
+/// each acknowledged review's number after its commit returns.
+#[test]
+fn crash_child() {
+    let Ok(path) = std::env::var("LEARNLOOP_CRASH_DB") else {
+        return;
+    };
+    let start: u64 = std::env::var("LEARNLOOP_CRASH_START")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    let fsrs = Fsrs::default();
+    let mut stdout = std::io::stdout().lock();
+    for n in start.. {
+        let card = Card::new(format!("card-{}", n % 97), t0());
+        let prior = store.card("crash", &card.id).unwrap_or(card);
+        let now = prior.last_review.map_or(t0(), |t| t + TimeDelta::days(1));
+        let out = fsrs.review(&prior, Rating::Good, now).unwrap();
+        let mut log = out.log.clone();
+        log.duration_ms = Some(n as u32);
+        store.record_review("crash", &out.card, &log).unwrap();
+        use std::io::Write;
+        writeln!(stdout, "{n}").unwrap();
+        stdout.flush().unwrap();
+    }
+}
+
+#[test]
+fn killed_writers_never_lose_or_tear_an_acknowledged_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.db");
+    drop(Store::open(&path).unwrap());
+    let exe = std::env::current_exe().unwrap();
+    let mut acked: Vec<u64> = Vec::new();
+    let mut next = 0u64;
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let kills = 200;
+    for _ in 0..kills {
+        let mut child = Command::new(&exe)
+            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .env("LEARNLOOP_CRASH_DB", &path)
+            .env("LEARNLOOP_CRASH_START", next.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill after a pseudo-random number of acknowledged reviews (0-24),
+        // so kills land before, inside and between transactions.
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let wait_for = rng % 25;
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = 0;
+        while seen < wait_for {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Ok(n) = line.trim().parse::<u64>() {
+                        acked.push(n);
+                        seen += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        child.kill().unwrap();
+        // Acknowledgements already written before the kill count too.
+        for line in lines.map_while(|l| l.ok()) {
+            if let Ok(n) = line.trim().parse::<u64>() {
+                acked.push(n);
+            }
+        }
+        child.wait().unwrap();
+        next = acked.last().map_or(next, |n| n + 1) + 1_000;
+
+        let c = Connection::open(&path).unwrap();
+        let ok: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+    }
+    let store = Store::open(&path).unwrap();
+    let c = Connection::open(&path).unwrap();
+    let stored: std::collections::HashSet<u64> = c
+        .prepare("SELECT duration_ms FROM review_logs")
+        .unwrap()
+        .query_map([], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .map(|n| n.unwrap() as u64)
+        .collect();
+    for n in &acked {
+        assert!(stored.contains(n), "acknowledged review {n} is missing");
+    }
+    // No torn write: every card's review count equals its number of logs.
+    for card in store.cards("crash").unwrap() {
+        assert_eq!(
+            card.reps as usize,
+            store.review_logs("crash", &card.id).unwrap().len(),
+            "{}",
+            card.id
+        );
+    }
+    assert!(
+        acked.len() > kills,
+        "the children did write: {}",
+        acked.len()
+    );
+}
