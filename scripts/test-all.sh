@@ -340,11 +340,19 @@ c_abi_test() {
     "$bin"
 }
 
+# The main job on its SQLite file: created on the first run, and the
+# learner's session resumed from it on the second (a restart).
 main_job_runs() {
-    local out
-    out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7) || return 1
+    local out db
+    db=$(mktemp -d)/learnloop.db
+    out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7 --db "$db") || return 1
     echo "$out" | head -8
-    grep -q "retention achieved" <<<"$out"
+    echo "$out" | tail -4
+    grep -q "retention achieved" <<<"$out" || return 1
+    grep -q "created, schema version" <<<"$out" || return 1
+    out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7 --db "$db") || return 1
+    echo "$out" | tail -4
+    grep -q "Resumed session simulated-learner-7-session: 1 earlier run" <<<"$out"
 }
 
 step "rust toolchain" ensure_rust || true

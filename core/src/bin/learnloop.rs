@@ -6,9 +6,13 @@
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use clap::{Parser, Subcommand, ValueEnum};
+use learnloop::adaptive::AdaptationRecord;
+use learnloop::migrate::SessionDocument;
 use learnloop::srs::{
     AnkiSm2, Fsrs, SimulationConfig, SimulationReport, Sm2, State, forecast, simulate,
 };
+use learnloop::store::Store;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -61,6 +65,13 @@ struct SimulateArgs {
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// The SQLite file that keeps the learner's session and cards between
+    /// runs (created if missing, migrated if written by an older version).
+    #[arg(long, default_value = "learnloop.db")]
+    db: PathBuf,
+    /// Keep nothing: use an in-memory database.
+    #[arg(long)]
+    no_db: bool,
 }
 
 fn main() -> ExitCode {
@@ -105,6 +116,93 @@ fn run(args: &SimulateArgs) -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     print_report(args, name, &report, &learner);
+    persist(args, name, &report)
+}
+
+/// Keep the learner's session and cards in the database, so that the next
+/// run resumes the same session: its adaptive state and history survive
+/// the process ending.
+fn persist(
+    args: &SimulateArgs,
+    name: &str,
+    report: &SimulationReport,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let existed = !args.no_db && args.db.exists();
+    let store = if args.no_db {
+        Store::open_in_memory()?
+    } else {
+        Store::open(&args.db)?
+    };
+    let learner = format!("simulated-learner-{}", args.seed);
+    let session_id = format!("{learner}-session");
+    let now = report.end;
+    println!();
+    if args.no_db {
+        println!("Database: in memory (--no-db): nothing is kept after this run.");
+    } else {
+        println!(
+            "Database: {} ({}, schema version {})",
+            args.db.display(),
+            if existed { "reopened" } else { "created" },
+            store.schema_version()?
+        );
+    }
+    let mut session = match store.load_session(&session_id) {
+        Ok(doc) => {
+            println!(
+                "Resumed session {session_id}: {} earlier run(s), difficulty {:.2}, last updated {}",
+                doc.question_adaptation_history.len(),
+                doc.adaptive_state.adaptive_difficulty_level,
+                doc.metadata.updated_at.format("%Y-%m-%d %H:%M UTC"),
+            );
+            doc
+        }
+        Err(e) if e.code() == "not_found" => {
+            println!("New session {session_id}: no earlier state for this learner.");
+            SessionDocument::new(vec![format!("{name} simulation")], now)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // This run's result moves the adaptive state: retention above the
+    // desired level raises difficulty a little, below lowers it.
+    let retention = report.retention();
+    let state = &mut session.adaptive_state;
+    let delta = ((retention - args.desired_retention) * 0.5).clamp(-0.1, 0.1);
+    state.adaptive_difficulty_level = (state.adaptive_difficulty_level + delta).clamp(0.0, 1.0);
+    state.live_performance_metrics.current_understanding = retention;
+    state.live_performance_metrics.session_average = retention;
+    state.live_performance_metrics.last_updated = now;
+    let run = session.question_adaptation_history.len() + 1;
+    session.question_adaptation_history.push(AdaptationRecord {
+        timestamp: now,
+        question_id: format!("run-{run}"),
+        adaptive_difficulty: state.adaptive_difficulty_level,
+        adaptation_reasoning: format!(
+            "run {run}: retention {:.1} % against {:.1} % desired, difficulty {} by {:.3}",
+            retention * 100.0,
+            args.desired_retention * 100.0,
+            if delta >= 0.0 { "raised" } else { "lowered" },
+            delta.abs()
+        ),
+        performance_context: retention,
+    });
+    session.metadata.updated_at = now;
+    store.save_session(&learner, &session_id, &session)?;
+    store.put_cards(&learner, &report.cards, now)?;
+    let tomorrow = now + TimeDelta::days(1);
+    let queue = store.due_queue(&learner, tomorrow, &learnloop::srs::QueueOptions::default())?;
+    println!(
+        "Saved run {run}: difficulty {:.2}, {} cards stored; tomorrow's queue from the database: {} cards{}",
+        session.adaptive_state.adaptive_difficulty_level,
+        store.cards(&learner)?.len(),
+        queue.len(),
+        queue
+            .first()
+            .map_or(String::new(), |c| format!(", first {}", c.id)),
+    );
+    if !args.no_db {
+        println!("Run the command again: the session resumes from this file.");
+    }
     Ok(())
 }
 

@@ -354,10 +354,7 @@ impl Store {
         Ok(out)
     }
 
-    fn sessions_and_reviews(
-        &self,
-        learner_id: &str,
-    ) -> Result<(SessionsById, Vec<ReviewLog>)> {
+    fn sessions_and_reviews(&self, learner_id: &str) -> Result<(SessionsById, Vec<ReviewLog>)> {
         let ids: Vec<String> = self.read("analytics_export", |c| {
             c.prepare("SELECT id FROM sessions WHERE learner_id = ?1 ORDER BY id")?
                 .query_map([learner_id], |r| r.get(0))?

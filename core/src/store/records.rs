@@ -126,10 +126,9 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
 
 fn put_card(tx: &Transaction<'_>, learner_id: &str, card: &Card) -> rusqlite::Result<()> {
     let mut s = tx.prepare_cached(
-        "INSERT INTO cards (learner_id, card_id, position, state, step, due, stability, difficulty,
+        "INSERT INTO cards (learner_id, card_id, state, step, due, stability, difficulty,
                             ease_factor, streak, last_review, scheduled_days, reps, lapses)
-         VALUES (?1, ?2, (SELECT COALESCE(MAX(position), -1) + 1 FROM cards WHERE learner_id = ?1),
-                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (learner_id, card_id) DO UPDATE SET
             state = excluded.state, step = excluded.step, due = excluded.due,
             stability = excluded.stability, difficulty = excluded.difficulty,

@@ -64,9 +64,9 @@ BEGIN
 END;
 
 CREATE TABLE cards (
+    position       INTEGER PRIMARY KEY,      -- insertion order (new cards are studied in it)
     learner_id     TEXT NOT NULL REFERENCES learners (id) ON DELETE CASCADE,
     card_id        TEXT NOT NULL,
-    position       INTEGER NOT NULL,         -- insertion order (new cards are studied in it)
     state          INTEGER NOT NULL,         -- 0 new, 1 learning, 2 review, 3 relearning
     step           INTEGER,
     due            INTEGER NOT NULL,
@@ -78,10 +78,9 @@ CREATE TABLE cards (
     scheduled_days INTEGER NOT NULL,
     reps           INTEGER NOT NULL,
     lapses         INTEGER NOT NULL,
-    PRIMARY KEY (learner_id, card_id)
+    UNIQUE (learner_id, card_id)
 );
 CREATE INDEX cards_by_due ON cards (learner_id, state, due);
-CREATE INDEX cards_by_position ON cards (learner_id, state, position);
 
 CREATE TABLE review_logs (
     id             INTEGER PRIMARY KEY,

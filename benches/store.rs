@@ -1,0 +1,141 @@
+//! Store benchmarks on a real file (WAL, default durability) in a temp dir.
+//!
+//! Run: `cargo bench -p learnloop-benches --bench store`
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use learnloop::migrate::SessionDocument;
+use learnloop::srs::{Card, Fsrs, MemoryState, QueueOptions, Rating, Scheduler, State};
+use learnloop::store::{Event, Store};
+use std::hint::black_box;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap()
+}
+
+fn store(dir: &tempfile::TempDir, name: &str) -> Store {
+    Store::open(dir.path().join(name)).unwrap()
+}
+
+fn adaptive_state(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "state.db");
+    let mut doc = SessionDocument::new(vec!["algebra".into()], t0());
+    doc.adaptive_state.conversation_intelligence.insert(
+        "notes".into(),
+        serde_json::json!({"open": [1, 2, 3], "tone": "warm"}),
+    );
+    store.save_session("learner", "session", &doc).unwrap();
+    let mut state = doc.adaptive_state.clone();
+    let mut g = c.benchmark_group("adaptive_state");
+    g.bench_function("save", |b| {
+        b.iter(|| {
+            state.adaptive_difficulty_level = (state.adaptive_difficulty_level + 0.01) % 1.0;
+            store.save_adaptive_state("session", &state, t0()).unwrap()
+        })
+    });
+    g.bench_function("restore", |b| {
+        b.iter(|| black_box(store.adaptive_state("session").unwrap()))
+    });
+    g.finish();
+}
+
+fn reviews(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "reviews.db");
+    let fsrs = Fsrs::default();
+    let mut n = 0u64;
+    let mut next = || {
+        n += 1;
+        let card = Card::new(format!("card-{n}"), t0());
+        let out = fsrs.review(&card, Rating::Good, t0()).unwrap();
+        (out.card, out.log)
+    };
+    let mut g = c.benchmark_group("record_review");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("one by one", |b| {
+        b.iter_batched(
+            &mut next,
+            |(card, log)| store.record_review("learner", &card, &log).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("batch of 1000", |b| {
+        b.iter_batched(
+            || (0..1000).map(|_| next()).collect::<Vec<_>>(),
+            |batch| store.record_reviews("learner", &batch).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+/// 100,000 cards: 5 % new, the rest in review (a few learning), with due
+/// dates spread over a year either side, so about 2 % are due today: a
+/// large, long-used collection.
+fn collection(now: DateTime<Utc>) -> Vec<Card> {
+    (0..100_000u32)
+        .map(|i| {
+            let mut card = Card::new(format!("card-{i}"), now);
+            if i % 20 != 0 {
+                card.state = if i % 97 == 0 {
+                    State::Learning
+                } else {
+                    State::Review
+                };
+                card.memory = Some(MemoryState {
+                    stability: 1.0 + f64::from(i % 400),
+                    difficulty: 1.0 + f64::from(i % 9),
+                });
+                card.last_review = Some(now - TimeDelta::days(i64::from(i % 300)));
+                card.due = now + TimeDelta::days(i64::from(i % 365)) - TimeDelta::days(7);
+            }
+            card
+        })
+        .collect()
+}
+
+fn queue(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "queue.db");
+    let cards = collection(t0());
+    store.put_cards("learner", &cards, t0()).unwrap();
+    let options = QueueOptions::default();
+    let mut g = c.benchmark_group("store_due_queue_100k_cards");
+    g.bench_function("learnloop", |b| {
+        b.iter(|| black_box(store.due_queue("learner", t0(), &options).unwrap()))
+    });
+    g.finish();
+}
+
+fn export(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "export.db");
+    let events: Vec<Event> = (0..10_000)
+        .map(|i| Event {
+            device: "phone".into(),
+            seq: i,
+            at: t0() + TimeDelta::seconds(i),
+            kind: "answer".into(),
+            payload: serde_json::json!({"question": format!("q{}", i % 50), "correct": i % 3 != 0, "ms": 1200 + i}),
+        })
+        .collect();
+    store.append_events("learner", &events).unwrap();
+    store
+        .save_session(
+            "learner",
+            "session",
+            &SessionDocument::new(vec!["x".into()], t0()),
+        )
+        .unwrap();
+    let mut g = c.benchmark_group("export_learner_10k_events");
+    g.sample_size(20);
+    g.bench_function("learnloop", |b| {
+        b.iter(|| black_box(store.export_learner("learner").unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, adaptive_state, reviews, queue, export);
+criterion_main!(benches);
