@@ -180,7 +180,7 @@ ensure_cargo_fuzz() {
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 enables them on stable.
 fuzz_targets() {
     local seconds=${FUZZ_SECONDS:-20} t corpus status=0
-    for t in decode_card decode_parameters review_sequence; do
+    for t in decode_card decode_parameters review_sequence decode_session; do
         corpus=$(mktemp -d)
         echo "fuzzing $t for ${seconds}s"
         if ! (cd fuzz && CARGO_TARGET_DIR="$cache/fuzz-target" RUSTC_BOOTSTRAP=1 \

@@ -28,13 +28,7 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        // "." is the document itself, "?" a place the parser could not name.
-        let field = if path == "." || path == "?" {
-            "json".to_string()
-        } else {
-            path
-        };
+        let field = field_of(&e);
         Error::invalid(field, e.into_inner().to_string())
     })?;
     de.end()
@@ -46,14 +40,22 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 /// errors as [`from_json`].
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." || path == "?" {
-            "json".to_string()
-        } else {
-            path
-        };
+        let field = field_of(&e);
         Error::invalid(field, e.into_inner().to_string())
     })
+}
+
+/// The field a decoding error is about: its JSON path, or `json` for the
+/// document itself (".", a place the parser could not name ("?"), a key that
+/// is the empty string, or text that is not JSON at all).
+fn field_of(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let inner = e.inner();
+    if path.is_empty() || path == "." || path == "?" || inner.is_syntax() || inner.is_eof() {
+        "json".to_string()
+    } else {
+        path
+    }
 }
 
 /// Encode `value` as compact JSON.

@@ -131,6 +131,8 @@ fn bad_versions_and_shapes_are_typed_errors() {
             "metadata.state",
         ),
         ("{not json", "invalid_input", "json"),
+        // Found by fuzzing: a syntax error under the empty key named no field.
+        ("{\n  \"\": #", "invalid_input", "json"),
     ];
     for (text, code, field) in cases {
         let e = session_from_json(text).unwrap_err();
