@@ -482,11 +482,13 @@ impl PyCardBatch {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn index(&self, index: isize) -> PyResult<usize> {
-        let len = self.cards().len() as isize;
+    /// `cards[index]` (negative from the end), under one lock.
+    fn at<T>(&self, index: isize, f: impl FnOnce(&mut srs::Card) -> T) -> PyResult<T> {
+        let mut cards = self.cards();
+        let len = cards.len() as isize;
         let i = if index < 0 { index + len } else { index };
         if (0..len).contains(&i) {
-            Ok(i as usize)
+            Ok(f(&mut cards[i as usize]))
         } else {
             Err(pyo3::exceptions::PyIndexError::new_err(format!(
                 "CardBatch index {index} out of range for {len} cards"
@@ -530,16 +532,12 @@ impl PyCardBatch {
     }
 
     fn __getitem__(&self, index: isize) -> PyResult<PyCard> {
-        let i = self.index(index)?;
-        let card = self.cards()[i].clone();
-        Ok(PyCard(card))
+        self.at(index, |card| PyCard(card.clone()))
     }
 
     /// Replace the card at `index` with a copy of `card`.
     fn __setitem__(&self, index: isize, card: &PyCard) -> PyResult<()> {
-        let i = self.index(index)?;
-        self.cards()[i] = card.0.clone();
-        Ok(())
+        self.at(index, |slot| *slot = card.0.clone())
     }
 
     /// Every card, as `Card` objects.
@@ -571,20 +569,10 @@ fn batch_ratings(ratings: &Bound<'_, PyAny>) -> PyResult<Vec<srs::Rating>> {
         })
     };
     if let Ok(bytes) = ratings.cast::<pyo3::types::PyBytes>() {
-        return bytes
-            .as_bytes()
-            .iter()
-            .enumerate()
-            .map(|(i, &b)| srs::Rating::try_from(i64::from(b)).map_err(|_| bad(i)))
-            .collect();
+        return srs::Rating::from_bytes(bytes.as_bytes()).map_err(to_py);
     }
     if let Ok(bytes) = ratings.cast::<pyo3::types::PyByteArray>() {
-        return bytes
-            .to_vec()
-            .iter()
-            .enumerate()
-            .map(|(i, &b)| srs::Rating::try_from(i64::from(b)).map_err(|_| bad(i)))
-            .collect();
+        return srs::Rating::from_bytes(&bytes.to_vec()).map_err(to_py);
     }
     if ratings.is_instance_of::<PyString>() {
         return Err(invalid(

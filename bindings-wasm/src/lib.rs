@@ -357,18 +357,7 @@ impl Fsrs {
         #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
     ) -> Result<(), JsValue> {
         let now = utc("now", &now)?;
-        let ratings = ratings
-            .iter()
-            .enumerate()
-            .map(|(i, &r)| {
-                srs::Rating::try_from(i64::from(r)).map_err(|_| {
-                    invalid(
-                        &format!("ratings[{i}]"),
-                        format!("{r} is not a rating from 1 to 4"),
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let ratings = srs::Rating::from_bytes(ratings).map_err(js_error)?;
         self.0
             .review_in_place(&mut batch.0, &ratings, now)
             .map_err(js_error)

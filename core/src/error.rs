@@ -156,6 +156,14 @@ impl Error {
         }
     }
 
+    /// The error of item `index` of a batch (see [`Error::InBatch`]).
+    pub(crate) fn in_batch(index: usize, error: Error) -> Self {
+        Error::InBatch {
+            index,
+            error: Box::new(error),
+        }
+    }
+
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             field: field.into(),

@@ -734,10 +734,7 @@ impl Fsrs {
             .enumerate()
             .map(|(i, (card, &rating))| {
                 self.next_card(card, rating, now, None)
-                    .map_err(|error| Error::InBatch {
-                        index: offset + i,
-                        error: Box::new(error),
-                    })
+                    .map_err(|error| Error::in_batch(offset + i, error))
             })
             .collect()
     }

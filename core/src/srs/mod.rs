@@ -87,10 +87,7 @@ pub trait Scheduler {
             .enumerate()
             .map(|(index, (card, &rating))| {
                 self.review(card, rating, now)
-                    .map_err(|error| crate::Error::InBatch {
-                        index,
-                        error: Box::new(error),
-                    })
+                    .map_err(|error| crate::Error::in_batch(index, error))
             })
             .collect()
     }

@@ -32,6 +32,30 @@ impl Rating {
     pub const fn is_pass(self) -> bool {
         !matches!(self, Rating::Again)
     }
+
+    /// Ratings packed one per byte (1-4), as batch APIs take them from
+    /// other languages; an invalid byte is an error naming `ratings[i]`.
+    ///
+    /// ```
+    /// use learnloop::srs::Rating;
+    /// assert_eq!(Rating::from_bytes(&[1, 4])?, vec![Rating::Again, Rating::Easy]);
+    /// assert_eq!(Rating::from_bytes(&[3, 0]).unwrap_err().field(), "ratings[1]");
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Vec<Rating>> {
+        bytes
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| {
+                Rating::try_from(b).map_err(|_| {
+                    Error::invalid(
+                        format!("ratings[{i}]"),
+                        format!("{b} is not a rating from 1 to 4"),
+                    )
+                })
+            })
+            .collect()
+    }
 }
 
 impl From<Rating> for u8 {

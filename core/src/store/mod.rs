@@ -271,10 +271,9 @@ impl Store {
     fn read<T>(
         &self,
         operation: &str,
-        f: impl FnMut(&Connection) -> rusqlite::Result<T>,
+        mut f: impl FnMut(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T> {
         let conn = self.lock();
-        let mut f = f;
         retry(self.busy_timeout, || f(&conn)).map_err(storage(operation))
     }
 

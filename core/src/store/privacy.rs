@@ -128,26 +128,7 @@ impl Store {
             sessions.insert(id, doc);
         }
         let cards = self.cards(learner_id)?;
-        let review_logs: Vec<ReviewLog> = self.read("export", |c| {
-            c.prepare(
-                "SELECT card_id, rating, state, reviewed_at, elapsed_days, scheduled_days, duration_ms
-                 FROM review_logs WHERE learner_id = ?1 ORDER BY id",
-            )?
-            .query_map([learner_id], |r| {
-                let rating: u8 = r.get(1)?;
-                Ok(ReviewLog {
-                    card_id: r.get(0)?,
-                    rating: crate::srs::Rating::try_from(rating)
-                        .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(1, i64::from(rating)))?,
-                    state: super::records::state_from(r.get(2)?)?,
-                    reviewed_at: from_micros(r.get(3)?),
-                    elapsed_days: r.get(4)?,
-                    scheduled_days: r.get(5)?,
-                    duration_ms: r.get(6)?,
-                })
-            })?
-            .collect()
-        })?;
+        let review_logs = self.learner_logs(learner_id)?;
         let events = self.events(learner_id)?;
         let consents: Vec<(String, bool, i64)> = self.read("export", |c| {
             c.prepare(
@@ -223,22 +204,7 @@ impl Store {
             self.put_cards(id, &export.cards, export.created_at)?;
             self.write("import", |tx| {
                 for log in &export.review_logs {
-                    tx.execute(
-                        "INSERT INTO review_logs (learner_id, card_id, rating, state, reviewed_at,
-                                                  elapsed_days, scheduled_days, duration_ms)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        params![
-                            id,
-                            log.card_id,
-                            log.rating.as_u8(),
-                            super::records::state_code(log.state),
-                            micros(log.reviewed_at),
-                            log.elapsed_days,
-                            log.scheduled_days,
-                            log.duration_ms
-                        ],
-                    )
-                    .map_err(storage("import"))?;
+                    super::records::put_log(tx, id, log).map_err(storage("import"))?;
                 }
                 for c in &export.consents {
                     tx.execute(
@@ -364,18 +330,20 @@ impl Store {
             .into_iter()
             .map(|id| self.load_session(&id).map(|d| (id, d)))
             .collect::<Result<Vec<_>>>()?;
-        let card_ids: Vec<String> = self.read("analytics_export", |c| {
-            c.prepare(
-                "SELECT DISTINCT card_id FROM review_logs WHERE learner_id = ?1 ORDER BY card_id",
-            )?
-            .query_map([learner_id], |r| r.get(0))?
-            .collect()
-        })?;
-        let mut logs = Vec::new();
-        for card in card_ids {
-            logs.extend(self.review_logs(learner_id, &card)?);
-        }
+        let logs = self.learner_logs(learner_id)?;
         Ok((sessions, logs))
+    }
+
+    /// Every review log of a learner, in the order they were recorded.
+    fn learner_logs(&self, learner_id: &str) -> Result<Vec<ReviewLog>> {
+        use super::records::{LOG_COLUMNS, log_from_row};
+        self.read("review_logs", |c| {
+            c.prepare_cached(&format!(
+                "SELECT {LOG_COLUMNS} FROM review_logs WHERE learner_id = ?1 ORDER BY id"
+            ))?
+            .query_map([learner_id], log_from_row)?
+            .collect()
+        })
     }
 
     /// The retention policy: delete every event older than `cutoff`, in one

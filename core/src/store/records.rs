@@ -154,7 +154,11 @@ fn put_card(tx: &Transaction<'_>, learner_id: &str, card: &Card) -> rusqlite::Re
     Ok(())
 }
 
-fn put_log(tx: &Transaction<'_>, learner_id: &str, log: &ReviewLog) -> rusqlite::Result<()> {
+pub(super) fn put_log(
+    tx: &Transaction<'_>,
+    learner_id: &str,
+    log: &ReviewLog,
+) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO review_logs (learner_id, card_id, rating, state, reviewed_at, elapsed_days,
                                   scheduled_days, duration_ms)
@@ -173,7 +177,11 @@ fn put_log(tx: &Transaction<'_>, learner_id: &str, log: &ReviewLog) -> rusqlite:
     Ok(())
 }
 
-fn log_from_row(r: &Row<'_>) -> rusqlite::Result<ReviewLog> {
+/// Columns of `review_logs` read by [`log_from_row`], in order.
+pub(super) const LOG_COLUMNS: &str =
+    "card_id, rating, state, reviewed_at, elapsed_days, scheduled_days, duration_ms";
+
+pub(super) fn log_from_row(r: &Row<'_>) -> rusqlite::Result<ReviewLog> {
     let rating: u8 = r.get(1)?;
     Ok(ReviewLog {
         card_id: r.get(0)?,
@@ -512,10 +520,7 @@ impl Store {
     /// Record many reviews in one transaction (all or none).
     pub fn record_reviews(&self, learner_id: &str, reviews: &[(Card, ReviewLog)]) -> Result<()> {
         for (i, (card, log)) in reviews.iter().enumerate() {
-            check_review(learner_id, card, log).map_err(|e| Error::InBatch {
-                index: i,
-                error: Box::new(e),
-            })?;
+            check_review(learner_id, card, log).map_err(|e| Error::in_batch(i, e))?;
         }
         let Some((_, first)) = reviews.first() else {
             return Ok(());
@@ -556,10 +561,10 @@ impl Store {
     /// A card's review logs, oldest first.
     pub fn review_logs(&self, learner_id: &str, card_id: &str) -> Result<Vec<ReviewLog>> {
         self.read("review_logs", |c| {
-            c.prepare_cached(
-                "SELECT card_id, rating, state, reviewed_at, elapsed_days, scheduled_days, duration_ms
-                 FROM review_logs WHERE learner_id = ?1 AND card_id = ?2 ORDER BY reviewed_at, id",
-            )?
+            c.prepare_cached(&format!(
+                "SELECT {LOG_COLUMNS} FROM review_logs
+                 WHERE learner_id = ?1 AND card_id = ?2 ORDER BY reviewed_at, id"
+            ))?
             .query_map([learner_id, card_id], log_from_row)?
             .collect()
         })
