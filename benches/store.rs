@@ -61,6 +61,42 @@ fn reviews(c: &mut Criterion) {
         )
     });
     g.throughput(Throughput::Elements(1000));
+    g.bench_function("batch of 1000 new cards", |b| {
+        b.iter_batched(
+            || (0..1000).map(|_| next()).collect::<Vec<_>>(),
+            |batch| store.record_reviews("learner", &batch).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+/// Reviews of cards already in a 100,000-card collection (the usual case:
+/// a deck is stored when it is added, then its cards are reviewed).
+fn reviews_of_stored_cards(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "stored.db");
+    let cards = collection(t0());
+    store.put_cards("learner", &cards, t0()).unwrap();
+    let fsrs = Fsrs::default();
+    let mut i = 0usize;
+    let mut now = t0();
+    let mut next = || {
+        i = (i + 7919) % cards.len();
+        now += TimeDelta::seconds(1);
+        let out = fsrs.review(&cards[i], Rating::Good, now).unwrap();
+        (out.card, out.log)
+    };
+    let mut g = c.benchmark_group("record_review_stored_cards");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("one by one", |b| {
+        b.iter_batched(
+            &mut next,
+            |(card, log)| store.record_review("learner", &card, &log).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    g.throughput(Throughput::Elements(1000));
     g.bench_function("batch of 1000", |b| {
         b.iter_batched(
             || (0..1000).map(|_| next()).collect::<Vec<_>>(),
@@ -137,5 +173,12 @@ fn export(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, adaptive_state, reviews, queue, export);
+criterion_group!(
+    benches,
+    adaptive_state,
+    reviews,
+    reviews_of_stored_cards,
+    queue,
+    export
+);
 criterion_main!(benches);

@@ -13,6 +13,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyDict, PyString, PyTuple, PyTzInfo};
 use std::sync::Mutex;
 
+mod store;
+
 pyo3::create_exception!(
     learnloop,
     LearnloopError,
@@ -43,6 +45,30 @@ pyo3::create_exception!(
     InvalidInputError,
     "A review dated before the card's last review."
 );
+pyo3::create_exception!(
+    learnloop,
+    StorageError,
+    LearnloopError,
+    "The database failed (I/O, disk full, busy past the timeout, corruption)."
+);
+pyo3::create_exception!(
+    learnloop,
+    NotFoundError,
+    LearnloopError,
+    "A stored item (session, card, learner) does not exist; `field` names its kind."
+);
+pyo3::create_exception!(
+    learnloop,
+    VersionTooNewError,
+    LearnloopError,
+    "A database or document written by a newer learnloop; nothing was changed."
+);
+pyo3::create_exception!(
+    learnloop,
+    MigrationChangedError,
+    LearnloopError,
+    "A schema migration applied to this database differs from the shipped one."
+);
 
 /// The Python exception for a core error, with `code` and `field` attributes.
 fn to_py(err: learnloop::Error) -> PyErr {
@@ -53,6 +79,10 @@ fn to_py(err: learnloop::Error) -> PyErr {
         "invalid_rating" => InvalidRatingError::new_err(message),
         "parameter_out_of_range" | "parameter_count" => InvalidParameterError::new_err(message),
         "review_before_last_review" => ReviewOrderError::new_err(message),
+        "storage" => StorageError::new_err(message),
+        "not_found" => NotFoundError::new_err(message),
+        "version_too_new" => VersionTooNewError::new_err(message),
+        "migration_changed" => MigrationChangedError::new_err(message),
         _ => InvalidInputError::new_err(message),
     };
     Python::attach(|py| {
@@ -311,7 +341,7 @@ fn from_dict<T: serde::de::DeserializeOwned>(value: &Bound<'_, PyAny>) -> PyResu
 /// A reviewable item and its scheduling state (immutable: reviews return a new card).
 #[pyclass(frozen, eq, name = "Card", module = "learnloop")]
 #[derive(Clone, PartialEq)]
-struct PyCard(srs::Card);
+struct PyCard(pub(crate) srs::Card);
 
 #[pymethods]
 impl PyCard {
@@ -414,7 +444,7 @@ impl PyCard {
 /// The record of one review.
 #[pyclass(frozen, eq, name = "ReviewLog", module = "learnloop")]
 #[derive(Clone, PartialEq)]
-struct PyReviewLog(srs::ReviewLog);
+struct PyReviewLog(pub(crate) srs::ReviewLog);
 
 #[pymethods]
 impl PyReviewLog {
@@ -471,6 +501,10 @@ impl PyReviewLog {
 struct PyCardBatch(Mutex<Vec<srs::Card>>);
 
 impl PyCardBatch {
+    pub(crate) fn from_cards(cards: Vec<srs::Card>) -> Self {
+        PyCardBatch(Mutex::new(cards))
+    }
+
     /// The cards, locked. Callers hold the lock only for Rust work (copying
     /// out, reviewing) and never while running Python code, so a thread that
     /// waits for it while holding the GIL cannot deadlock with the holder.
@@ -813,6 +847,19 @@ fn due_queue(
     seed: u64,
 ) -> PyResult<Vec<usize>> {
     let now = utc_time("now", now)?;
+    let options = queue_options(new_limit, review_limit, order, seed)?;
+    with_cards(py, cards, |cards| {
+        srs::due_queue(cards, now, &options).iter().collect()
+    })
+}
+
+/// Queue options from the keyword arguments shared by the `due_queue`s.
+fn queue_options(
+    new_limit: usize,
+    review_limit: usize,
+    order: &str,
+    seed: u64,
+) -> PyResult<srs::QueueOptions> {
     let order = match order {
         "retrievability" => srs::QueueOrder::Retrievability,
         "due" => srs::QueueOrder::DueDate,
@@ -824,14 +871,11 @@ fn due_queue(
             ));
         }
     };
-    let options = srs::QueueOptions {
+    Ok(srs::QueueOptions {
         new_limit,
         review_limit,
         order,
         ..srs::QueueOptions::default()
-    };
-    with_cards(py, cards, |cards| {
-        srs::due_queue(cards, now, &options).iter().collect()
     })
 }
 
@@ -872,6 +916,7 @@ fn learnloop_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReviewLog>()?;
     m.add_class::<PyFsrs>()?;
     m.add_class::<PyCardBatch>()?;
+    m.add_class::<store::PyStore>()?;
     m.add_function(wrap_pyfunction!(due_queue, m)?)?;
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
     m.add("LearnloopError", py.get_type::<LearnloopError>())?;
@@ -882,5 +927,12 @@ fn learnloop_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add("InvalidRatingError", py.get_type::<InvalidRatingError>())?;
     m.add("ReviewOrderError", py.get_type::<ReviewOrderError>())?;
+    m.add("StorageError", py.get_type::<StorageError>())?;
+    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("VersionTooNewError", py.get_type::<VersionTooNewError>())?;
+    m.add(
+        "MigrationChangedError",
+        py.get_type::<MigrationChangedError>(),
+    )?;
     Ok(())
 }

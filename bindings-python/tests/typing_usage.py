@@ -29,5 +29,19 @@ def schedule(cards: list[ll.Card], now: datetime) -> list[ll.Card]:
     return fsrs.review_many(cards, [ll.Rating.GOOD] * len(cards), now)
 
 
+def persist(card: ll.Card, log: ll.ReviewLog, now: datetime) -> int:
+    store = ll.Store.in_memory()
+    store.record_review("learner", card, log)
+    stored: ll.Card = store.card("learner", card.id)
+    queue: list[ll.Card] = store.due_queue("learner", now, order="due")
+    store.set_consent("learner", "analytics", True, now)
+    export: dict[str, object] = store.export_learner("learner")
+    try:
+        store.adaptive_state("no-such-session")
+    except ll.NotFoundError as e:
+        print(e.code, e.field, export["format"])
+    return len(queue) + stored.reps + store.erase_learner("learner")
+
+
 if __name__ == "__main__":
     print(schedule([ll.Card.new("a", datetime.now(timezone.utc))], datetime.now(timezone.utc)))

@@ -81,35 +81,59 @@ fn a_new_file_is_created_migrated_and_reopened() {
 }
 
 #[test]
-fn an_old_database_migrates_to_exactly_the_fresh_schema() {
+fn old_databases_migrate_to_exactly_the_fresh_schema() {
     let dir = tempfile::tempdir().unwrap();
     let fresh = dir.path().join("fresh.db");
     drop(Store::open(&fresh).unwrap());
-    let old = dir.path().join("v1.db");
-    Connection::open(&old)
-        .unwrap()
-        .execute_batch(&std::fs::read_to_string(fixture("store/v1.sql")).unwrap())
-        .unwrap();
-    assert_ne!(schema_of(&old), schema_of(&fresh));
-    let store = Store::open(&old).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
-    drop(store);
-    assert_eq!(schema_of(&old), schema_of(&fresh));
-    // The data written at version 1 reads back.
-    let store = Store::open(&old).unwrap();
-    assert_eq!(
-        store.load_session("session-v1").unwrap().messages[0].text,
-        "hello"
-    );
-    assert_eq!(store.card("learner-v1", "card-1").unwrap().reps, 2);
-    assert_eq!(
-        store.review_logs("learner-v1", "card-1").unwrap()[0].duration_ms,
-        Some(4200)
-    );
-    assert_eq!(
-        store.events("learner-v1").unwrap()[0].payload["correct"],
-        true
-    );
+    let latest = learnloop::store::MIGRATIONS.last().unwrap().version;
+    // One fixture per past schema version, each built by committed SQL.
+    for version in 1..latest {
+        let old = dir.path().join(format!("v{version}.db"));
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch(
+                &std::fs::read_to_string(fixture(&format!("store/v{version}.sql"))).unwrap(),
+            )
+            .unwrap();
+        assert_ne!(schema_of(&old), schema_of(&fresh), "v{version}");
+        let store = Store::open(&old).unwrap();
+        assert_eq!(store.schema_version().unwrap(), latest);
+        drop(store);
+        assert_eq!(schema_of(&old), schema_of(&fresh), "v{version}");
+        // The data written at that version reads back.
+        let store = Store::open(&old).unwrap();
+        assert_eq!(
+            store.load_session("session-v1").unwrap().messages[0].text,
+            "hello"
+        );
+        assert_eq!(store.card("learner-v1", "card-1").unwrap().reps, 2);
+        assert_eq!(
+            store.review_logs("learner-v1", "card-1").unwrap()[0].duration_ms,
+            Some(4200)
+        );
+        assert_eq!(
+            store.events("learner-v1").unwrap()[0].payload["correct"],
+            true
+        );
+        if version >= 2 {
+            assert!(
+                store
+                    .consent("learner-v1", Purpose::Analytics)
+                    .unwrap()
+                    .unwrap()
+                    .granted
+            );
+        }
+        // The card is still found by the due queue through the new index.
+        let due = store
+            .due_queue(
+                "learner-v1",
+                Utc.with_ymd_and_hms(2026, 1, 9, 0, 0, 0).unwrap(),
+                &QueueOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(due.len(), 1, "v{version}");
+    }
 }
 
 fn file_bytes(path: &Path) -> Vec<u8> {
@@ -124,7 +148,7 @@ fn newer_or_altered_databases_are_refused_untouched() {
     {
         let c = Connection::open(&path).unwrap();
         c.execute(
-            "INSERT INTO learnloop_migrations VALUES (3, 'from the future', 'abc', 0)",
+            "INSERT INTO learnloop_migrations VALUES (99, 'from the future', 'abc', 0)",
             [],
         )
         .unwrap();

@@ -1,7 +1,7 @@
 //! Export, import, erasure, the pseudonymised analytics export and the
 //! retention policy.
 
-use super::records::{Event, not_found};
+use super::records::{self, Event, not_found};
 use super::{Consent, Purpose, Store, check_id, from_micros, micros, storage};
 use crate::migrate::{SessionDocument, SessionState};
 use crate::srs::{Card, ReviewLog};
@@ -21,7 +21,13 @@ pub(super) fn hmac(key: &[u8], message: &str) -> [u8; 32] {
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Everything stored about one learner, as one JSON-ready document.
@@ -186,44 +192,41 @@ impl Store {
                 "this learner already exists in the store",
             ));
         }
-        // The parts go in through the ordinary write paths (so constraints
-        // are checked alike); if any part fails, the learner is erased again,
-        // so a failed import leaves nothing behind.
+        for (i, e) in export.events.iter().enumerate() {
+            check_id(&format!("export.events[{i}].device"), &e.device)?;
+        }
+        for (i, c) in export.cards.iter().enumerate() {
+            check_id(&format!("export.cards[{i}].id"), &c.id)?;
+        }
+        // One transaction through the same statements as the ordinary write
+        // paths (so constraints are checked alike): any failure leaves
+        // nothing behind.
         self.write("import", |tx| {
             tx.execute(
                 "INSERT INTO learners (id, created_at) VALUES (?1, ?2)",
                 params![id, micros(export.created_at)],
             )
             .map_err(storage("import"))?;
-            self.audit(tx, "import", Some(id))
-        })?;
-        let result = (|| {
             for (session_id, doc) in &export.sessions {
-                self.save_session(id, session_id, doc)?;
+                check_id("export.sessions.id", session_id)?;
+                records::put_session_in(tx, id, session_id, doc)?;
             }
-            self.put_cards(id, &export.cards, export.created_at)?;
-            self.write("import", |tx| {
-                for log in &export.review_logs {
-                    super::records::put_log(tx, id, log).map_err(storage("import"))?;
-                }
-                for c in &export.consents {
-                    tx.execute(
-                        "INSERT INTO consents (learner_id, purpose, granted, at) VALUES (?1, ?2, ?3, ?4)",
-                        params![id, c.purpose.as_str(), c.granted, micros(c.at)],
-                    )
-                    .map_err(storage("import"))?;
-                }
-                Ok(())
-            })?;
-            self.append_events(id, &export.events)?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            // Leave nothing half-imported behind.
-            self.erase_learner(id)?;
-            return Err(e);
-        }
-        Ok(())
+            records::put_cards_in(tx, id, &export.cards)?;
+            let mut w = records::ReviewWriter::new(tx).map_err(storage("import"))?;
+            for log in &export.review_logs {
+                w.put_log(id, log).map_err(storage("import"))?;
+            }
+            drop(w);
+            for c in &export.consents {
+                tx.execute(
+                    "INSERT INTO consents (learner_id, purpose, granted, at) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, c.purpose.as_str(), c.granted, micros(c.at)],
+                )
+                .map_err(storage("import"))?;
+            }
+            records::append_events_in(tx, id, &export.events)?;
+            self.audit(tx, "import", Some(id))
+        })
     }
 
     /// Erase every trace of a learner in one transaction: sessions, history,

@@ -124,57 +124,70 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
     })
 }
 
-fn put_card(tx: &Transaction<'_>, learner_id: &str, card: &Card) -> rusqlite::Result<()> {
-    let mut s = tx.prepare_cached(
-        "INSERT INTO cards (learner_id, card_id, state, step, due, stability, difficulty,
-                            ease_factor, streak, last_review, scheduled_days, reps, lapses)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT (learner_id, card_id) DO UPDATE SET
-            state = excluded.state, step = excluded.step, due = excluded.due,
-            stability = excluded.stability, difficulty = excluded.difficulty,
-            ease_factor = excluded.ease_factor, streak = excluded.streak,
-            last_review = excluded.last_review, scheduled_days = excluded.scheduled_days,
-            reps = excluded.reps, lapses = excluded.lapses",
-    )?;
-    s.execute(params![
-        learner_id,
-        card.id,
-        state_code(card.state),
-        card.step,
-        micros(card.due),
-        card.memory.map(|m| m.stability),
-        card.memory.map(|m| m.difficulty),
-        card.sm2.map(|m| m.ease_factor),
-        card.sm2.map(|m| m.streak),
-        card.last_review.map(micros),
-        card.scheduled_days,
-        card.reps,
-        card.lapses,
-    ])?;
-    Ok(())
+/// The card upsert and the review-log insert, prepared once per
+/// transaction (a batch of reviews then binds and steps them without
+/// looking the SQL up again).
+pub(super) struct ReviewWriter<'t> {
+    card: rusqlite::CachedStatement<'t>,
+    log: rusqlite::CachedStatement<'t>,
 }
 
-pub(super) fn put_log(
-    tx: &Transaction<'_>,
-    learner_id: &str,
-    log: &ReviewLog,
-) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO review_logs (learner_id, card_id, rating, state, reviewed_at, elapsed_days,
-                                  scheduled_days, duration_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        learner_id,
-        log.card_id,
-        log.rating.as_u8(),
-        state_code(log.state),
-        micros(log.reviewed_at),
-        log.elapsed_days,
-        log.scheduled_days,
-        log.duration_ms,
-    ])?;
-    Ok(())
+impl<'t> ReviewWriter<'t> {
+    pub(super) fn new(tx: &'t Transaction<'_>) -> rusqlite::Result<Self> {
+        Ok(ReviewWriter {
+            card: tx.prepare_cached(
+                "INSERT INTO cards (learner_id, card_id, state, step, due, stability, difficulty,
+                                    ease_factor, streak, last_review, scheduled_days, reps, lapses)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (learner_id, card_id) DO UPDATE SET
+                    state = excluded.state, step = excluded.step, due = excluded.due,
+                    stability = excluded.stability, difficulty = excluded.difficulty,
+                    ease_factor = excluded.ease_factor, streak = excluded.streak,
+                    last_review = excluded.last_review, scheduled_days = excluded.scheduled_days,
+                    reps = excluded.reps, lapses = excluded.lapses",
+            )?,
+            log: tx.prepare_cached(
+                "INSERT INTO review_logs (learner_id, card_id, rating, state, reviewed_at,
+                                          elapsed_days, scheduled_days, duration_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?,
+        })
+    }
+
+    /// Insert `card`, or update the learner's card with its id in place.
+    pub(super) fn put_card(&mut self, learner_id: &str, card: &Card) -> rusqlite::Result<()> {
+        self.card.execute(params![
+            learner_id,
+            card.id,
+            state_code(card.state),
+            card.step,
+            micros(card.due),
+            card.memory.map(|m| m.stability),
+            card.memory.map(|m| m.difficulty),
+            card.sm2.map(|m| m.ease_factor),
+            card.sm2.map(|m| m.streak),
+            card.last_review.map(micros),
+            card.scheduled_days,
+            card.reps,
+            card.lapses,
+        ])?;
+        Ok(())
+    }
+
+    /// Append a review log.
+    pub(super) fn put_log(&mut self, learner_id: &str, log: &ReviewLog) -> rusqlite::Result<()> {
+        self.log.execute(params![
+            learner_id,
+            log.card_id,
+            log.rating.as_u8(),
+            state_code(log.state),
+            micros(log.reviewed_at),
+            log.elapsed_days,
+            log.scheduled_days,
+            log.duration_ms,
+        ])?;
+        Ok(())
+    }
 }
 
 /// Columns of `review_logs` read by [`log_from_row`], in order.
@@ -219,76 +232,8 @@ impl Store {
     ) -> Result<()> {
         check_id("learner_id", learner_id)?;
         check_id("session_id", session_id)?;
-        let state_json = crate::json::to_json(&doc.adaptive_state);
-        let topics = crate::json::to_json(&doc.metadata.topics);
         self.write("save_session", |tx| {
-            ensure_learner(tx, learner_id, doc.metadata.created_at)?;
-            let owner: Option<String> = tx
-                .query_row("SELECT learner_id FROM sessions WHERE id = ?1", [session_id], |r| r.get(0))
-                .optional()
-                .map_err(storage("save_session"))?;
-            if let Some(owner) = owner
-                && owner != learner_id
-            {
-                return Err(Error::invalid(
-                    "session_id",
-                    "belongs to another learner",
-                ));
-            }
-            let m = &doc.metadata;
-            let st = &doc.adaptive_state;
-            let run = || -> rusqlite::Result<()> {
-                tx.execute(
-                    "INSERT INTO sessions (id, learner_id, token, topics, state, created_at, updated_at,
-                                           schema_version, learning_style, difficulty, adaptive_state)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                     ON CONFLICT (id) DO UPDATE SET token = excluded.token, topics = excluded.topics,
-                        state = excluded.state, created_at = excluded.created_at,
-                        updated_at = excluded.updated_at, schema_version = excluded.schema_version,
-                        learning_style = excluded.learning_style, difficulty = excluded.difficulty,
-                        adaptive_state = excluded.adaptive_state",
-                    params![
-                        session_id,
-                        learner_id,
-                        m.token,
-                        topics,
-                        session_state_str(m.state),
-                        micros(m.created_at),
-                        micros(m.updated_at),
-                        m.schema_version,
-                        st.detected_learning_style,
-                        st.adaptive_difficulty_level,
-                        state_json,
-                    ],
-                )?;
-                tx.execute("DELETE FROM adaptation_history WHERE session_id = ?1", [session_id])?;
-                tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])?;
-                for (seq, r) in doc.question_adaptation_history.iter().enumerate() {
-                    insert_adaptation(tx, session_id, seq as i64, r)?;
-                }
-                let mut s = tx.prepare_cached(
-                    "INSERT INTO messages (session_id, message_index, text, is_user, at, adaptive_context)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                for msg in &doc.messages {
-                    s.execute(params![
-                        session_id,
-                        msg.message_index,
-                        msg.text,
-                        msg.is_user,
-                        micros(msg.timestamp),
-                        msg.adaptive_context.as_ref().map(crate::json::to_json),
-                    ])?;
-                }
-                Ok(())
-            };
-            run().map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => Error::invalid(
-                    "session.messages",
-                    format!("two messages share a messageIndex ({e})"),
-                ),
-                _ => storage("save_session")(e),
-            })?;
+            put_session_in(tx, learner_id, session_id, doc)?;
             self.audit(tx, "save_session", Some(learner_id))
         })
     }
@@ -498,9 +443,7 @@ impl Store {
         }
         self.write("put_cards", |tx| {
             ensure_learner(tx, learner_id, at)?;
-            for card in cards {
-                put_card(tx, learner_id, card).map_err(storage("put_cards"))?;
-            }
+            put_cards_in(tx, learner_id, cards)?;
             self.audit(tx, "put_cards", Some(learner_id))
         })
     }
@@ -511,8 +454,11 @@ impl Store {
         check_review(learner_id, card, log)?;
         self.write("record_review", |tx| {
             ensure_learner(tx, learner_id, log.reviewed_at)?;
-            put_card(tx, learner_id, card).map_err(storage("record_review"))?;
-            put_log(tx, learner_id, log).map_err(storage("record_review"))?;
+            let mut w = ReviewWriter::new(tx).map_err(storage("record_review"))?;
+            w.put_card(learner_id, card)
+                .and_then(|()| w.put_log(learner_id, log))
+                .map_err(storage("record_review"))?;
+            drop(w);
             self.audit(tx, "record_review", Some(learner_id))
         })
     }
@@ -527,10 +473,13 @@ impl Store {
         };
         self.write("record_reviews", |tx| {
             ensure_learner(tx, learner_id, first.reviewed_at)?;
+            let mut w = ReviewWriter::new(tx).map_err(storage("record_reviews"))?;
             for (card, log) in reviews {
-                put_card(tx, learner_id, card).map_err(storage("record_reviews"))?;
-                put_log(tx, learner_id, log).map_err(storage("record_reviews"))?;
+                w.put_card(learner_id, card)
+                    .and_then(|()| w.put_log(learner_id, log))
+                    .map_err(storage("record_reviews"))?;
             }
+            drop(w);
             self.audit(tx, "record_reviews", Some(learner_id))
         })
     }
@@ -591,18 +540,6 @@ impl Store {
             now.checked_add_signed(options.review_ahead)
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
         );
-        // Retrievability falls as whole elapsed days / stability grows (for
-        // any FSRS decay), so ranking by that ratio is ranking by
-        // retrievability; the core re-ranks the candidates exactly.
-        let order = match options.order {
-            QueueOrder::Retrievability => {
-                "ORDER BY MAX((?3 - last_review) / 86400000000, 0) * 1.0
-                          / COALESCE(stability, MAX(scheduled_days, 1)) DESC, due, position LIMIT ?4"
-            }
-            QueueOrder::DueDate => "ORDER BY due, position LIMIT ?4",
-            // A shuffle needs every candidate (?3 and ?4 unused but bound).
-            QueueOrder::Shuffled { .. } => "AND ?3 = ?3 AND ?4 = ?4 ORDER BY position",
-        };
         let cols = CARD_COLUMNS;
         let candidates = self.read("due_queue", |c| {
             let mut cards: Vec<Card> = c
@@ -611,13 +548,25 @@ impl Store {
                 ))?
                 .query_map(params![learner_id, ahead], card_from_row)?
                 .collect::<rusqlite::Result<_>>()?;
-            let reviews = c
-                .prepare_cached(&format!(
-                    "SELECT {cols} FROM cards WHERE learner_id = ?1 AND state = 2 AND due <= ?2 {order}"
-                ))?
-                .query_map(params![learner_id, review_until, micros(now), options.review_limit as i64], card_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            cards.extend(reviews);
+            if let QueueOrder::Shuffled { .. } = options.order {
+                // A shuffle needs every due review card.
+                let reviews = c
+                    .prepare_cached(&format!(
+                        "SELECT {cols} FROM cards WHERE learner_id = ?1 AND state = 2 AND due <= ?2
+                         ORDER BY position"
+                    ))?
+                    .query_map(params![learner_id, review_until], card_from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                cards.extend(reviews);
+            } else {
+                let chosen = top_due_reviews(c, learner_id, review_until, now, options)?;
+                let mut read = c.prepare_cached(&format!(
+                    "SELECT {cols} FROM cards WHERE position = ?1"
+                ))?;
+                for position in chosen {
+                    cards.push(read.query_row([position], card_from_row)?);
+                }
+            }
             let new = c
                 .prepare_cached(&format!(
                     "SELECT {cols} FROM cards WHERE learner_id = ?1 AND state = 0 ORDER BY position LIMIT ?2"
@@ -668,46 +617,7 @@ impl Store {
         };
         self.write("append_events", |tx| {
             ensure_learner(tx, learner_id, first.at)?;
-            let mut added = 0;
-            for (i, e) in events.iter().enumerate() {
-                let payload = crate::json::to_json(&e.payload);
-                let n = tx
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO events (learner_id, device, seq, at, kind, payload)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )
-                    .and_then(|mut s| {
-                        s.execute(params![
-                            learner_id,
-                            e.device,
-                            e.seq,
-                            micros(e.at),
-                            e.kind,
-                            payload
-                        ])
-                    })
-                    .map_err(storage("append_events"))?;
-                if n == 0 {
-                    let same: bool = tx
-                        .query_row(
-                            "SELECT at = ?4 AND kind = ?5 AND payload = ?6 FROM events
-                             WHERE learner_id = ?1 AND device = ?2 AND seq = ?3",
-                            params![learner_id, e.device, e.seq, micros(e.at), e.kind, payload],
-                            |r| r.get(0),
-                        )
-                        .map_err(storage("append_events"))?;
-                    if !same {
-                        return Err(Error::invalid(
-                            format!("events[{i}]"),
-                            format!(
-                                "event ({}, {}) is already stored with different content",
-                                e.device, e.seq
-                            ),
-                        ));
-                    }
-                }
-                added += n;
-            }
+            let added = append_events_in(tx, learner_id, events)?;
             self.audit(tx, "append_events", Some(learner_id))?;
             Ok(added)
         })
@@ -737,6 +647,213 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The positions of the `review_limit` due review cards that come first in
+/// `options.order`, in position order. The ranking columns are read from
+/// the covering index `cards_by_due` alone (no table rows, no SQL sort), and
+/// ranked here: SQLite's sorter costs about a microsecond per due card.
+fn top_due_reviews(
+    c: &rusqlite::Connection,
+    learner_id: &str,
+    review_until: i64,
+    now: DateTime<Utc>,
+    options: &QueueOptions,
+) -> rusqlite::Result<Vec<i64>> {
+    const DAY: i64 = 86_400_000_000;
+    let now = micros(now);
+    struct Due {
+        position: i64,
+        due: i64,
+        /// Whole days elapsed over stability: retrievability falls as it
+        /// grows (for any FSRS decay), so ranking by it ranks by
+        /// retrievability; the core re-ranks the chosen cards exactly.
+        /// `None` (never reviewed) ranks last.
+        ratio: Option<f64>,
+    }
+    let mut due: Vec<Due> = c
+        .prepare_cached(
+            "SELECT position, due, last_review, stability, scheduled_days FROM cards
+             WHERE learner_id = ?1 AND state = 2 AND due <= ?2",
+        )?
+        .query_map(params![learner_id, review_until], |r| {
+            let last_review: Option<i64> = r.get(2)?;
+            let stability: Option<f64> = r.get(3)?;
+            let scheduled_days: i64 = r.get(4)?;
+            Ok(Due {
+                position: r.get(0)?,
+                due: r.get(1)?,
+                ratio: last_review.map(|last| {
+                    let days = (now.saturating_sub(last) / DAY).max(0) as f64;
+                    days / stability.unwrap_or(scheduled_days.max(1) as f64)
+                }),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let by_order = |a: &Due, b: &Due| {
+        let first = match options.order {
+            QueueOrder::Retrievability => match (a.ratio, b.ratio) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            },
+            _ => std::cmp::Ordering::Equal,
+        };
+        first
+            .then(a.due.cmp(&b.due))
+            .then(a.position.cmp(&b.position))
+    };
+    let limit = options.review_limit.min(due.len());
+    if limit < due.len() {
+        due.select_nth_unstable_by(limit, by_order);
+        due.truncate(limit);
+    }
+    let mut positions: Vec<i64> = due.into_iter().map(|d| d.position).collect();
+    positions.sort_unstable();
+    Ok(positions)
+}
+
+/// Save a session document inside `tx` (no audit entry: callers add theirs).
+pub(super) fn put_session_in(
+    tx: &Transaction<'_>,
+    learner_id: &str,
+    session_id: &str,
+    doc: &SessionDocument,
+) -> Result<()> {
+    let state_json = crate::json::to_json(&doc.adaptive_state);
+    let topics = crate::json::to_json(&doc.metadata.topics);
+    ensure_learner(tx, learner_id, doc.metadata.created_at)?;
+    let owner: Option<String> = tx
+        .query_row(
+            "SELECT learner_id FROM sessions WHERE id = ?1",
+            [session_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(storage("save_session"))?;
+    if let Some(owner) = owner
+        && owner != learner_id
+    {
+        return Err(Error::invalid("session_id", "belongs to another learner"));
+    }
+    let m = &doc.metadata;
+    let st = &doc.adaptive_state;
+    let run = || -> rusqlite::Result<()> {
+        tx.execute(
+            "INSERT INTO sessions (id, learner_id, token, topics, state, created_at, updated_at,
+                                       schema_version, learning_style, difficulty, adaptive_state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO UPDATE SET token = excluded.token, topics = excluded.topics,
+                    state = excluded.state, created_at = excluded.created_at,
+                    updated_at = excluded.updated_at, schema_version = excluded.schema_version,
+                    learning_style = excluded.learning_style, difficulty = excluded.difficulty,
+                    adaptive_state = excluded.adaptive_state",
+            params![
+                session_id,
+                learner_id,
+                m.token,
+                topics,
+                session_state_str(m.state),
+                micros(m.created_at),
+                micros(m.updated_at),
+                m.schema_version,
+                st.detected_learning_style,
+                st.adaptive_difficulty_level,
+                state_json,
+            ],
+        )?;
+        tx.execute(
+            "DELETE FROM adaptation_history WHERE session_id = ?1",
+            [session_id],
+        )?;
+        tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])?;
+        for (seq, r) in doc.question_adaptation_history.iter().enumerate() {
+            insert_adaptation(tx, session_id, seq as i64, r)?;
+        }
+        let mut s = tx.prepare_cached(
+            "INSERT INTO messages (session_id, message_index, text, is_user, at, adaptive_context)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for msg in &doc.messages {
+            s.execute(params![
+                session_id,
+                msg.message_index,
+                msg.text,
+                msg.is_user,
+                micros(msg.timestamp),
+                msg.adaptive_context.as_ref().map(crate::json::to_json),
+            ])?;
+        }
+        Ok(())
+    };
+    run().map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => Error::invalid(
+            "session.messages",
+            format!("two messages share a messageIndex ({e})"),
+        ),
+        _ => storage("save_session")(e),
+    })?;
+    Ok(())
+}
+
+/// Insert or update cards inside `tx`.
+pub(super) fn put_cards_in(tx: &Transaction<'_>, learner_id: &str, cards: &[Card]) -> Result<()> {
+    let mut w = ReviewWriter::new(tx).map_err(storage("put_cards"))?;
+    for card in cards {
+        w.put_card(learner_id, card).map_err(storage("put_cards"))?;
+    }
+    Ok(())
+}
+
+/// Append events inside `tx` (see [`Store::append_events`]); returns how
+/// many were new.
+pub(super) fn append_events_in(
+    tx: &Transaction<'_>,
+    learner_id: &str,
+    events: &[Event],
+) -> Result<usize> {
+    let mut added = 0;
+    for (i, e) in events.iter().enumerate() {
+        let payload = crate::json::to_json(&e.payload);
+        let n = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO events (learner_id, device, seq, at, kind, payload)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    learner_id,
+                    e.device,
+                    e.seq,
+                    micros(e.at),
+                    e.kind,
+                    payload
+                ])
+            })
+            .map_err(storage("append_events"))?;
+        if n == 0 {
+            let same: bool = tx
+                .query_row(
+                    "SELECT at = ?4 AND kind = ?5 AND payload = ?6 FROM events
+                     WHERE learner_id = ?1 AND device = ?2 AND seq = ?3",
+                    params![learner_id, e.device, e.seq, micros(e.at), e.kind, payload],
+                    |r| r.get(0),
+                )
+                .map_err(storage("append_events"))?;
+            if !same {
+                return Err(Error::invalid(
+                    format!("events[{i}]"),
+                    format!(
+                        "event ({}, {}) is already stored with different content",
+                        e.device, e.seq
+                    ),
+                ));
+            }
+        }
+        added += n;
+    }
+    Ok(added)
 }
 
 fn insert_adaptation(

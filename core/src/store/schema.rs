@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "privacy",
         sql: include_str!("migrations/0002_privacy.sql"),
     },
+    Migration {
+        version: 3,
+        name: "due_queue_covering_index",
+        sql: include_str!("migrations/0003_due_queue_covering_index.sql"),
+    },
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS learnloop_migrations (

@@ -1,0 +1,378 @@
+//! `learnloop.Store`: the core's SQLite store. Documents cross as JSON-ready
+//! dicts (the same shapes as the core's serde forms); every database call
+//! runs without the GIL, so a FastAPI thread pool can share one `Store`.
+
+use crate::{PyCard, PyCardBatch, PyReviewLog, from_dict, invalid, queue_options, to_dict, to_py};
+use crate::{optional_utc_time, utc_time};
+use learnloop::store::{self, Durability, Purpose, StoreOptions};
+use pyo3::prelude::*;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// An embedded learnloop database (SQLite, WAL), migrated on open.
+///
+/// One `Store` can be shared by every thread of a process (its calls are
+/// serialized on one connection), or each thread can open its own on the same
+/// file (writers wait for each other instead of failing with "locked").
+#[pyclass(frozen, name = "Store", module = "learnloop")]
+pub struct PyStore(store::Store);
+
+fn purpose(name: &str) -> PyResult<Purpose> {
+    match name {
+        "analytics" => Ok(Purpose::Analytics),
+        "research" => Ok(Purpose::Research),
+        other => Err(invalid(
+            "purpose",
+            format!("{other:?} is not one of \"analytics\", \"research\""),
+        )),
+    }
+}
+
+/// Run a store call without the GIL and map its error.
+fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> learnloop::Result<T> + Send) -> PyResult<T> {
+    py.detach(f).map_err(to_py)
+}
+
+#[pymethods]
+impl PyStore {
+    /// Open (creating it if missing) the database at `path` and migrate it.
+    #[new]
+    #[pyo3(signature = (path, *, actor = "learnloop", durability = "process", busy_timeout = 30.0))]
+    fn new(
+        py: Python<'_>,
+        path: PathBuf,
+        actor: &str,
+        durability: &str,
+        busy_timeout: f64,
+    ) -> PyResult<Self> {
+        let durability = match durability {
+            "process" => Durability::Process,
+            "full" => Durability::Full,
+            other => {
+                return Err(invalid(
+                    "durability",
+                    format!("{other:?} is not one of \"process\", \"full\""),
+                ));
+            }
+        };
+        let busy_timeout = Duration::try_from_secs_f64(busy_timeout)
+            .map_err(|_| invalid("busy_timeout", "must be a finite number of seconds >= 0"))?;
+        let options = StoreOptions {
+            actor: actor.to_string(),
+            durability,
+            busy_timeout,
+        };
+        run(py, || store::Store::open_with(&path, options)).map(PyStore)
+    }
+
+    /// A private in-memory database (for tests and short-lived work).
+    #[staticmethod]
+    fn in_memory() -> PyResult<Self> {
+        store::Store::open_in_memory().map(PyStore).map_err(to_py)
+    }
+
+    /// The schema version of the open database.
+    fn schema_version(&self, py: Python<'_>) -> PyResult<i64> {
+        run(py, || self.0.schema_version())
+    }
+
+    /// Save a session document (any schema version: older ones are upgraded)
+    /// for a learner, replacing an earlier version of it.
+    fn save_session(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        session_id: &str,
+        document: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value: serde_json::Value = from_dict(document)?;
+        let doc = learnloop::migrate::upgrade_session(value).map_err(to_py)?;
+        run(py, || self.0.save_session(learner_id, session_id, &doc))
+    }
+
+    /// The session document saved under `session_id`.
+    fn load_session<'py>(&self, py: Python<'py>, session_id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let doc = run(py, || self.0.load_session(session_id))?;
+        to_dict(py, &doc)
+    }
+
+    /// Save a session's adaptive state (the hot path after each interaction).
+    fn save_adaptive_state(
+        &self,
+        py: Python<'_>,
+        session_id: &str,
+        state: &Bound<'_, PyAny>,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let state: learnloop::adaptive::AdaptiveState = from_dict(state)?;
+        let at = utc_time("at", at)?;
+        run(py, || self.0.save_adaptive_state(session_id, &state, at))
+    }
+
+    /// A session's adaptive state, exactly as last saved.
+    fn adaptive_state<'py>(
+        &self,
+        py: Python<'py>,
+        session_id: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let state = run(py, || self.0.adaptive_state(session_id))?;
+        to_dict(py, &state)
+    }
+
+    /// Mark a session completed (`active=False`) or active again.
+    #[pyo3(signature = (session_id, *, active, at))]
+    fn set_session_active(
+        &self,
+        py: Python<'_>,
+        session_id: &str,
+        active: bool,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let at = utc_time("at", at)?;
+        let state = if active {
+            learnloop::migrate::SessionState::Active
+        } else {
+            learnloop::migrate::SessionState::Completed
+        };
+        run(py, || self.0.set_session_state(session_id, state, at))
+    }
+
+    /// A learner's active sessions, most recently updated first.
+    #[pyo3(signature = (learner_id, limit = 10))]
+    fn active_sessions<'py>(
+        &self,
+        py: Python<'py>,
+        learner_id: &str,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let list = run(py, || self.0.active_sessions(learner_id, limit))?;
+        to_dict(py, &list)
+    }
+
+    /// Append one adaptation record to a session's history.
+    fn append_adaptation(
+        &self,
+        py: Python<'_>,
+        session_id: &str,
+        record: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let record: learnloop::adaptive::AdaptationRecord = from_dict(record)?;
+        run(py, || self.0.append_adaptation(session_id, &record))
+    }
+
+    /// A session's adaptation history in time order, from `since` on if given.
+    #[pyo3(signature = (session_id, since = None))]
+    fn adaptation_history<'py>(
+        &self,
+        py: Python<'py>,
+        session_id: &str,
+        since: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let since = since.map(|t| utc_time("since", t)).transpose()?;
+        let list = run(py, || self.0.adaptation_history(session_id, since))?;
+        to_dict(py, &list)
+    }
+
+    /// Store cards (a list of `Card` or a `CardBatch`) for a learner; cards
+    /// already stored (by id) are updated in place.
+    #[pyo3(signature = (learner_id, cards, at = None))]
+    fn put_cards(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        cards: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let at = optional_utc_time("at", at)?;
+        if let Ok(batch) = cards.cast::<PyCardBatch>() {
+            let batch = batch.get();
+            return run(py, || self.0.put_cards(learner_id, &batch.cards(), at));
+        }
+        let owned: Vec<learnloop::srs::Card> = cards
+            .extract::<Vec<PyRef<'_, PyCard>>>()
+            .map_err(|_| invalid("cards", "expected a list of Card or a CardBatch"))?
+            .iter()
+            .map(|c| c.0.clone())
+            .collect();
+        run(py, || self.0.put_cards(learner_id, &owned, at))
+    }
+
+    /// Record one review: the reviewed card and its log, both or neither.
+    fn record_review(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        card: &PyCard,
+        log: &PyReviewLog,
+    ) -> PyResult<()> {
+        run(py, || self.0.record_review(learner_id, &card.0, &log.0))
+    }
+
+    /// Record many `(card, log)` reviews in one transaction (all or none).
+    fn record_reviews(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        reviews: Vec<(PyRef<'_, PyCard>, PyRef<'_, PyReviewLog>)>,
+    ) -> PyResult<()> {
+        let owned: Vec<_> = reviews
+            .iter()
+            .map(|(c, l)| (c.0.clone(), l.0.clone()))
+            .collect();
+        run(py, || self.0.record_reviews(learner_id, &owned))
+    }
+
+    /// One of a learner's cards (`NotFoundError` if it is not stored).
+    fn card(&self, py: Python<'_>, learner_id: &str, card_id: &str) -> PyResult<PyCard> {
+        run(py, || self.0.card(learner_id, card_id)).map(PyCard)
+    }
+
+    /// Every card of a learner, in insertion order, as a `CardBatch`.
+    fn cards(&self, py: Python<'_>, learner_id: &str) -> PyResult<PyCardBatch> {
+        run(py, || self.0.cards(learner_id)).map(PyCardBatch::from_cards)
+    }
+
+    /// A card's review logs, oldest first.
+    fn review_logs(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        card_id: &str,
+    ) -> PyResult<Vec<PyReviewLog>> {
+        let logs = run(py, || self.0.review_logs(learner_id, card_id))?;
+        Ok(logs.into_iter().map(PyReviewLog).collect())
+    }
+
+    /// The cards a learner should study at `now`, in study order (the same
+    /// rules and options as `learnloop.due_queue`).
+    #[pyo3(signature = (learner_id, now, new_limit = 20, review_limit = 200, order = "retrievability", seed = 0))]
+    #[allow(clippy::too_many_arguments)]
+    fn due_queue(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        now: &Bound<'_, PyAny>,
+        new_limit: usize,
+        review_limit: usize,
+        order: &str,
+        seed: u64,
+    ) -> PyResult<Vec<PyCard>> {
+        let now = utc_time("now", now)?;
+        let options = queue_options(new_limit, review_limit, order, seed)?;
+        let cards = run(py, || self.0.due_queue(learner_id, now, &options))?;
+        Ok(cards.into_iter().map(PyCard).collect())
+    }
+
+    /// Due counts of a learner's cards for each of the next `days` days.
+    fn forecast(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        now: &Bound<'_, PyAny>,
+        days: u32,
+    ) -> PyResult<Vec<u32>> {
+        let now = utc_time("now", now)?;
+        run(py, || self.0.forecast(learner_id, now, days))
+    }
+
+    /// Append events (dicts with device, seq, at, kind, payload) to a
+    /// learner's log; already stored identical events are skipped. Returns
+    /// how many were new.
+    fn append_events(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        events: &Bound<'_, PyAny>,
+    ) -> PyResult<usize> {
+        let events: Vec<store::Event> = from_dict(events)?;
+        run(py, || self.0.append_events(learner_id, &events))
+    }
+
+    /// A learner's events in time order.
+    fn events<'py>(&self, py: Python<'py>, learner_id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let events = run(py, || self.0.events(learner_id))?;
+        to_dict(py, &events)
+    }
+
+    /// Record a consent decision for `purpose` ("analytics" or "research").
+    fn set_consent(
+        &self,
+        py: Python<'_>,
+        learner_id: &str,
+        purpose: &str,
+        granted: bool,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let purpose = self::purpose(purpose)?;
+        let at = utc_time("at", at)?;
+        run(py, || self.0.set_consent(learner_id, purpose, granted, at))
+    }
+
+    /// The learner's latest decision for `purpose`, or None.
+    fn consent<'py>(
+        &self,
+        py: Python<'py>,
+        learner_id: &str,
+        purpose: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let purpose = self::purpose(purpose)?;
+        let consent = run(py, || self.0.consent(learner_id, purpose))?;
+        to_dict(py, &consent)
+    }
+
+    /// Everything stored about a learner, as one JSON-ready dict.
+    fn export_learner<'py>(
+        &self,
+        py: Python<'py>,
+        learner_id: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let export = run(py, || self.0.export_learner(learner_id))?;
+        to_dict(py, &export)
+    }
+
+    /// Import an `export_learner` dict into this store, all or nothing.
+    fn import_learner(&self, py: Python<'_>, export: &Bound<'_, PyAny>) -> PyResult<()> {
+        let export: store::LearnerExport = from_dict(export)?;
+        run(py, || self.0.import_learner(&export))
+    }
+
+    /// Erase every trace of a learner in one transaction; returns the
+    /// number of rows deleted.
+    fn erase_learner(&self, py: Python<'_>, learner_id: &str) -> PyResult<usize> {
+        run(py, || self.0.erase_learner(learner_id))
+    }
+
+    /// Pseudonymised analytics (HMAC-SHA-256 under `key`, at least 16 bytes)
+    /// for every learner who consented to analytics.
+    fn analytics_export<'py>(&self, py: Python<'py>, key: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+        let records = run(py, || self.0.analytics_export(key))?;
+        to_dict(py, &records)
+    }
+
+    /// Delete events older than `cutoff` (a retention policy); returns how
+    /// many were deleted.
+    fn purge_events_before(&self, py: Python<'_>, cutoff: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let cutoff = utc_time("cutoff", cutoff)?;
+        run(py, || self.0.purge_events_before(cutoff))
+    }
+
+    /// Audit entries about one learner, or all of them, oldest first.
+    #[pyo3(signature = (learner_id = None))]
+    fn audit_log<'py>(
+        &self,
+        py: Python<'py>,
+        learner_id: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let entries = run(py, || self.0.audit_log(learner_id))?;
+        to_dict(py, &entries)
+    }
+
+    /// The pseudonym the audit log uses for a learner.
+    fn audit_subject(&self, learner_id: &str) -> String {
+        self.0.audit_subject(learner_id)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.0)
+    }
+}
