@@ -22,6 +22,11 @@ step() {
     local name=$1
     shift
     local start=$SECONDS
+    # LEARNLOOP_ONLY=<regex> runs only the matching steps (for development;
+    # a step may need an earlier one, e.g. the library build).
+    if [ -n "${LEARNLOOP_ONLY:-}" ] && ! [[ $name =~ $LEARNLOOP_ONLY ]]; then
+        return 0
+    fi
     echo
     echo "=== $name"
     if "$@"; then
@@ -277,7 +282,7 @@ swift_generation() {
     local out=$swift_out
     uniffi_bindgen --language swift --out-dir "$out" || return 1
     local missing=0 f
-    for f in newCard cardToJson cardFromJson dueQueue ratingFromNumber "func review(" "func preview(" "func reviewMany(" "func memoryState(" "func retrievability("; do
+    for f in newCard cardToJson cardFromJson dueQueue ratingFromNumber "class Store" "func recordReview(" "func exportLearner(" "func review(" "func preview(" "func reviewMany(" "func memoryState(" "func retrievability("; do
         grep -q "$f" "$out/Learnloop.swift" || { echo "missing in Swift: $f" >&2; missing=1; }
     done
     ls "$out"
@@ -289,7 +294,7 @@ swift_tests() {
     local work=$swift_root/tmp/learnloop-swift
     rm -rf "$work" && mkdir -p "$work/fixtures" || return 1
     cp "$swift_out"/* bindings-mobile/swift-tests/main.swift "$CARGO_TARGET_DIR/release/liblearnloop_mobile.so" "$work/" || return 1
-    cp -r tests/fixtures/conformance "$work/fixtures/" || return 1
+    cp -r tests/fixtures/conformance tests/fixtures/sessions "$work/fixtures/" || return 1
     in_swift_root bash -c "cd /tmp/learnloop-swift && \
         swiftc -O -module-name LearnloopTests -I . \
             -Xcc -fmodule-map-file=/tmp/learnloop-swift/learnloopFFI.modulemap \

@@ -13,6 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 uniffi::setup_scaffolding!();
 
+mod store;
+
 /// Every error, with the stable `code` and the `field` it is about.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum LearnloopException {
@@ -56,6 +58,28 @@ pub enum LearnloopException {
         /// Human-readable explanation.
         detail: String,
     },
+    /// A stored item (session, card, learner) does not exist.
+    #[error("{detail}")]
+    NotFound {
+        /// Stable code, `not_found`.
+        code: String,
+        /// The kind of item.
+        field: String,
+        /// Human-readable explanation.
+        detail: String,
+    },
+    /// The database failed, or was written by a newer learnloop
+    /// (`version_too_new`), or one of its migrations was altered
+    /// (`migration_changed`); nothing was changed.
+    #[error("{detail}")]
+    Storage {
+        /// Stable code: `storage`, `version_too_new` or `migration_changed`.
+        code: String,
+        /// What failed (`database` or the operation).
+        field: String,
+        /// Human-readable explanation.
+        detail: String,
+    },
 }
 
 impl From<learnloop::Error> for LearnloopException {
@@ -73,6 +97,16 @@ impl From<learnloop::Error> for LearnloopException {
                 detail,
             },
             "review_before_last_review" => LearnloopException::ReviewOrder {
+                code,
+                field,
+                detail,
+            },
+            "not_found" => LearnloopException::NotFound {
+                code,
+                field,
+                detail,
+            },
+            "storage" | "version_too_new" | "migration_changed" => LearnloopException::Storage {
                 code,
                 field,
                 detail,
@@ -212,15 +246,32 @@ pub struct Card {
     pub lapses: u32,
 }
 
+impl From<srs::State> for CardState {
+    fn from(s: srs::State) -> Self {
+        match s {
+            srs::State::New => CardState::New,
+            srs::State::Learning => CardState::Learning,
+            srs::State::Review => CardState::Review,
+            srs::State::Relearning => CardState::Relearning,
+        }
+    }
+}
+
+impl From<CardState> for srs::State {
+    fn from(s: CardState) -> Self {
+        match s {
+            CardState::New => srs::State::New,
+            CardState::Learning => srs::State::Learning,
+            CardState::Review => srs::State::Review,
+            CardState::Relearning => srs::State::Relearning,
+        }
+    }
+}
+
 impl From<srs::Card> for Card {
     fn from(c: srs::Card) -> Self {
         Card {
-            state: match c.state {
-                srs::State::New => CardState::New,
-                srs::State::Learning => CardState::Learning,
-                srs::State::Review => CardState::Review,
-                srs::State::Relearning => CardState::Relearning,
-            },
+            state: c.state.into(),
             step: c.step,
             due: to_system(c.due),
             memory: c.memory.map(|m| MemoryState {
@@ -244,12 +295,7 @@ impl Card {
     fn to_core(&self, field: &str) -> Result<srs::Card> {
         Ok(srs::Card {
             id: self.id.clone(),
-            state: match self.state {
-                CardState::New => srs::State::New,
-                CardState::Learning => srs::State::Learning,
-                CardState::Review => srs::State::Review,
-                CardState::Relearning => srs::State::Relearning,
-            },
+            state: self.state.into(),
             step: self.step,
             due: to_utc(&format!("{field}.due"), self.due)?,
             memory: self.memory.map(|m| srs::MemoryState {
@@ -293,6 +339,39 @@ pub struct ReviewLog {
     pub scheduled_days: u32,
     /// When.
     pub reviewed_at: SystemTime,
+    /// The card's state before the review.
+    pub state: CardState,
+    /// How long the answer took, if the host measured it.
+    #[uniffi(default = None)]
+    pub duration_ms: Option<u32>,
+}
+
+impl From<srs::ReviewLog> for ReviewLog {
+    fn from(log: srs::ReviewLog) -> Self {
+        ReviewLog {
+            card_id: log.card_id,
+            rating: log.rating.into(),
+            elapsed_days: log.elapsed_days,
+            scheduled_days: log.scheduled_days,
+            reviewed_at: to_system(log.reviewed_at),
+            state: log.state.into(),
+            duration_ms: log.duration_ms,
+        }
+    }
+}
+
+impl ReviewLog {
+    fn to_core(&self, field: &str) -> Result<srs::ReviewLog> {
+        Ok(srs::ReviewLog {
+            card_id: self.card_id.clone(),
+            rating: self.rating.into(),
+            state: self.state.into(),
+            reviewed_at: to_utc(&format!("{field}.reviewed_at"), self.reviewed_at)?,
+            elapsed_days: self.elapsed_days,
+            scheduled_days: self.scheduled_days,
+            duration_ms: self.duration_ms,
+        })
+    }
 }
 
 /// A reviewed card and its log.
@@ -307,13 +386,7 @@ pub struct ReviewOutcome {
 impl From<srs::ReviewOutcome> for ReviewOutcome {
     fn from(o: srs::ReviewOutcome) -> Self {
         ReviewOutcome {
-            log: ReviewLog {
-                card_id: o.log.card_id,
-                rating: o.log.rating.into(),
-                elapsed_days: o.log.elapsed_days,
-                scheduled_days: o.log.scheduled_days,
-                reviewed_at: to_system(o.log.reviewed_at),
-            },
+            log: o.log.into(),
             card: o.card.into(),
         }
     }

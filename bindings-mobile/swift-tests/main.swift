@@ -131,7 +131,8 @@ for c in cases {
         let got: (String, String)
         switch e {
         case let .InvalidInput(code, field, _), let .InvalidParameter(code, field, _),
-             let .InvalidRating(code, field, _), let .ReviewOrder(code, field, _):
+             let .InvalidRating(code, field, _), let .ReviewOrder(code, field, _),
+             let .NotFound(code, field, _), let .Storage(code, field, _):
             got = (code, field)
         }
         check(want?["code"] == got.0 && want?["field"] == got.1, "\(name): error \(got)")
@@ -141,6 +142,40 @@ for c in cases {
     checkedCases += 1
 }
 check(checkedCases > 100, "checked \(checkedCases) shared cases")
+
+// The store: a session and a review survive reopening the file.
+do {
+    let dir = FileManager.default.temporaryDirectory
+        .appendingPathComponent("learnloop-\(ProcessInfo.processInfo.processIdentifier)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("learner.db").path
+    let legacy = try String(contentsOfFile: fixtures + "/sessions/v1_firestore_times.json", encoding: .utf8)
+    do {
+        let store = try Store.open(path: path)
+        check(try store.schemaVersion() >= 3, "schema version")
+        try store.saveSession(learnerId: "learner-1", sessionId: "session-1", json: legacy)
+        let outcome = try Fsrs.withDefaults().review(card: try newCard(id: "c1", now: now), rating: .good, now: now)
+        try store.recordReview(learnerId: "learner-1", card: outcome.card, log: outcome.log)
+    }
+    let store = try Store.open(path: path)
+    check(try store.card(learnerId: "learner-1", cardId: "c1").state == .learning, "card survives reopening")
+    check(try store.reviewLogs(learnerId: "learner-1", cardId: "c1").map { $0.state } == [.new], "log survives")
+    check(try store.activeSessions(learnerId: "learner-1", limit: 10).contains("session-1"), "active session")
+    do {
+        _ = try store.card(learnerId: "learner-1", cardId: "nope")
+        check(false, "missing card throws")
+    } catch let LearnloopException.NotFound(code, field, _) {
+        check(code == "not_found" && field == "card", "NotFound names the card")
+    }
+    let export = try store.exportLearner(learnerId: "learner-1")
+    let other = try Store.inMemory()
+    try other.importLearner(json: export)
+    check(try other.exportLearner(learnerId: "learner-1") == export, "export imports back equal")
+    check(try store.eraseLearner(learnerId: "learner-1") > 0, "erase deletes rows")
+    check(try store.auditActions(learnerId: "learner-1").last == "erase", "erasure is audited")
+} catch {
+    check(false, "store threw \(error)")
+}
 
 print("\(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)

@@ -154,6 +154,8 @@ class LearnloopTest {
                     is LearnloopException.InvalidParameter -> thrown.code to thrown.field
                     is LearnloopException.InvalidRating -> thrown.code to thrown.field
                     is LearnloopException.ReviewOrder -> thrown.code to thrown.field
+                    is LearnloopException.NotFound -> thrown.code to thrown.field
+                    is LearnloopException.Storage -> thrown.code to thrown.field
                 }
                 assertEquals(e.getString("code"), code, name)
                 assertEquals(e.getString("field"), field, name)
@@ -179,5 +181,64 @@ class LearnloopTest {
             checked++
         }
         assertTrue(checked > 100, "checked $checked cases")
+    }
+
+    @Test
+    fun storeKeepsSessionsAndReviewsAcrossReopening() {
+        val dir = java.nio.file.Files.createTempDirectory("learnloop")
+        val path = dir.resolve("learner.db").toString()
+        val fixtures = System.getProperty("learnloop.fixtures") ?: "../../tests/fixtures"
+        val legacy = File(fixtures, "sessions/v1_firestore_times.json").readText()
+        Store.open(path).use { store ->
+            assertTrue(store.schemaVersion() >= 3)
+            store.saveSession("learner-1", "session-1", legacy)
+            val state = JSONObject(store.adaptiveState("session-1"))
+            state.put("adaptiveDifficultyLevel", 0.72)
+            store.saveAdaptiveState("session-1", state.toString(), now)
+            val outcome = Fsrs.withDefaults().review(newCard("c1", now), Rating.GOOD, now)
+            store.recordReview("learner-1", outcome.card, outcome.log)
+        }
+        Store.open(path).use { store ->
+            assertEquals(0.72, JSONObject(store.adaptiveState("session-1")).getDouble("adaptiveDifficultyLevel"))
+            assertEquals("session-1", JSONArray(store.activeSessions("learner-1", 10u)).getJSONObject(0).getString("id"))
+            val card = store.card("learner-1", "c1")
+            assertEquals(CardState.LEARNING, card.state)
+            assertEquals(listOf(CardState.NEW), store.reviewLogs("learner-1", "c1").map { it.state })
+            assertEquals(listOf(card), store.dueQueue("learner-1", card.due, 20u, 200u))
+            val missing = assertThrows<LearnloopException.NotFound> { store.card("learner-1", "nope") }
+            assertEquals("not_found", missing.code)
+            assertEquals("card", missing.field)
+
+            store.setConsent("learner-1", ConsentPurpose.ANALYTICS, true, now)
+            assertEquals(true, store.consentGranted("learner-1", ConsentPurpose.ANALYTICS))
+            val export = store.exportLearner("learner-1")
+            Store.inMemory().use { other ->
+                other.importLearner(export)
+                assertEquals(export, other.exportLearner("learner-1"))
+            }
+            assertTrue(store.eraseLearner("learner-1") > 0u)
+            assertThrows<LearnloopException.NotFound> { store.loadSession("session-1") }
+            assertEquals("erase", store.auditActions("learner-1").last())
+        }
+    }
+
+    @Test
+    fun storeIsSharedByEightThreads() {
+        Store.inMemory().use { store ->
+            val pool = Executors.newFixedThreadPool(8)
+            val fsrs = Fsrs.withDefaults()
+            val jobs = (0 until 8).map { t ->
+                pool.submit {
+                    repeat(25) { i ->
+                        val outcome = fsrs.review(newCard("t$t-c$i", now), Rating.GOOD, now)
+                        store.recordReview("learner", outcome.card, outcome.log)
+                    }
+                }
+            }
+            jobs.forEach { it.get() }
+            pool.shutdown()
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS))
+            assertEquals(200, store.cards("learner").size)
+        }
     }
 }

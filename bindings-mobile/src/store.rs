@@ -1,0 +1,219 @@
+//! `Store`: the core's SQLite store for Kotlin, Swift and Dart. Cards and
+//! review logs cross as records; session documents, adaptive state and
+//! learner exports cross as JSON text in the core's serialized shapes (the
+//! same documents every other language stores).
+
+use crate::{Card, Result, ReviewLog, cards_to_core, to_utc};
+use learnloop::store::{self, Purpose};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// What a learner consents to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ConsentPurpose {
+    /// Learning analytics (the pseudonymised analytics export).
+    Analytics,
+    /// Research use.
+    Research,
+}
+
+impl From<ConsentPurpose> for Purpose {
+    fn from(p: ConsentPurpose) -> Self {
+        match p {
+            ConsentPurpose::Analytics => Purpose::Analytics,
+            ConsentPurpose::Research => Purpose::Research,
+        }
+    }
+}
+
+/// An embedded learnloop database (SQLite, WAL), migrated on open. Safe to
+/// share between threads; calls block on I/O, so call it off the UI thread.
+#[derive(uniffi::Object)]
+pub struct Store(store::Store);
+
+#[uniffi::export]
+impl Store {
+    /// Open (creating it if missing) the database file at `path`.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>> {
+        Ok(Arc::new(Store(store::Store::open(path)?)))
+    }
+
+    /// A private in-memory database.
+    #[uniffi::constructor]
+    pub fn in_memory() -> Result<Arc<Self>> {
+        Ok(Arc::new(Store(store::Store::open_in_memory()?)))
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.0.schema_version()?)
+    }
+
+    /// Save a session document (JSON, any schema version: older ones are
+    /// upgraded), replacing an earlier version of it.
+    pub fn save_session(&self, learner_id: String, session_id: String, json: String) -> Result<()> {
+        let doc = learnloop::migrate::session_from_json(&json)?;
+        Ok(self.0.save_session(&learner_id, &session_id, &doc)?)
+    }
+
+    /// The session document saved under `session_id`, as JSON.
+    pub fn load_session(&self, session_id: String) -> Result<String> {
+        Ok(learnloop::json::to_json(&self.0.load_session(&session_id)?))
+    }
+
+    /// Save a session's adaptive state (JSON) after an interaction.
+    pub fn save_adaptive_state(
+        &self,
+        session_id: String,
+        json: String,
+        at: SystemTime,
+    ) -> Result<()> {
+        let state: learnloop::adaptive::AdaptiveState = learnloop::json::from_json(&json)?;
+        Ok(self
+            .0
+            .save_adaptive_state(&session_id, &state, to_utc("at", at)?)?)
+    }
+
+    /// A session's adaptive state as JSON, exactly as last saved.
+    pub fn adaptive_state(&self, session_id: String) -> Result<String> {
+        Ok(learnloop::json::to_json(
+            &self.0.adaptive_state(&session_id)?,
+        ))
+    }
+
+    /// A learner's active sessions, most recent first, as a JSON array.
+    pub fn active_sessions(&self, learner_id: String, limit: u32) -> Result<String> {
+        Ok(learnloop::json::to_json(
+            &self.0.active_sessions(&learner_id, limit as usize)?,
+        ))
+    }
+
+    /// Store cards; cards already stored (by id) are updated in place.
+    pub fn put_cards(&self, learner_id: String, cards: Vec<Card>, at: SystemTime) -> Result<()> {
+        let cards = cards_to_core(&cards)?;
+        Ok(self.0.put_cards(&learner_id, &cards, to_utc("at", at)?)?)
+    }
+
+    /// Record one review: the card and its log, both or neither.
+    pub fn record_review(&self, learner_id: String, card: Card, log: ReviewLog) -> Result<()> {
+        let card = card.to_core("card")?;
+        let log = log.to_core("log")?;
+        Ok(self.0.record_review(&learner_id, &card, &log)?)
+    }
+
+    /// One of a learner's cards.
+    pub fn card(&self, learner_id: String, card_id: String) -> Result<Card> {
+        Ok(self.0.card(&learner_id, &card_id)?.into())
+    }
+
+    /// Every card of a learner, in insertion order.
+    pub fn cards(&self, learner_id: String) -> Result<Vec<Card>> {
+        Ok(self
+            .0
+            .cards(&learner_id)?
+            .into_iter()
+            .map(Card::from)
+            .collect())
+    }
+
+    /// A card's review logs, oldest first.
+    pub fn review_logs(&self, learner_id: String, card_id: String) -> Result<Vec<ReviewLog>> {
+        Ok(self
+            .0
+            .review_logs(&learner_id, &card_id)?
+            .into_iter()
+            .map(ReviewLog::from)
+            .collect())
+    }
+
+    /// The cards to study at `now`, in order: learning, reviews, new.
+    pub fn due_queue(
+        &self,
+        learner_id: String,
+        now: SystemTime,
+        new_limit: u32,
+        review_limit: u32,
+    ) -> Result<Vec<Card>> {
+        let options = learnloop::srs::QueueOptions {
+            new_limit: new_limit as usize,
+            review_limit: review_limit as usize,
+            ..learnloop::srs::QueueOptions::default()
+        };
+        Ok(self
+            .0
+            .due_queue(&learner_id, to_utc("now", now)?, &options)?
+            .into_iter()
+            .map(Card::from)
+            .collect())
+    }
+
+    /// Due counts for each of the next `days` days.
+    pub fn forecast(&self, learner_id: String, now: SystemTime, days: u32) -> Result<Vec<u32>> {
+        Ok(self.0.forecast(&learner_id, to_utc("now", now)?, days)?)
+    }
+
+    /// Record a consent decision.
+    pub fn set_consent(
+        &self,
+        learner_id: String,
+        purpose: ConsentPurpose,
+        granted: bool,
+        at: SystemTime,
+    ) -> Result<()> {
+        Ok(self
+            .0
+            .set_consent(&learner_id, purpose.into(), granted, to_utc("at", at)?)?)
+    }
+
+    /// The learner's latest decision for `purpose` (None if never asked).
+    pub fn consent_granted(
+        &self,
+        learner_id: String,
+        purpose: ConsentPurpose,
+    ) -> Result<Option<bool>> {
+        Ok(self
+            .0
+            .consent(&learner_id, purpose.into())?
+            .map(|c| c.granted))
+    }
+
+    /// Everything stored about a learner, as one JSON document.
+    pub fn export_learner(&self, learner_id: String) -> Result<String> {
+        Ok(learnloop::json::to_json(
+            &self.0.export_learner(&learner_id)?,
+        ))
+    }
+
+    /// Import an `export_learner` document, all or nothing.
+    pub fn import_learner(&self, json: String) -> Result<()> {
+        let export: store::LearnerExport = learnloop::json::from_json(&json)?;
+        Ok(self.0.import_learner(&export)?)
+    }
+
+    /// Erase every trace of a learner; returns the number of rows deleted.
+    pub fn erase_learner(&self, learner_id: String) -> Result<u64> {
+        Ok(self.0.erase_learner(&learner_id)? as u64)
+    }
+
+    /// Pseudonymised analytics (JSON) for learners who consented; `key` is
+    /// the HMAC key (at least 16 bytes).
+    pub fn analytics_export(&self, key: Vec<u8>) -> Result<String> {
+        Ok(learnloop::json::to_json(&self.0.analytics_export(&key)?))
+    }
+
+    /// Delete events older than `cutoff`; returns how many.
+    pub fn purge_events_before(&self, cutoff: SystemTime) -> Result<u64> {
+        Ok(self.0.purge_events_before(to_utc("cutoff", cutoff)?)? as u64)
+    }
+
+    /// The actions recorded in the audit log about a learner, oldest first.
+    pub fn audit_actions(&self, learner_id: String) -> Result<Vec<String>> {
+        Ok(self
+            .0
+            .audit_log(Some(&learner_id))?
+            .into_iter()
+            .map(|e| e.action)
+            .collect())
+    }
+}
