@@ -102,6 +102,17 @@ ensure_wasm_tools() {
         (cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error) || return 1
         cp bindings-wasm/package-lock.json "$cache/npm-lock"
     fi
+    # clang and llvm-ar for wasm32: SQLite compiled into the store entry.
+    if ! command -v clang-19 >/dev/null 2>&1 || ! command -v llvm-ar-19 >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ]; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+                --no-install-recommends clang-19 llvm-19 >/dev/null || return 1
+        else
+            echo "clang-19 missing: apt-get install clang-19 llvm-19 (as root)" >&2
+            return 1
+        fi
+    fi
+    clang-19 --version | head -1
     if [ ! -x /usr/bin/chromium ]; then
         if [ "$(id -u)" = 0 ]; then
             apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || return 1
@@ -185,7 +196,7 @@ ensure_cargo_fuzz() {
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 enables them on stable.
 fuzz_targets() {
     local seconds=${FUZZ_SECONDS:-20} t corpus status=0
-    for t in decode_card decode_parameters review_sequence decode_session; do
+    for t in decode_card decode_parameters review_sequence decode_session decode_store_image; do
         corpus=$(mktemp -d)
         echo "fuzzing $t for ${seconds}s"
         if ! (cd fuzz && CARGO_TARGET_DIR="$cache/fuzz-target" RUSTC_BOOTSTRAP=1 \
@@ -244,7 +255,7 @@ wasm_bindgen_tests() {
 }
 
 js_tests() {
-    (cd bindings-wasm && node --test js-tests/api.test.mjs js-tests/conformance.test.mjs js-tests/browser.test.mjs)
+    (cd bindings-wasm && node --test js-tests/api.test.mjs js-tests/conformance.test.mjs js-tests/store.test.mjs js-tests/browser.test.mjs)
 }
 
 ts_types() {

@@ -71,6 +71,19 @@ impl PyStore {
         store::Store::open_in_memory().map(PyStore).map_err(to_py)
     }
 
+    /// A private in-memory database holding a copy of a database image
+    /// (from `to_bytes`); an older image is migrated.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, image: &[u8]) -> PyResult<Self> {
+        run(py, || store::Store::from_bytes(image)).map(PyStore)
+    }
+
+    /// The whole database as one SQLite image (a consistent snapshot).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        let image = run(py, || self.0.to_bytes())?;
+        Ok(pyo3::types::PyBytes::new(py, &image))
+    }
+
     /// The schema version of the open database.
     fn schema_version(&self, py: Python<'_>) -> PyResult<i64> {
         run(py, || self.0.schema_version())

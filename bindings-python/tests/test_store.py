@@ -117,6 +117,17 @@ def test_privacy_export_import_erase_and_analytics() -> None:
                for entry in store.audit_log("learner-1"))
 
 
+def test_a_database_image_reopens_in_memory(tmp_path: Path) -> None:
+    store = ll.Store(tmp_path / "image.db")
+    card, log = ll.Fsrs().review(ll.Card.new("c", NOW), ll.Rating.GOOD, NOW)
+    store.record_review("learner", card, log)
+    copy = ll.Store.from_bytes(store.to_bytes())
+    assert copy.card("learner", "c") == card
+    with pytest.raises(ll.InvalidInputError) as e:
+        ll.Store.from_bytes(b"SQLite format 2")
+    assert e.value.field == "bytes"
+
+
 def test_retention_purges_old_events() -> None:
     store = ll.Store.in_memory()
     events = [

@@ -56,6 +56,20 @@ test("loads in headless Chromium", async () => {
     assert.equal(result.state, "learning");
     assert.deepEqual(result.error, { name: "LearnloopError", code: "invalid_rating", field: "rating", isError: true });
     assert.match(result.agent, /HeadlessChrome|Chrome/);
+
+    // The store entry: SQLite running in the page, saved to bytes and reopened.
+    const stored = await page.evaluate(async () => {
+      const m = await import("/store/learnloop.js");
+      await m.default();
+      const store = new m.Store();
+      const now = "2026-01-05T09:00:00Z";
+      const { card, log } = new m.Fsrs().review(m.newCard("c1", now), m.Rating.Good, now);
+      store.recordReview("learner", card, log);
+      const reopened = m.Store.fromBytes(store.toBytes());
+      return { card: reopened.card("learner", "c1"), version: reopened.schemaVersion(), same: card };
+    });
+    assert.deepEqual(stored.card, stored.same);
+    assert.ok(stored.version >= 3);
   } finally {
     await browser.close();
     server.close();

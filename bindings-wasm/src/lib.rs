@@ -15,6 +15,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "store")]
+mod store;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** A time argument: a Date, or an ISO 8601 string with an offset ("2026-01-05T09:00:00Z"). */
@@ -525,6 +528,15 @@ pub fn due_queue(
 }
 
 fn queue_of(cards: &[srs::Card], now: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    let options = queue_options(options)?;
+    let queue: Vec<usize> = srs::due_queue(cards, utc("now", now)?, &options)
+        .iter()
+        .collect();
+    to_js(&queue)
+}
+
+/// `QueueOptions` from JS (every field optional).
+fn queue_options(options: &JsValue) -> Result<srs::QueueOptions, JsValue> {
     let o: QueueOptions = if options.is_undefined() || options.is_null() {
         QueueOptions::default()
     } else {
@@ -549,16 +561,12 @@ fn queue_of(cards: &[srs::Card], now: &JsValue, options: &JsValue) -> Result<JsV
         }
     };
     let defaults = srs::QueueOptions::default();
-    let options = srs::QueueOptions {
+    Ok(srs::QueueOptions {
         new_limit: o.new_limit.unwrap_or(defaults.new_limit),
         review_limit: o.review_limit.unwrap_or(defaults.review_limit),
         order,
         ..defaults
-    };
-    let queue: Vec<usize> = srs::due_queue(cards, utc("now", now)?, &options)
-        .iter()
-        .collect();
-    to_js(&queue)
+    })
 }
 
 /// Due counts for each of the next `days` days (overdue cards count in day 0).

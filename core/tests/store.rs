@@ -776,3 +776,57 @@ fn killed_writers_never_lose_or_tear_an_acknowledged_review() {
         acked.len()
     );
 }
+
+#[test]
+fn a_database_image_reopens_in_memory_and_bad_images_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("image.db")).unwrap();
+    let fsrs = Fsrs::default();
+    let out = fsrs
+        .review(&Card::new("c1", t0()), Rating::Good, t0())
+        .unwrap();
+    store.record_review("learner", &out.card, &out.log).unwrap();
+    store
+        .save_session(
+            "learner",
+            "s",
+            &SessionDocument::new(vec!["x".into()], t0()),
+        )
+        .unwrap();
+    // A file in WAL mode, its last commits still in the WAL.
+    let image = store.to_bytes().unwrap();
+    let copy = Store::from_bytes(&image).unwrap();
+    assert_eq!(
+        copy.export_learner("learner").unwrap(),
+        store.export_learner("learner").unwrap()
+    );
+    // The copy is writable and independent of the original.
+    copy.erase_learner("learner").unwrap();
+    assert_eq!(store.card("learner", "c1").unwrap(), out.card);
+    // Its own image reopens too.
+    let again = Store::from_bytes(&copy.to_bytes().unwrap()).unwrap();
+    assert_eq!(again.card("learner", "c1").unwrap_err().code(), "not_found");
+
+    let e = Store::from_bytes(b"not a database").unwrap_err();
+    assert_eq!((e.code(), e.field().as_str()), ("invalid_input", "bytes"));
+    let mut damaged = image.clone();
+    let half = damaged.len() / 2;
+    damaged.truncate(half + 100);
+    for b in &mut damaged[2048..half] {
+        *b = 0xA5;
+    }
+    assert!(Store::from_bytes(&damaged).is_err());
+    // An image from a newer learnloop is refused.
+    let c = Connection::open(dir.path().join("image.db")).unwrap();
+    c.execute(
+        "INSERT INTO learnloop_migrations VALUES (99, 'from the future', 'abc', 0)",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let image = store.to_bytes().unwrap();
+    assert_eq!(
+        Store::from_bytes(&image).unwrap_err().code(),
+        "version_too_new"
+    );
+}

@@ -174,6 +174,53 @@ impl Store {
         Store::init(conn, StoreOptions::default(), false)
     }
 
+    /// A private in-memory database holding a copy of `bytes`, a database
+    /// image from [`Store::to_bytes`] (or any learnloop SQLite file read
+    /// whole). An older image is migrated; a newer or altered one is refused
+    /// with [`Error::VersionTooNew`] or [`Error::MigrationChanged`]. This is
+    /// how a browser keeps its store: save the image in IndexedDB or OPFS,
+    /// open it from there on the next visit.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Store> {
+        const HEADER: &[u8] = b"SQLite format 3\0";
+        if !bytes.starts_with(HEADER) || bytes.len() < 100 {
+            return Err(Error::invalid(
+                "bytes",
+                "not an SQLite database image (bad header)",
+            ));
+        }
+        let mut image = bytes.to_vec();
+        // Bytes 18 and 19 of the header are the file format versions: 2 means
+        // WAL, which an in-memory image cannot use; 1 is the rollback journal.
+        if image[18] == 2 && image[19] == 2 {
+            image[18] = 1;
+            image[19] = 1;
+        }
+        let mut conn = Connection::open_in_memory().map_err(storage("open"))?;
+        conn.deserialize_read_exact(rusqlite::MAIN_DB, image.as_slice(), image.len(), false)
+            .map_err(storage("open"))?;
+        // A corrupt image fails here rather than on some later read.
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(storage("open"))?;
+        if check != "ok" {
+            return Err(Error::invalid(
+                "bytes",
+                format!("the database image is damaged: {check}"),
+            ));
+        }
+        Store::init(conn, StoreOptions::default(), false)
+    }
+
+    /// The whole database as one SQLite image (the file format), for
+    /// [`Store::from_bytes`]: a consistent snapshot, taken in one read.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let conn = self.lock();
+        let data = conn
+            .serialize(rusqlite::MAIN_DB)
+            .map_err(storage("to_bytes"))?;
+        Ok(data.to_vec())
+    }
+
     /// [`Store::open`] with settings.
     pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -261,22 +308,17 @@ impl Store {
         mut f: impl FnMut(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut conn = self.lock();
-        let started = Instant::now();
+        let mut wait = BusyWait::new(self.busy_timeout);
         loop {
             let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
                 Ok(tx) => tx,
-                Err(e) if is_busy(&e) && started.elapsed() < self.busy_timeout => {
-                    std::thread::sleep(Duration::from_millis(1));
-                    continue;
-                }
+                Err(e) if is_busy(&e) && wait.again() => continue,
                 Err(e) => return Err(storage(operation)(e)),
             };
             let value = f(&tx)?;
             match tx.commit() {
                 Ok(()) => return Ok(value),
-                Err(e) if is_busy(&e) && started.elapsed() < self.busy_timeout => {
-                    std::thread::sleep(Duration::from_millis(1));
-                }
+                Err(e) if is_busy(&e) && wait.again() => {}
                 Err(e) => return Err(storage(operation)(e)),
             }
         }
@@ -394,14 +436,39 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 
 /// Retry `f` while the database is busy, for up to `limit`.
 fn retry<T>(limit: Duration, mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
-    let started = Instant::now();
+    let mut wait = BusyWait::new(limit);
     loop {
         match f() {
-            Err(e) if is_busy(&e) && started.elapsed() < limit => {
-                std::thread::sleep(Duration::from_millis(1));
-            }
+            Err(e) if is_busy(&e) && wait.again() => {}
             other => return other,
         }
+    }
+}
+
+/// Waiting out another connection's lock, up to a limit. The clock is read
+/// only once the database is actually busy: a private in-memory store (the
+/// browser's, where `Instant` does not exist) never gets there.
+struct BusyWait {
+    limit: Duration,
+    started: Option<Instant>,
+}
+
+impl BusyWait {
+    fn new(limit: Duration) -> Self {
+        BusyWait {
+            limit,
+            started: None,
+        }
+    }
+
+    /// Sleep a millisecond and say whether to try again.
+    fn again(&mut self) -> bool {
+        let started = *self.started.get_or_insert_with(Instant::now);
+        if started.elapsed() >= self.limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+        true
     }
 }
 

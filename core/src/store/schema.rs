@@ -111,12 +111,12 @@ pub(super) fn check(conn: &Connection) -> Result<()> {
 /// each transaction re-reads what is applied once it holds the write lock.
 pub(super) fn migrate(conn: &mut Connection, busy: Duration) -> Result<()> {
     for m in MIGRATIONS {
-        let started = std::time::Instant::now();
-        while started.elapsed() < busy {
-            // Take the write lock first (retrying while another process
-            // holds it), then open the transaction that uses it.
+        // Take the write lock first (retrying while another process holds
+        // it), then open the transaction that uses it.
+        let mut wait = super::BusyWait::new(busy);
+        loop {
             match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
-                Err(e) if super::is_busy(&e) => std::thread::sleep(Duration::from_millis(1)),
+                Err(e) if super::is_busy(&e) && wait.again() => {}
                 _ => break,
             }
         }

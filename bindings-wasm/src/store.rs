@@ -1,0 +1,265 @@
+//! `Store`: the core's SQLite store in the browser (the `learnloop/store`
+//! entry). SQLite itself runs in the wasm module, on an in-memory database;
+//! `toBytes()` gives the database image to keep in IndexedDB or OPFS and
+//! `Store.fromBytes()` opens it again (migrating an older image).
+
+use crate::{from_js, invalid, js_error, queue_options, to_js, utc};
+use learnloop::srs;
+use learnloop::store::{self, Purpose};
+use wasm_bindgen::prelude::*;
+
+fn purpose(value: &str) -> Result<Purpose, JsValue> {
+    match value {
+        "analytics" => Ok(Purpose::Analytics),
+        "research" => Ok(Purpose::Research),
+        other => Err(invalid(
+            "purpose",
+            format!("{other:?} is not one of \"analytics\", \"research\""),
+        )),
+    }
+}
+
+/// A learnloop database in the page's memory (SQLite compiled to wasm).
+#[wasm_bindgen]
+pub struct Store(store::Store);
+
+#[wasm_bindgen]
+impl Store {
+    /// A new, empty database.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<Store, JsValue> {
+        store::Store::open_in_memory().map(Store).map_err(js_error)
+    }
+
+    /// Open a database image saved with `toBytes()` (older images are migrated).
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Store, JsValue> {
+        store::Store::from_bytes(bytes).map(Store).map_err(js_error)
+    }
+
+    /// The whole database as an SQLite image, to save and reopen later.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Result<Vec<u8>, JsValue> {
+        self.0.to_bytes().map_err(js_error)
+    }
+
+    /// The schema version of the database.
+    #[wasm_bindgen(js_name = schemaVersion)]
+    pub fn schema_version(&self) -> Result<f64, JsValue> {
+        self.0.schema_version().map(|v| v as f64).map_err(js_error)
+    }
+
+    /// Save a session document (any schema version: older ones are upgraded).
+    #[wasm_bindgen(js_name = saveSession)]
+    pub fn save_session(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(js_name = sessionId)] session_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "object")] document: JsValue,
+    ) -> Result<(), JsValue> {
+        let value: serde_json::Value = from_js("document", &document)?;
+        let doc = learnloop::migrate::upgrade_session(value).map_err(js_error)?;
+        self.0
+            .save_session(learner_id, session_id, &doc)
+            .map_err(js_error)
+    }
+
+    /// The session document saved under `sessionId`.
+    #[wasm_bindgen(js_name = loadSession, unchecked_return_type = "object")]
+    pub fn load_session(
+        &self,
+        #[wasm_bindgen(js_name = sessionId)] session_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.0.load_session(session_id).map_err(js_error)?)
+    }
+
+    /// Save a session's adaptive state after an interaction.
+    #[wasm_bindgen(js_name = saveAdaptiveState)]
+    pub fn save_adaptive_state(
+        &self,
+        #[wasm_bindgen(js_name = sessionId)] session_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "object")] state: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] at: JsValue,
+    ) -> Result<(), JsValue> {
+        let state: learnloop::adaptive::AdaptiveState = from_js("state", &state)?;
+        self.0
+            .save_adaptive_state(session_id, &state, utc("at", &at)?)
+            .map_err(js_error)
+    }
+
+    /// A session's adaptive state, exactly as last saved.
+    #[wasm_bindgen(js_name = adaptiveState, unchecked_return_type = "object")]
+    pub fn adaptive_state(
+        &self,
+        #[wasm_bindgen(js_name = sessionId)] session_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.0.adaptive_state(session_id).map_err(js_error)?)
+    }
+
+    /// A learner's active sessions, most recent first.
+    #[wasm_bindgen(js_name = activeSessions, unchecked_return_type = "object[]")]
+    pub fn active_sessions(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        limit: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
+        let limit = limit.unwrap_or(10) as usize;
+        to_js(
+            &self
+                .0
+                .active_sessions(learner_id, limit)
+                .map_err(js_error)?,
+        )
+    }
+
+    /// Store cards; cards already stored (by id) are updated in place.
+    #[wasm_bindgen(js_name = putCards)]
+    pub fn put_cards(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "Card[]")] cards: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] at: JsValue,
+    ) -> Result<(), JsValue> {
+        let cards: Vec<srs::Card> = from_js("cards", &cards)?;
+        self.0
+            .put_cards(learner_id, &cards, utc("at", &at)?)
+            .map_err(js_error)
+    }
+
+    /// Record one review: the card and its log, both or neither.
+    #[wasm_bindgen(js_name = recordReview)]
+    pub fn record_review(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "Card")] card: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReviewLog")] log: JsValue,
+    ) -> Result<(), JsValue> {
+        let card: srs::Card = from_js("card", &card)?;
+        let log: srs::ReviewLog = from_js("log", &log)?;
+        self.0
+            .record_review(learner_id, &card, &log)
+            .map_err(js_error)
+    }
+
+    /// One of a learner's cards.
+    #[wasm_bindgen(unchecked_return_type = "Card")]
+    pub fn card(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(js_name = cardId)] card_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.0.card(learner_id, card_id).map_err(js_error)?)
+    }
+
+    /// Every card of a learner, in insertion order.
+    #[wasm_bindgen(unchecked_return_type = "Card[]")]
+    pub fn cards(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.0.cards(learner_id).map_err(js_error)?)
+    }
+
+    /// A card's review logs, oldest first.
+    #[wasm_bindgen(js_name = reviewLogs, unchecked_return_type = "ReviewLog[]")]
+    pub fn review_logs(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(js_name = cardId)] card_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.0.review_logs(learner_id, card_id).map_err(js_error)?)
+    }
+
+    /// The cards to study at `now`, in study order.
+    #[wasm_bindgen(js_name = dueQueue, unchecked_return_type = "Card[]")]
+    pub fn due_queue(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "QueueOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options = queue_options(&options)?;
+        to_js(
+            &self
+                .0
+                .due_queue(learner_id, utc("now", &now)?, &options)
+                .map_err(js_error)?,
+        )
+    }
+
+    /// Due counts for each of the next `days` days.
+    #[wasm_bindgen(unchecked_return_type = "number[]")]
+    pub fn forecast(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+        days: u32,
+    ) -> Result<JsValue, JsValue> {
+        to_js(
+            &self
+                .0
+                .forecast(learner_id, utc("now", &now)?, days)
+                .map_err(js_error)?,
+        )
+    }
+
+    /// Record a consent decision ("analytics" or "research").
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        purpose: &str,
+        granted: bool,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] at: JsValue,
+    ) -> Result<(), JsValue> {
+        self.0
+            .set_consent(
+                learner_id,
+                self::purpose(purpose)?,
+                granted,
+                utc("at", &at)?,
+            )
+            .map_err(js_error)
+    }
+
+    /// Everything stored about a learner, as one document.
+    #[wasm_bindgen(js_name = exportLearner, unchecked_return_type = "object")]
+    pub fn export_learner(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.0.export_learner(learner_id).map_err(js_error)?)
+    }
+
+    /// Import an `exportLearner` document, all or nothing.
+    #[wasm_bindgen(js_name = importLearner)]
+    pub fn import_learner(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object")] export: JsValue,
+    ) -> Result<(), JsValue> {
+        let export: store::LearnerExport = from_js("export", &export)?;
+        self.0.import_learner(&export).map_err(js_error)
+    }
+
+    /// Erase every trace of a learner; returns the number of rows deleted.
+    #[wasm_bindgen(js_name = eraseLearner)]
+    pub fn erase_learner(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+    ) -> Result<u32, JsValue> {
+        self.0
+            .erase_learner(learner_id)
+            .map(|n| n as u32)
+            .map_err(js_error)
+    }
+
+    /// The actions in the audit log about a learner, oldest first.
+    #[wasm_bindgen(js_name = auditActions, unchecked_return_type = "string[]")]
+    pub fn audit_actions(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        let entries = self.0.audit_log(Some(learner_id)).map_err(js_error)?;
+        to_js(&entries.into_iter().map(|e| e.action).collect::<Vec<_>>())
+    }
+}
