@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use learnloop::migrate::SessionDocument;
-use learnloop::srs::{Card, Fsrs, MemoryState, QueueOptions, Rating, Scheduler, State};
+use learnloop::srs::{Card, Fsrs, MemoryState, QueueOptions, Rating, ReviewLog, Scheduler, State};
 use learnloop::store::{Event, Store};
 use std::hint::black_box;
 
@@ -40,18 +40,16 @@ fn adaptive_state(c: &mut Criterion) {
     g.finish();
 }
 
-fn reviews(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir, "reviews.db");
-    let fsrs = Fsrs::default();
-    let mut n = 0u64;
-    let mut next = || {
-        n += 1;
-        let card = Card::new(format!("card-{n}"), t0());
-        let out = fsrs.review(&card, Rating::Good, t0()).unwrap();
-        (out.card, out.log)
-    };
-    let mut g = c.benchmark_group("record_review");
+/// `record_review` one by one and `record_reviews` in batches of 1,000,
+/// with reviews made by `next`.
+fn record_reviews(
+    c: &mut Criterion,
+    group: &str,
+    batch_name: &str,
+    store: &Store,
+    mut next: impl FnMut() -> (Card, ReviewLog),
+) {
+    let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(1));
     g.bench_function("one by one", |b| {
         b.iter_batched(
@@ -61,7 +59,7 @@ fn reviews(c: &mut Criterion) {
         )
     });
     g.throughput(Throughput::Elements(1000));
-    g.bench_function("batch of 1000 new cards", |b| {
+    g.bench_function(batch_name, |b| {
         b.iter_batched(
             || (0..1000).map(|_| next()).collect::<Vec<_>>(),
             |batch| store.record_reviews("learner", &batch).unwrap(),
@@ -71,8 +69,23 @@ fn reviews(c: &mut Criterion) {
     g.finish();
 }
 
-/// Reviews of cards already in a 100,000-card collection (the usual case:
-/// a deck is stored when it is added, then its cards are reviewed).
+/// Each review creates its card (the first review of a new card).
+fn reviews(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "reviews.db");
+    let fsrs = Fsrs::default();
+    let mut n = 0u64;
+    let next = || {
+        n += 1;
+        let card = Card::new(format!("card-{n}"), t0());
+        let out = fsrs.review(&card, Rating::Good, t0()).unwrap();
+        (out.card, out.log)
+    };
+    record_reviews(c, "record_review", "batch of 1000 new cards", &store, next);
+}
+
+/// Reviews of cards already in a 100,000-card collection, spread over it
+/// (a deck is stored when it is added, then its cards are reviewed).
 fn reviews_of_stored_cards(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = store(&dir, "stored.db");
@@ -81,30 +94,19 @@ fn reviews_of_stored_cards(c: &mut Criterion) {
     let fsrs = Fsrs::default();
     let mut i = 0usize;
     let mut now = t0();
-    let mut next = || {
+    let next = || {
         i = (i + 7919) % cards.len();
         now += TimeDelta::seconds(1);
         let out = fsrs.review(&cards[i], Rating::Good, now).unwrap();
         (out.card, out.log)
     };
-    let mut g = c.benchmark_group("record_review_stored_cards");
-    g.throughput(Throughput::Elements(1));
-    g.bench_function("one by one", |b| {
-        b.iter_batched(
-            &mut next,
-            |(card, log)| store.record_review("learner", &card, &log).unwrap(),
-            BatchSize::SmallInput,
-        )
-    });
-    g.throughput(Throughput::Elements(1000));
-    g.bench_function("batch of 1000", |b| {
-        b.iter_batched(
-            || (0..1000).map(|_| next()).collect::<Vec<_>>(),
-            |batch| store.record_reviews("learner", &batch).unwrap(),
-            BatchSize::LargeInput,
-        )
-    });
-    g.finish();
+    record_reviews(
+        c,
+        "record_review_stored_cards",
+        "batch of 1000",
+        &store,
+        next,
+    );
 }
 
 /// 100,000 cards: 5 % new, the rest in review (a few learning), with due

@@ -3,6 +3,7 @@
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -178,45 +179,45 @@ def test_hostile_strings_round_trip() -> None:
     assert store.card(hostile, hostile).id == hostile
 
 
+def run_in_eight_threads(work: Callable[[int], None]) -> list[BaseException]:
+    """Run work(0..7) in eight threads at once; the exceptions they raised."""
+    errors: list[BaseException] = []
+
+    def guarded(t: int) -> None:
+        try:
+            work(t)
+        except BaseException as e:  # noqa: BLE001 - returned to the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=guarded, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 def test_eight_threads_share_one_store_and_lose_nothing(tmp_path: Path) -> None:
     store = ll.Store(tmp_path / "threads.db")
     fsrs = ll.Fsrs()
-    errors: list[BaseException] = []
 
     def writer(t: int) -> None:
-        try:
-            for i in range(25):
-                card, log = fsrs.review(ll.Card.new(f"t{t}-c{i}", NOW), ll.Rating.GOOD, NOW)
-                store.record_review(f"learner-{t % 2}", card, log)
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        for i in range(25):
+            card, log = fsrs.review(ll.Card.new(f"t{t}-c{i}", NOW), ll.Rating.GOOD, NOW)
+            store.record_review(f"learner-{t % 2}", card, log)
 
-    threads = [threading.Thread(target=writer, args=(t,)) for t in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_in_eight_threads(writer) == []
     assert len(store.cards("learner-0")) + len(store.cards("learner-1")) == 200
 
 
 def test_eight_stores_on_one_file_never_report_locked(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
     ll.Store(path)
-    errors: list[BaseException] = []
 
     def writer(t: int) -> None:
-        try:
-            own = ll.Store(path)
-            for i in range(20):
-                own.put_cards("learner", [ll.Card.new(f"t{t}-c{i}", NOW)], NOW)
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        own = ll.Store(path)
+        for i in range(20):
+            own.put_cards("learner", [ll.Card.new(f"t{t}-c{i}", NOW)], NOW)
 
-    threads = [threading.Thread(target=writer, args=(t,)) for t in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_in_eight_threads(writer) == []
     assert len(ll.Store(path).cards("learner")) == 160
