@@ -860,17 +860,12 @@ fn queue_options(
     order: &str,
     seed: u64,
 ) -> PyResult<srs::QueueOptions> {
-    let order = match order {
-        "retrievability" => srs::QueueOrder::Retrievability,
-        "due" => srs::QueueOrder::DueDate,
-        "shuffled" => srs::QueueOrder::Shuffled { seed },
-        other => {
-            return Err(invalid(
-                "order",
-                format!("{other:?} is not one of \"retrievability\", \"due\", \"shuffled\""),
-            ));
-        }
-    };
+    let order = srs::QueueOrder::from_name(order, seed).ok_or_else(|| {
+        invalid(
+            "order",
+            format!("{order:?} is not one of {:?}", srs::QueueOrder::NAMES),
+        )
+    })?;
     Ok(srs::QueueOptions {
         new_limit,
         review_limit,

@@ -18,14 +18,7 @@ use std::time::Duration;
 pub struct PyStore(store::Store);
 
 fn purpose(name: &str) -> PyResult<Purpose> {
-    match name {
-        "analytics" => Ok(Purpose::Analytics),
-        "research" => Ok(Purpose::Research),
-        other => Err(invalid(
-            "purpose",
-            format!("{other:?} is not one of \"analytics\", \"research\""),
-        )),
-    }
+    name.parse().map_err(to_py)
 }
 
 /// Run a store call without the GIL and map its error.

@@ -1,12 +1,15 @@
 """The Python API: the usage a FastAPI developer writes, errors, threads, batches."""
 
 import json
-import threading
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import pytest
 
 import learnloop as ll
+
+if TYPE_CHECKING:
+    from conftest import EightThreads
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
@@ -141,30 +144,20 @@ def test_batch_equals_one_by_one() -> None:
     assert batch == single
 
 
-def test_one_scheduler_shared_by_eight_threads() -> None:
+def test_one_scheduler_shared_by_eight_threads(in_eight_threads: "EightThreads") -> None:
     fsrs = ll.Fsrs()
     start = [ll.Card(f"t{i}", NOW) for i in range(200)]
     expected = [fsrs.review(c, ll.Rating.GOOD, NOW)[0] for c in start]
     results: list[list[ll.Card]] = [[] for _ in range(8)]
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(8)
 
     def work(k: int) -> None:
-        try:
-            barrier.wait()
-            for _ in range(5):
-                out = [fsrs.review(c, ll.Rating.GOOD, NOW)[0] for c in start]
-                out2 = fsrs.review_many(start, [ll.Rating.GOOD] * len(start), NOW)
-                assert out == out2
-            results[k] = out
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        for _ in range(5):
+            out = [fsrs.review(c, ll.Rating.GOOD, NOW)[0] for c in start]
+            out2 = fsrs.review_many(start, [ll.Rating.GOOD] * len(start), NOW)
+            assert out == out2
+        results[k] = out
 
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = in_eight_threads(work)
     assert not errors, errors
     assert all(r == expected for r in results)
 
@@ -237,24 +230,15 @@ def test_card_batch_errors_leave_it_unchanged() -> None:
         ll.due_queue(["not a card"], NOW)  # type: ignore[list-item]
 
 
-def test_one_card_batch_shared_by_eight_threads() -> None:
+def test_one_card_batch_shared_by_eight_threads(in_eight_threads: "EightThreads") -> None:
     fsrs = ll.Fsrs()
     batch = ll.CardBatch.new_cards("t", 20_000, NOW)
-    errors: list[BaseException] = []
 
-    def work() -> None:
-        try:
-            for _ in range(3):
-                fsrs.review_batch(batch, bytes([3]) * len(batch), NOW + timedelta(days=400))
-                ll.due_queue(batch, NOW)
-                batch[7]
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+    def work(_: int) -> None:
+        for _ in range(3):
+            fsrs.review_batch(batch, bytes([3]) * len(batch), NOW + timedelta(days=400))
+            ll.due_queue(batch, NOW)
+            batch[7]
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert in_eight_threads(work) == []
     assert {batch[i].reps for i in (0, 7, 19_999)} == {24}

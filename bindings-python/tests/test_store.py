@@ -2,14 +2,16 @@
 
 import json
 import sqlite3
-import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import learnloop as ll
+
+if TYPE_CHECKING:
+    from conftest import EightThreads
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -179,25 +181,9 @@ def test_hostile_strings_round_trip() -> None:
     assert store.card(hostile, hostile).id == hostile
 
 
-def run_in_eight_threads(work: Callable[[int], None]) -> list[BaseException]:
-    """Run work(0..7) in eight threads at once; the exceptions they raised."""
-    errors: list[BaseException] = []
-
-    def guarded(t: int) -> None:
-        try:
-            work(t)
-        except BaseException as e:  # noqa: BLE001 - returned to the test
-            errors.append(e)
-
-    threads = [threading.Thread(target=guarded, args=(t,)) for t in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
-def test_eight_threads_share_one_store_and_lose_nothing(tmp_path: Path) -> None:
+def test_eight_threads_share_one_store_and_lose_nothing(
+    tmp_path: Path, in_eight_threads: "EightThreads"
+) -> None:
     store = ll.Store(tmp_path / "threads.db")
     fsrs = ll.Fsrs()
 
@@ -206,11 +192,13 @@ def test_eight_threads_share_one_store_and_lose_nothing(tmp_path: Path) -> None:
             card, log = fsrs.review(ll.Card.new(f"t{t}-c{i}", NOW), ll.Rating.GOOD, NOW)
             store.record_review(f"learner-{t % 2}", card, log)
 
-    assert run_in_eight_threads(writer) == []
+    assert in_eight_threads(writer) == []
     assert len(store.cards("learner-0")) + len(store.cards("learner-1")) == 200
 
 
-def test_eight_stores_on_one_file_never_report_locked(tmp_path: Path) -> None:
+def test_eight_stores_on_one_file_never_report_locked(
+    tmp_path: Path, in_eight_threads: "EightThreads"
+) -> None:
     path = tmp_path / "shared.db"
     ll.Store(path)
 
@@ -219,5 +207,5 @@ def test_eight_stores_on_one_file_never_report_locked(tmp_path: Path) -> None:
         for i in range(20):
             own.put_cards("learner", [ll.Card.new(f"t{t}-c{i}", NOW)], NOW)
 
-    assert run_in_eight_threads(writer) == []
+    assert in_eight_threads(writer) == []
     assert len(ll.Store(path).cards("learner")) == 160

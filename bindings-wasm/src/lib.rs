@@ -549,17 +549,13 @@ fn queue_options(options: &JsValue) -> Result<srs::QueueOptions, JsValue> {
             "must be a whole number from 0 to 2^53 - 1",
         ));
     }
-    let order = match o.order.as_deref().unwrap_or("retrievability") {
-        "retrievability" => srs::QueueOrder::Retrievability,
-        "due" => srs::QueueOrder::DueDate,
-        "shuffled" => srs::QueueOrder::Shuffled { seed: seed as u64 },
-        other => {
-            return Err(invalid(
-                "options.order",
-                format!("{other:?} is not one of \"retrievability\", \"due\", \"shuffled\""),
-            ));
-        }
-    };
+    let name = o.order.as_deref().unwrap_or("retrievability");
+    let order = srs::QueueOrder::from_name(name, seed as u64).ok_or_else(|| {
+        invalid(
+            "options.order",
+            format!("{name:?} is not one of {:?}", srs::QueueOrder::NAMES),
+        )
+    })?;
     let defaults = srs::QueueOptions::default();
     Ok(srs::QueueOptions {
         new_limit: o.new_limit.unwrap_or(defaults.new_limit),

@@ -3,20 +3,13 @@
 //! `toBytes()` gives the database image to keep in IndexedDB or OPFS and
 //! `Store.fromBytes()` opens it again (migrating an older image).
 
-use crate::{from_js, invalid, js_error, queue_options, to_js, utc};
+use crate::{from_js, js_error, queue_options, to_js, utc};
 use learnloop::srs;
 use learnloop::store::{self, Purpose};
 use wasm_bindgen::prelude::*;
 
 fn purpose(value: &str) -> Result<Purpose, JsValue> {
-    match value {
-        "analytics" => Ok(Purpose::Analytics),
-        "research" => Ok(Purpose::Research),
-        other => Err(invalid(
-            "purpose",
-            format!("{other:?} is not one of \"analytics\", \"research\""),
-        )),
-    }
+    value.parse().map_err(js_error)
 }
 
 /// A learnloop database in the page's memory (SQLite compiled to wasm).

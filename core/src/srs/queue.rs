@@ -28,6 +28,29 @@ pub enum QueueOrder {
     },
 }
 
+impl QueueOrder {
+    /// The names [`QueueOrder::from_name`] accepts, as the bindings spell
+    /// them.
+    pub const NAMES: [&'static str; 3] = ["retrievability", "due", "shuffled"];
+
+    /// The order named `name` (one of [`QueueOrder::NAMES`]); `seed` is
+    /// used by `"shuffled"` only.
+    ///
+    /// ```
+    /// use learnloop::srs::QueueOrder;
+    /// assert_eq!(QueueOrder::from_name("due", 0), Some(QueueOrder::DueDate));
+    /// assert_eq!(QueueOrder::from_name("random", 0), None);
+    /// ```
+    pub fn from_name(name: &str, seed: u64) -> Option<Self> {
+        match name {
+            "retrievability" => Some(QueueOrder::Retrievability),
+            "due" => Some(QueueOrder::DueDate),
+            "shuffled" => Some(QueueOrder::Shuffled { seed }),
+            _ => None,
+        }
+    }
+}
+
 /// What [`due_queue`] includes and in which order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueOptions {

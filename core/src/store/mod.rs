@@ -107,14 +107,20 @@ impl Purpose {
             Purpose::Research => "research",
         }
     }
+}
 
-    fn parse(s: &str) -> Result<Self> {
+impl std::str::FromStr for Purpose {
+    type Err = Error;
+
+    /// `"analytics"` or `"research"`; anything else is an
+    /// [`Error::InvalidInput`] about the field `purpose`.
+    fn from_str(s: &str) -> Result<Self> {
         match s {
             "analytics" => Ok(Purpose::Analytics),
             "research" => Ok(Purpose::Research),
             other => Err(Error::invalid(
-                "consent.purpose",
-                format!("{other:?} is not a purpose"),
+                "purpose",
+                format!("{other:?} is not one of \"analytics\", \"research\""),
             )),
         }
     }
@@ -188,15 +194,19 @@ impl Store {
                 "not an SQLite database image (bad header)",
             ));
         }
-        let mut image = bytes.to_vec();
         // Bytes 18 and 19 of the header are the file format versions: 2 means
         // WAL, which an in-memory image cannot use; 1 is the rollback journal.
-        if image[18] == 2 && image[19] == 2 {
-            image[18] = 1;
-            image[19] = 1;
+        // The header is amended in a copy; the rest is read straight into
+        // SQLite's buffer (one copy of the image, not two).
+        let mut header = [0u8; 100];
+        header.copy_from_slice(&bytes[..100]);
+        if header[18] == 2 && header[19] == 2 {
+            header[18] = 1;
+            header[19] = 1;
         }
+        let image = std::io::Read::chain(&header[..], &bytes[100..]);
         let mut conn = Connection::open_in_memory().map_err(storage("open"))?;
-        conn.deserialize_read_exact(rusqlite::MAIN_DB, image.as_slice(), image.len(), false)
+        conn.deserialize_read_exact(rusqlite::MAIN_DB, image, bytes.len(), false)
             .map_err(storage("open"))?;
         // A corrupt image fails here rather than on some later read.
         let check: String = conn

@@ -2,7 +2,7 @@
 //! retention policy.
 
 use super::records::{self, Event, not_found};
-use super::{Consent, Purpose, Store, check_id, from_micros, micros, storage};
+use super::{Consent, Store, check_id, from_micros, micros, storage};
 use crate::migrate::{SessionDocument, SessionState};
 use crate::srs::{Card, ReviewLog};
 use crate::{Error, Result};
@@ -147,7 +147,7 @@ impl Store {
             .into_iter()
             .map(|(p, granted, at)| {
                 Ok(Consent {
-                    purpose: Purpose::parse(&p)?,
+                    purpose: p.parse()?,
                     granted,
                     at: from_micros(at),
                 })
