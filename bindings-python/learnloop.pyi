@@ -225,6 +225,205 @@ class Store:
     def audit_log(self, learner_id: str | None = None) -> list[JsonDict]: ...
     def audit_subject(self, learner_id: str) -> str: ...
 
+# ---- learner models ---------------------------------------------------------
+
+Answer = bool | int | None
+"""One answer cell: True/1 right, False/0 wrong, None not answered."""
+
+class EloRating:
+    """A rating (logits) and the number of answers it rests on."""
+    def __init__(self, rating: float = 0.0, answers: int = 0) -> None: ...
+    @property
+    def rating(self) -> float: ...
+    @property
+    def answers(self) -> int: ...
+
+class EloUpdate:
+    @property
+    def learner(self) -> EloRating: ...
+    @property
+    def item(self) -> EloRating: ...
+    @property
+    def predicted(self) -> float: ...
+
+class Elo:
+    """Elo for learners and items, uncertainty alpha / (1 + beta n) (Pelanek 2016)."""
+    def __init__(self, alpha: float = 1.0, beta: float = 0.05) -> None: ...
+    def uncertainty(self, answers: int) -> float: ...
+    def probability(self, learner: EloRating, item: EloRating, options: int = 0) -> float: ...
+    def update(self, learner: EloRating, item: EloRating, score: float, options: int = 0) -> EloUpdate: ...
+
+class ItemParameters:
+    """A 1PL/2PL/3PL item: P = c + (1 - c) / (1 + exp(-a (theta - b)))."""
+    def __init__(self, discrimination: float, difficulty: float, guessing: float = 0.0) -> None: ...
+    @property
+    def discrimination(self) -> float: ...
+    @property
+    def difficulty(self) -> float: ...
+    @property
+    def guessing(self) -> float: ...
+    def probability(self, theta: float) -> float: ...
+    def information(self, theta: float) -> float: ...
+
+class AbilityEstimate:
+    @property
+    def theta(self) -> float: ...
+    @property
+    def standard_error(self) -> float: ...
+
+def estimate_ability_eap(
+    items: Sequence[ItemParameters], responses: Sequence[Answer], *, prior_mean: float = 0.0, prior_sd: float = 1.0
+) -> AbilityEstimate: ...
+def estimate_ability_mle(items: Sequence[ItemParameters], responses: Sequence[Answer]) -> AbilityEstimate:
+    """Raises NotEstimableError for all-right or all-wrong answers."""
+
+class Calibration:
+    @property
+    def items(self) -> list[ItemParameters]: ...
+    @property
+    def abilities(self) -> list[AbilityEstimate]: ...
+    @property
+    def log_likelihood(self) -> float: ...
+    @property
+    def iterations(self) -> int: ...
+    @property
+    def converged(self) -> bool: ...
+
+def calibrate(
+    responses: Sequence[Sequence[Answer]],
+    *,
+    model: Literal["1PL", "2PL", "3PL"] = "2PL",
+    fixed_discrimination: float = 1.0,
+    quadrature_points: int = 41,
+    quadrature_bound: float = 5.0,
+    tolerance: float = 1e-4,
+    max_iterations: int = 500,
+    guessing_prior: tuple[float, float] = (5.0, 17.0),
+) -> Calibration:
+    """Marginal maximum likelihood (Bock-Aitkin EM); runs without the GIL."""
+
+class ItemSelector:
+    def __init__(
+        self,
+        rule: Literal["maximum_information", "success_band"] = "maximum_information",
+        *,
+        low: float = 0.7,
+        high: float = 0.85,
+        randomesque: int = 1,
+        max_exposure_rate: float | None = None,
+    ) -> None: ...
+    def select(
+        self,
+        items: Sequence[ItemParameters],
+        theta: float,
+        *,
+        administered: Sequence[int] = (),
+        exposure: Sequence[int] = (),
+        sessions: int = 0,
+        seed: int = 0,
+    ) -> int | None: ...
+
+class BktParameters:
+    """Bayesian Knowledge Tracing parameters of one skill (guess + slip < 1)."""
+    def __init__(self, prior: float, learn: float, guess: float, slip: float, forget: float = 0.0) -> None: ...
+    @property
+    def prior(self) -> float: ...
+    @property
+    def learn(self) -> float: ...
+    @property
+    def forget(self) -> float: ...
+    @property
+    def guess(self) -> float: ...
+    @property
+    def slip(self) -> float: ...
+    def predict(self, known: float) -> float: ...
+    def posterior(self, known: float, correct: bool) -> float: ...
+    def update(self, known: float, correct: bool) -> float: ...
+    def trace(self, answers: Sequence[bool]) -> float: ...
+    def predict_sequence(self, answers: Sequence[bool]) -> list[float]: ...
+
+MASTERY_THRESHOLD: float
+
+class BktSkillFit:
+    @property
+    def skill(self) -> str: ...
+    @property
+    def parameters(self) -> BktParameters: ...
+    @property
+    def log_likelihood(self) -> float: ...
+    @property
+    def answers(self) -> int: ...
+    @property
+    def students(self) -> int: ...
+    @property
+    def iterations(self) -> int: ...
+    @property
+    def converged(self) -> bool: ...
+
+def fit_bkt(
+    answers: Sequence[tuple[str, str, bool]],
+    *,
+    forgetting: bool = False,
+    max_guess: float = 0.3,
+    max_slip: float = 0.1,
+    tolerance: float = 1e-6,
+    max_iterations: int = 500,
+) -> list[BktSkillFit]:
+    """(student, skill, correct) in order; one fit per skill, sorted by skill."""
+
+class Pfa:
+    """Performance Factors Analysis (Pavlik, Cen & Koedinger 2009)."""
+    @staticmethod
+    def fit(answers: Sequence[tuple[str, Sequence[str], bool]], l2: float = 1.0) -> Pfa: ...
+    def probability(self, practice: Sequence[tuple[str, int, int]]) -> float: ...
+    @property
+    def intercept(self) -> float: ...
+    @property
+    def skills(self) -> dict[str, dict[str, float]]: ...
+    @property
+    def log_likelihood(self) -> float: ...
+
+def auc(predicted: Sequence[float], observed: Sequence[bool]) -> float: ...
+def log_loss(predicted: Sequence[float], observed: Sequence[bool]) -> float: ...
+def rmse(predicted: Sequence[float], observed: Sequence[bool]) -> float: ...
+
+class AdaptiveEngine:
+    """Observes one interaction at a time; states are the Store's dicts."""
+    def __init__(
+        self,
+        *,
+        success_band_low: float = 0.70,
+        success_band_high: float = 0.85,
+        seed: int = 0,
+        trend_window: int = 10,
+        smoothing: float = 0.3,
+        max_step: float = 0.15,
+        difficulty_scale: float = 3.0,
+        hint_penalty: float = 0.2,
+        expected_response_ms: int = 30_000,
+        elo: Elo | None = None,
+    ) -> None: ...
+    @property
+    def config(self) -> JsonDict: ...
+    def initial_state(self, at: datetime | None = None) -> JsonDict: ...
+    def predict_success(self, state: JsonDict, difficulty: float) -> float: ...
+    def observe(
+        self,
+        state: JsonDict,
+        *,
+        question_id: str,
+        at: datetime,
+        correct: bool | None = None,
+        score: float | None = None,
+        difficulty: float | None = None,
+        response_time_ms: int | None = None,
+        expected_time_ms: int | None = None,
+        confidence: float | None = None,
+        hints_used: int = 0,
+        content_format: str | None = None,
+    ) -> JsonDict:
+        """{"state", "record", "predictedSuccess", "nextPredictedSuccess", "nextContentFormat"}."""
+
 class LearnloopError(Exception):
     code: str
     field: str
@@ -237,3 +436,4 @@ class StorageError(LearnloopError): ...
 class NotFoundError(LearnloopError): ...
 class VersionTooNewError(LearnloopError): ...
 class MigrationChangedError(LearnloopError): ...
+class NotEstimableError(LearnloopError): ...

@@ -74,10 +74,11 @@ pyenv=$cache/pyenv
 ensure_pyenv() {
     command -v python3 >/dev/null 2>&1 || { echo "python3 not found" >&2; return 1; }
     [ -x "$pyenv/bin/python" ] || python3 -m venv "$pyenv" || return 1
-    local stamp=$pyenv/.requirements
-    if ! cmp -s bindings-python/requirements-dev.txt "$stamp"; then
+    local stamp=$pyenv/.requirements wanted
+    wanted=$(cat bindings-python/requirements-dev.txt tests/learner_reference/requirements.txt)
+    if [ "$wanted" != "$(cat "$stamp" 2>/dev/null)" ]; then
         "$pyenv/bin/pip" install --quiet --disable-pip-version-check -r bindings-python/requirements-dev.txt || return 1
-        cp bindings-python/requirements-dev.txt "$stamp"
+        printf '%s' "$wanted" >"$stamp"
     fi
     "$pyenv/bin/maturin" --version
 }
@@ -185,6 +186,16 @@ fixture_is_reproducible() {
     fi
 }
 
+# The learner-model fixture, regenerated from pyBKT, girth and mirt and
+# compared number by number (the peers' floating point may differ in the
+# last bits between numpy builds, so not byte for byte).
+learner_fixture_is_reproducible() {
+    local out
+    out=$(mktemp -d)/learner_reference.json
+    "$pyenv/bin/python" tests/learner_reference/generate.py --out "$out" || return 1
+    "$pyenv/bin/python" tests/learner_reference/compare.py tests/fixtures/learner_reference.json "$out"
+}
+
 ensure_cargo_fuzz() {
     if ! command -v cargo-fuzz >/dev/null 2>&1; then
         cargo install cargo-fuzz --locked --quiet || return 1
@@ -196,7 +207,7 @@ ensure_cargo_fuzz() {
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 enables them on stable.
 fuzz_targets() {
     local seconds=${FUZZ_SECONDS:-20} t corpus status=0
-    for t in decode_card decode_parameters review_sequence decode_session decode_store_image; do
+    for t in decode_card decode_parameters review_sequence decode_session decode_store_image adaptive_observe; do
         corpus=$(mktemp -d)
         echo "fuzzing $t for ${seconds}s"
         if ! (cd fuzz && CARGO_TARGET_DIR="$cache/fuzz-target" RUSTC_BOOTSTRAP=1 \
@@ -242,7 +253,8 @@ python_types() {
 }
 
 python_bench_smoke() {
-    "$pyenv/bin/python" benches/python/bench_fsrs.py --quick
+    "$pyenv/bin/python" benches/python/bench_fsrs.py --quick || return 1
+    "$pyenv/bin/python" benches/python/bench_learner.py --quick
 }
 
 wasm_package_builds() {
@@ -255,7 +267,7 @@ wasm_bindgen_tests() {
 }
 
 js_tests() {
-    (cd bindings-wasm && node --test js-tests/api.test.mjs js-tests/conformance.test.mjs js-tests/store.test.mjs js-tests/browser.test.mjs)
+    (cd bindings-wasm && node --test js-tests/api.test.mjs js-tests/conformance.test.mjs js-tests/learner.test.mjs js-tests/store.test.mjs js-tests/browser.test.mjs)
 }
 
 ts_types() {
@@ -381,11 +393,12 @@ step "reference implementation (py-fsrs venv)" ensure_pyref
 step "FSRS fixture reproduces from py-fsrs" fixture_is_reproducible
 step "main job (learnloop simulate)" main_job_runs
 step "Python tooling (venv: maturin, pytest, mypy)" ensure_pyenv
+step "learner fixture reproduces from pyBKT, girth and mirt" learner_fixture_is_reproducible
 step "Python wheel (abi3, maturin)" python_wheel_builds
 step "Python wheel installs into a fresh venv" python_wheel_installs_fresh
 step "Python tests (pytest)" python_tests
 step "Python types (mypy --strict)" python_types
-step "Python benchmark smoke run (against py-fsrs)" python_bench_smoke
+step "Python benchmark smoke run (against py-fsrs, mirt, pyBKT, girth)" python_bench_smoke
 step "WebAssembly tools (wasm32 target, wasm-bindgen-cli, npm, Chromium)" ensure_wasm_tools
 step "npm package (wasm-bindgen, wasm-opt)" wasm_package_builds
 step "wasm-bindgen-test under Node" wasm_bindgen_tests

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 uniffi::setup_scaffolding!();
 
+mod learner;
 mod store;
 
 /// Every error, with the stable `code` and the `field` it is about.
@@ -68,6 +69,17 @@ pub enum LearnloopException {
         /// Human-readable explanation.
         detail: String,
     },
+    /// The data do not determine the estimate (an ability from all-correct
+    /// answers, an item everybody got right).
+    #[error("{detail}")]
+    NotEstimable {
+        /// Stable code, `not_estimable`.
+        code: String,
+        /// The input the estimate was asked from.
+        field: String,
+        /// Human-readable explanation.
+        detail: String,
+    },
     /// The database failed, or was written by a newer learnloop
     /// (`version_too_new`), or one of its migrations was altered
     /// (`migration_changed`); nothing was changed.
@@ -102,6 +114,11 @@ impl From<learnloop::Error> for LearnloopException {
                 detail,
             },
             "not_found" => LearnloopException::NotFound {
+                code,
+                field,
+                detail,
+            },
+            "not_estimable" => LearnloopException::NotEstimable {
                 code,
                 field,
                 detail,

@@ -11,6 +11,16 @@ func check(_ cond: Bool, _ what: String) {
 
 let now = ISO8601DateFormatter().date(from: "2026-01-05T09:00:00Z")!
 
+/// The stable code and the field of any learnloop error.
+func codeAndField(_ e: LearnloopException) -> (String, String) {
+    switch e {
+    case let .InvalidInput(code, field, _), let .InvalidParameter(code, field, _),
+         let .InvalidRating(code, field, _), let .ReviewOrder(code, field, _),
+         let .NotFound(code, field, _), let .NotEstimable(code, field, _), let .Storage(code, field, _):
+        return (code, field)
+    }
+}
+
 // The documented usage.
 do {
     let fsrs = Fsrs.withDefaults()
@@ -128,13 +138,7 @@ for c in cases {
         check(expect["error"] == nil, "\(name): expected an error")
     } catch let e as LearnloopException {
         let want = expect["error"] as? [String: String]
-        let got: (String, String)
-        switch e {
-        case let .InvalidInput(code, field, _), let .InvalidParameter(code, field, _),
-             let .InvalidRating(code, field, _), let .ReviewOrder(code, field, _),
-             let .NotFound(code, field, _), let .Storage(code, field, _):
-            got = (code, field)
-        }
+        let got = codeAndField(e)
         check(want?["code"] == got.0 && want?["field"] == got.1, "\(name): error \(got)")
     } catch {
         check(false, "\(name): \(error)")
@@ -175,6 +179,193 @@ do {
     check(try store.auditActions(learnerId: "learner-1").last == "erase", "erasure is audited")
 } catch {
     check(false, "store threw \(error)")
+}
+
+// ---- learner models and the adaptive engine (tests/fixtures/conformance/learner.json) ----
+
+func number(_ v: Any?) -> Double? {
+    switch v {
+    case let d as Double: return d
+    case let i as Int: return Double(i)
+    case let u as UInt32: return Double(u)
+    case let u as UInt64: return Double(u)
+    case let i as Int64: return Double(i)
+    case let n as NSNumber: return n.doubleValue
+    default: return nil
+    }
+}
+
+/// Equal structures; numbers to 1e-12 relative.
+func same(_ got: Any?, _ want: Any?, _ path: String) -> Bool {
+    if want == nil || want is NSNull {
+        if got == nil || got is NSNull { return true }
+        if case Optional<Any>.some(let inner) = got, "\(inner)" == "nil" { return true }
+        print("  \(path): \(String(describing: got)) != null"); return false
+    }
+    if let g = got as? Bool, !(got is Double) {
+        if let w = want as? Bool, g == w { return true }
+        print("  \(path): \(g) != \(want!)"); return false
+    }
+    if let w = want as? [String: Any] {
+        guard let g = got as? [String: Any?] ?? (got as? [String: Any])?.mapValues({ Optional($0) }) else {
+            print("  \(path): not an object: \(String(describing: got))"); return false
+        }
+        if Set(g.keys) != Set(w.keys) { print("  \(path): keys \(g.keys.sorted()) != \(w.keys.sorted())"); return false }
+        return w.keys.allSatisfy { same(g[$0] ?? nil, w[$0], "\(path).\($0)") }
+    }
+    if let w = want as? [Any] {
+        guard let g = got as? [Any?] ?? (got as? [Any])?.map({ Optional($0) }), g.count == w.count else {
+            print("  \(path): list \(String(describing: got))"); return false
+        }
+        return zip(g, w).enumerated().allSatisfy { same($0.element.0, $0.element.1, "\(path)[\($0.offset)]") }
+    }
+    if let w = want as? String {
+        if let g = got as? String, g == w { return true }
+        print("  \(path): \(String(describing: got)) != \(w)"); return false
+    }
+    if let w = number(want), let g = number(got) {
+        if abs(g - w) <= 1e-12 * max(abs(w), 1) { return true }
+        print("  \(path): \(g) != \(w)"); return false
+    }
+    print("  \(path): \(String(describing: got)) vs \(String(describing: want))"); return false
+}
+
+func jsonValue(_ text: String) -> Any {
+    try! JSONSerialization.jsonObject(with: text.data(using: .utf8)!, options: [.fragmentsAllowed])
+}
+func itemOf(_ o: Any?) -> ItemParameters {
+    let d = o as! [String: Any]
+    return ItemParameters(discrimination: number(d["discrimination"])!, difficulty: number(d["difficulty"])!, guessing: number(d["guessing"])!)
+}
+func cellsOf(_ s: String) -> [Bool?] { s.map { $0 == "." ? nil : $0 == "1" } }
+func ratingOf(_ o: Any?) -> EloRating {
+    let d = o as! [String: Any]
+    return EloRating(rating: number(d["rating"])!, answers: UInt32(number(d["answers"])!))
+}
+func ratingMap(_ r: EloRating) -> [String: Any] { ["rating": r.rating, "answers": r.answers] }
+func itemMap(_ i: ItemParameters) -> [String: Any] { ["discrimination": i.discrimination, "difficulty": i.difficulty, "guessing": i.guessing] }
+func abilityMap(_ e: AbilityEstimate) -> [String: Any] { ["theta": e.theta, "standard_error": e.standardError] }
+func bktOf(_ o: Any?) -> BktParameters {
+    let d = o as! [String: Any]
+    return BktParameters(prior: number(d["prior"])!, learn: number(d["learn"])!, guess: number(d["guess"])!, slip: number(d["slip"])!, forget: number(d["forget"]) ?? 0)
+}
+
+func runLearner(_ c: [String: Any]) throws -> Any? {
+    let x = c["input"] as! [String: Any]
+    switch c["op"] as! String {
+    case "elo_update":
+        let u = try Elo(alpha: number(x["alpha"])!, beta: number(x["beta"])!)
+            .update(learner: ratingOf(x["learner"]), item: ratingOf(x["item"]), score: number(x["score"])!, options: UInt32(number(x["options"])!))
+        return ["learner": ratingMap(u.learner), "item": ratingMap(u.item), "predicted": u.predicted] as [String: Any]
+    case "irt_item":
+        let i = itemOf(x["item"]); let t = number(x["theta"])!
+        return ["probability": try itemProbability(item: i, theta: t), "information": try itemInformation(item: i, theta: t)] as [String: Any]
+    case "irt_eap":
+        return abilityMap(try estimateAbilityEap(items: (x["items"] as! [Any]).map(itemOf), responses: cellsOf(x["responses"] as! String),
+                                                 priorMean: number(x["prior_mean"])!, priorSd: number(x["prior_sd"])!))
+    case "irt_mle":
+        return abilityMap(try estimateAbilityMle(items: (x["items"] as! [Any]).map(itemOf), responses: cellsOf(x["responses"] as! String)))
+    case "irt_calibrate":
+        let model: IrtModel = ["1PL": .onePl, "2PL": .twoPl][x["model"] as! String] ?? .threePl
+        let fit = try calibrate(responses: (x["rows"] as! [String]).map(cellsOf), options: CalibrationOptions(model: model))
+        return ["items": fit.items.map(itemMap), "log_likelihood": fit.logLikelihood, "iterations": fit.iterations,
+                "converged": fit.converged, "first_abilities": fit.abilities.prefix(3).map(abilityMap)] as [String: Any]
+    case "irt_select":
+        let r = x["rule"] as! [String: Any]
+        let rule: SelectionRule = (r["rule"] as! String) == "success_band"
+            ? .successBand(low: number(r["low"])!, high: number(r["high"])!) : .maximumInformation
+        let chosen = try ItemSelector(rule: rule, randomesque: UInt32(number(x["randomesque"])!), maxExposureRate: nil)
+            .select(items: (x["items"] as! [Any]).map(itemOf), theta: number(x["theta"])!,
+                    administered: (x["administered"] as! [Any]).map { UInt32(number($0)!) }, exposure: [], sessions: 0, seed: UInt64(number(x["seed"])!))
+        return ["item": chosen as Any] as [String: Any]
+    case "bkt_trace":
+        let p = bktOf(x["parameters"]); let a = x["answers"] as! [Bool]
+        return ["predictions": try bktPredictSequence(parameters: p, answers: a), "known": try bktTrace(parameters: p, answers: a)] as [String: Any]
+    case "bkt_parameters":
+        return try bktCheck(parameters: bktOf(x))
+    case "bkt_fit":
+        let answers = (x["answers"] as! [[Any]]).map { BktAnswer(student: $0[0] as! String, skill: $0[1] as! String, correct: $0[2] as! Bool) }
+        return try fitBkt(answers: answers, forgetting: x["forgetting"] as! Bool).map { f -> [String: Any] in
+            let p = f.parameters
+            return ["skill": f.skill, "parameters": ["prior": p.prior, "learn": p.learn, "forget": p.forget, "guess": p.guess, "slip": p.slip],
+                    "log_likelihood": f.logLikelihood, "answers": f.answers, "students": f.students, "iterations": f.iterations, "converged": f.converged]
+        }
+    case "pfa":
+        let answers = (x["answers"] as! [[Any]]).map { PfaAnswer(student: $0[0] as! String, skills: $0[1] as! [String], correct: $0[2] as! Bool) }
+        let practice = (x["practice"] as! [[Any]]).map { SkillPractice(skill: $0[0] as! String, successes: UInt32(number($0[1])!), failures: UInt32(number($0[2])!)) }
+        let pfa = try Pfa.fit(answers: answers, l2: number(x["l2"])!)
+        return ["probability": try pfa.probability(practice: practice), "intercept": pfa.intercept(), "skills": jsonValue(pfa.skillsJson())] as [String: Any]
+    case "engine":
+        let cfg = x["config"] as! [String: Any]; let elo = cfg["elo"] as! [String: Any]
+        let engine = try AdaptiveEngine(config: EngineConfig(
+            successBandLow: number(cfg["success_band_low"])!, successBandHigh: number(cfg["success_band_high"])!,
+            seed: UInt64(number(cfg["seed"])!), trendWindow: UInt32(number(cfg["trend_window"])!),
+            smoothing: number(cfg["smoothing"])!, maxStep: number(cfg["max_step"])!,
+            difficultyScale: number(cfg["difficulty_scale"])!, hintPenalty: number(cfg["hint_penalty"])!,
+            expectedResponseMs: UInt64(number(cfg["expected_response_ms"])!),
+            eloAlpha: number(elo["alpha"])!, eloBeta: number(elo["beta"])!))
+        var state = try engine.initialStateJson(at: iso.date(from: x["start"] as! String)!)
+        var seen: [Any] = []
+        for i in x["interactions"] as! [[String: Any]] {
+            let o = try engine.observe(stateJson: state, interaction: Interaction(
+                questionId: i["question_id"] as! String, score: number(i["score"])!, at: iso.date(from: i["at"] as! String)!,
+                difficulty: number(i["difficulty"]), responseTimeMs: number(i["response_time_ms"]).map { UInt64($0) },
+                expectedTimeMs: number(i["expected_time_ms"]).map { UInt64($0) }, confidence: number(i["confidence"]),
+                hintsUsed: UInt32(number(i["hints_used"])!), contentFormat: i["content_format"] as? String))
+            state = o.stateJson
+            let record: [String: Any] = [
+                "timestamp": iso.string(from: o.record.timestamp), "questionId": o.record.questionId,
+                "adaptiveDifficulty": o.record.adaptiveDifficulty, "adaptationReasoning": o.record.adaptationReasoning,
+                "performanceContext": o.record.performanceContext]
+            seen.append(["state": jsonValue(o.stateJson), "record": record, "predictedSuccess": o.predictedSuccess,
+                         "nextPredictedSuccess": o.nextPredictedSuccess, "nextContentFormat": o.nextContentFormat as Any] as [String: Any])
+        }
+        return seen
+    default:
+        check(false, "unknown learner op \(c["op"]!)")
+        return nil
+    }
+}
+
+do {
+    let learnerData = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/conformance/learner.json"))
+    let learnerCases = (try JSONSerialization.jsonObject(with: learnerData) as! [String: Any])["cases"] as! [[String: Any]]
+    check(learnerCases.count >= 50, "learner cases present")
+    for c in learnerCases {
+        let name = c["name"] as! String
+        do {
+            let got = try runLearner(c)
+            if c["error"] != nil { check(false, "\(name): expected an error") } else { check(same(got, c["expected"], name), name) }
+        } catch let e as LearnloopException {
+            let want = c["error"] as? [String: String]
+            let (code, field) = codeAndField(e)
+            check(want?["code"] == code && want?["field"] == field, "\(name): error \(code) \(field)")
+        }
+    }
+} catch {
+    check(false, "learner cases threw \(error)")
+}
+
+// A session driven answer by answer, and an estimate that does not exist.
+do {
+    let engine = try AdaptiveEngine(config: EngineConfig(seed: 5))
+    var state = try engine.initialStateJson(at: now)
+    var levels: [Double] = []
+    for k in 0..<16 {
+        let o = try engine.observe(stateJson: state, interaction: Interaction(
+            questionId: "q\(k)", score: k >= 4 ? 1 : 0, at: now.addingTimeInterval(Double(40 * k)), contentFormat: "video"))
+        state = o.stateJson
+        levels.append(o.record.adaptiveDifficulty)
+    }
+    check(levels[3] < levels[0] && levels[15] > levels[4], "difficulty follows the answers \(levels)")
+    do {
+        _ = try estimateAbilityMle(items: [ItemParameters(discrimination: 1, difficulty: 0)], responses: [true])
+        check(false, "all-correct MLE must throw")
+    } catch let LearnloopException.NotEstimable(code, field, _) {
+        check(code == "not_estimable" && field == "responses", "NotEstimable names the responses")
+    }
+} catch {
+    check(false, "engine session threw \(error)")
 }
 
 print("\(passed) passed, \(failed) failed")

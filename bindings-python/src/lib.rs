@@ -13,6 +13,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyDict, PyString, PyTuple, PyTzInfo};
 use std::sync::Mutex;
 
+mod learner;
 mod store;
 
 pyo3::create_exception!(
@@ -44,6 +45,12 @@ pyo3::create_exception!(
     ReviewOrderError,
     InvalidInputError,
     "A review dated before the card's last review."
+);
+pyo3::create_exception!(
+    learnloop,
+    NotEstimableError,
+    LearnloopError,
+    "The data do not determine the estimate (an ability from all-correct answers, an item nobody got wrong); `field` names the input."
 );
 pyo3::create_exception!(
     learnloop,
@@ -83,6 +90,7 @@ fn to_py(err: learnloop::Error) -> PyErr {
         "not_found" => NotFoundError::new_err(message),
         "version_too_new" => VersionTooNewError::new_err(message),
         "migration_changed" => MigrationChangedError::new_err(message),
+        "not_estimable" => NotEstimableError::new_err(message),
         _ => InvalidInputError::new_err(message),
     };
     Python::attach(|py| {
@@ -914,6 +922,8 @@ fn learnloop_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<store::PyStore>()?;
     m.add_function(wrap_pyfunction!(due_queue, m)?)?;
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    learner::register(m)?;
+    m.add("NotEstimableError", py.get_type::<NotEstimableError>())?;
     m.add("LearnloopError", py.get_type::<LearnloopError>())?;
     m.add("InvalidInputError", py.get_type::<InvalidInputError>())?;
     m.add(

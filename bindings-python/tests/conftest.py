@@ -16,6 +16,13 @@ def srs_cases() -> list[dict[str, Any]]:
     return cases
 
 
+@pytest.fixture(scope="session")
+def learner_cases() -> list[dict[str, Any]]:
+    doc = json.loads((ROOT / "tests/fixtures/conformance/learner.json").read_text())
+    cases: list[dict[str, Any]] = doc["cases"]
+    return cases
+
+
 EightThreads = Callable[[Callable[[int], None]], list[BaseException]]
 
 

@@ -43,5 +43,29 @@ def persist(card: ll.Card, log: ll.ReviewLog, now: datetime) -> int:
     return len(queue) + stored.reps + store.erase_learner("learner")
 
 
+def adapt(now: datetime) -> float:
+    engine = ll.AdaptiveEngine(seed=1, elo=ll.Elo(1.0, 0.05))
+    state = engine.initial_state(now)
+    seen = engine.observe(state, question_id="q1", correct=True, at=now, content_format="video")
+    items = [ll.ItemParameters(1.2, -0.5), ll.ItemParameters(0.8, 0.5, 0.2)]
+    fit: ll.Calibration = ll.calibrate([[True, None], [False, True], [True, False]], model="2PL")
+    ability = ll.estimate_ability_eap(items, [True, None]).theta
+    chosen: int | None = ll.ItemSelector("success_band").select(fit.items, ability)
+    fits: list[ll.BktSkillFit] = ll.fit_bkt([("s", "k", True), ("s", "k", False)])
+    pfa = ll.Pfa.fit([("s", ["k"], True), ("s", ["k"], False)])
+    u = ll.Elo().update(ll.EloRating(), ll.EloRating(0.5, 3), 1.0, options=4)
+    try:
+        ll.estimate_ability_mle(items, [True, True])
+    except ll.NotEstimableError as e:
+        print(e.code, e.field, chosen)
+    return (
+        engine.predict_success(seen["state"], 0.5)
+        + fits[0].parameters.learn
+        + pfa.probability([("k", 1, 1)])
+        + u.predicted
+        + ll.auc([0.2, 0.8], [False, True])
+    )
+
+
 if __name__ == "__main__":
     print(schedule([ll.Card.new("a", datetime.now(timezone.utc))], datetime.now(timezone.utc)))

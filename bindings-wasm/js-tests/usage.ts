@@ -24,3 +24,20 @@ try {
   const err = e as LearnloopError;
   console.log(err.code, err.field, memory.stability, order.length, counts.length);
 }
+
+// Learner models and the adaptive engine.
+import { AdaptiveEngine, Elo, ItemSelector, calibrate, estimateAbilityEap, fitBkt } from "learnloop";
+import type { AbilityEstimate, BktSkillFit, Calibration, EloUpdate, ItemParameters, Observation } from "learnloop";
+
+export function adapt(): number {
+  const engine = new AdaptiveEngine({ seed: 1, success_band_low: 0.7 });
+  const state = engine.initialState("2026-03-02T09:00:00Z");
+  const seen: Observation = engine.observe(state, { question_id: "q1", correct: true, at: new Date() });
+  const items: ItemParameters[] = [{ discrimination: 1, difficulty: 0 }, { discrimination: 1.4, difficulty: 1, guessing: 0.2 }];
+  const fit: Calibration = calibrate([[true, false], [false, true], [true, true], [false, false]], { model: "2PL" });
+  const ability: AbilityEstimate = estimateAbilityEap(items, [true, null]);
+  const next: number | undefined = new ItemSelector({ rule: "success_band" }).select(fit.items, ability.theta, { seed: 3 });
+  const fits: BktSkillFit[] = fitBkt([["s", "k", true]], { forgetting: false });
+  const u: EloUpdate = new Elo().update({ rating: 0, answers: 0 }, { rating: 0.5, answers: 2 }, 1, 4);
+  return seen.nextPredictedSuccess + (next ?? 0) + fits.length + u.predicted;
+}

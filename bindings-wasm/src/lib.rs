@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+mod learner;
 #[cfg(feature = "store")]
 mod store;
 

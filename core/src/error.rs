@@ -95,6 +95,17 @@ pub enum Error {
         /// Its id.
         id: String,
     },
+    /// The data do not determine the quantity asked for (an ability from
+    /// answers that are all correct, a fit that did not converge). Nothing
+    /// is wrong with the input's form; a different estimator or more data
+    /// is needed.
+    #[error("{field}: {reason}")]
+    NotEstimable {
+        /// The input the estimate was asked from (`responses`, `answers`).
+        field: String,
+        /// Why it cannot be estimated, and what to use instead.
+        reason: String,
+    },
     /// The storage layer failed (I/O, a full disk, a corrupt file). The
     /// transaction in progress was rolled back.
     #[error("storage: {operation}: {message}")]
@@ -125,6 +136,7 @@ impl Error {
             Error::MigrationChanged { .. } => "database".to_string(),
             Error::NotFound { what, .. } => what.clone(),
             Error::Storage { .. } => "storage".to_string(),
+            Error::NotEstimable { field, .. } => field.clone(),
             Error::InBatch { index, error } => {
                 let inner = error.field();
                 // Fields about "the card" become fields of this card of the batch.
@@ -153,6 +165,7 @@ impl Error {
             Error::MigrationChanged { .. } => "migration_changed",
             Error::NotFound { .. } => "not_found",
             Error::Storage { .. } => "storage",
+            Error::NotEstimable { .. } => "not_estimable",
         }
     }
 
@@ -161,6 +174,13 @@ impl Error {
         Error::InBatch {
             index,
             error: Box::new(error),
+        }
+    }
+
+    pub(crate) fn not_estimable(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::NotEstimable {
+            field: field.into(),
+            reason: reason.into(),
         }
     }
 

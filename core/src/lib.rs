@@ -39,6 +39,7 @@
 pub mod adaptive;
 pub mod error;
 pub mod json;
+pub mod learner;
 mod math;
 pub mod migrate;
 pub mod srs;

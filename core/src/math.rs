@@ -66,6 +66,31 @@ const INV_LN2_N: f64 = N as f64 / std::f64::consts::LN_2;
 /// Adding 1.5 * 2^52 rounds to an integer held in the low mantissa bits.
 const ROUND_SHIFT: f64 = 6_755_399_441_055_744.0;
 
+/// SplitMix64 (G. L. Steele, D. Lea & C. H. Flood, "Fast splittable
+/// pseudorandom number generators", OOPSLA 2014): a tiny generator whose
+/// sequence is fixed by its seed on every platform, for draws that must
+/// replay identically (the adaptive engine's Thompson sampling).
+pub(crate) struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub(crate) fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform number in [0, 1) from the top 53 bits.
+    pub(crate) fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 /// e^x.
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {

@@ -2,13 +2,52 @@
 //! learner right now, in the field names hosts already store (seed 000's
 //! session documents, camelCase when serialized).
 //!
-//! The engine that updates this state from interactions builds on these
-//! types; the store persists them as they are.
+//! [`Engine`] updates this state from one interaction at a time and explains
+//! each decision in an [`AdaptationRecord`]; the store persists both as they
+//! are.
+
+mod engine;
+
+pub use engine::{Engine, EngineConfig, Interaction, Observation};
 
 use crate::json::utc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The evidence about one content format: how much success and failure the
+/// learner had with it (scores summed), the parameters of a Beta(1 +
+/// successes, 1 + failures) posterior of its success rate.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct FormatEvidence {
+    /// Summed scores of the answers in this format.
+    pub successes: f64,
+    /// Summed (1 - score) of the answers in this format.
+    pub failures: f64,
+}
+
+/// What the engine keeps between interactions beyond the displayed metrics
+/// (`learnerModel` in the serialized state). A state without it (written
+/// before the engine existed) starts from these defaults.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LearnerModel {
+    /// Ability in logits (0 = even odds at middle difficulty).
+    pub ability: f64,
+    /// Answers observed.
+    pub answers: u32,
+    /// Sum of the (hint-adjusted) scores.
+    pub score_sum: f64,
+    /// The most recent scores, oldest first (the trend window).
+    pub recent_scores: Vec<f64>,
+    /// Least-squares slope of the recent scores, per answer.
+    pub trend_slope: f64,
+    /// Standard error of that slope.
+    pub trend_slope_error: f64,
+    /// Evidence per content format.
+    pub formats: BTreeMap<String, FormatEvidence>,
+}
 
 /// Direction of recent performance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -68,6 +107,10 @@ pub struct AdaptiveState {
     /// interaction-preference profile, not a fixed "learning style"), or
     /// `"unknown"` until there is evidence.
     pub detected_learning_style: String,
+    /// Probability that `detected_learning_style` really is this learner's
+    /// best format (0 while it is `"unknown"`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub learning_style_confidence: f64,
     /// Learning momentum, 0-1.
     pub learning_momentum_score: f64,
     /// Host-defined conversation data, stored and returned untouched.
@@ -76,6 +119,22 @@ pub struct AdaptiveState {
     /// Host-defined learned preferences, stored and returned untouched.
     #[serde(default)]
     pub learned_user_preferences: Map<String, Value>,
+    /// The engine's own evidence (ability, recent scores, formats). Left out
+    /// of the serialized form until the engine has seen an answer, so
+    /// documents of hosts that do not use the engine keep their shape.
+    #[serde(default, skip_serializing_if = "LearnerModel::is_empty")]
+    pub learner_model: LearnerModel,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+impl LearnerModel {
+    /// Whether the engine has recorded nothing yet.
+    pub fn is_empty(&self) -> bool {
+        *self == LearnerModel::default()
+    }
 }
 
 impl AdaptiveState {
@@ -93,9 +152,11 @@ impl AdaptiveState {
             live_performance_metrics: LivePerformanceMetrics::neutral(at),
             adaptive_difficulty_level: 0.5,
             detected_learning_style: "unknown".to_string(),
+            learning_style_confidence: 0.0,
             learning_momentum_score: 0.0,
             conversation_intelligence: Map::new(),
             learned_user_preferences: Map::new(),
+            learner_model: LearnerModel::default(),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use clap::{Parser, Subcommand, ValueEnum};
-use learnloop::adaptive::AdaptationRecord;
+use learnloop::adaptive::{Engine, EngineConfig, Interaction};
 use learnloop::migrate::SessionDocument;
 use learnloop::srs::{
     AnkiSm2, Fsrs, SimulationConfig, SimulationReport, Sm2, State, forecast, simulate,
@@ -163,29 +163,39 @@ fn persist(
         }
         Err(e) => return Err(e.into()),
     };
-    // This run's result moves the adaptive state: retention above the
-    // desired level raises difficulty a little, below lowers it.
-    let retention = report.retention();
-    let state = &mut session.adaptive_state;
-    let delta = ((retention - args.desired_retention) * 0.5).clamp(-0.1, 0.1);
-    state.adaptive_difficulty_level = (state.adaptive_difficulty_level + delta).clamp(0.0, 1.0);
-    state.live_performance_metrics.current_understanding = retention;
-    state.live_performance_metrics.session_average = retention;
-    state.live_performance_metrics.last_updated = now;
+    // The adaptive engine observes this run's last week, one day at a time
+    // (the day's share of recalled reviews as the score), and decides the
+    // next difficulty; the decision and its reason join the history.
+    let engine = Engine::new(EngineConfig {
+        seed: args.seed,
+        ..EngineConfig::default()
+    })?;
     let run = session.question_adaptation_history.len() + 1;
-    session.question_adaptation_history.push(AdaptationRecord {
-        timestamp: now,
-        question_id: format!("run-{run}"),
-        adaptive_difficulty: state.adaptive_difficulty_level,
-        adaptation_reasoning: format!(
-            "run {run}: retention {:.1} % against {:.1} % desired, difficulty {} by {:.3}",
-            retention * 100.0,
-            args.desired_retention * 100.0,
-            if delta >= 0.0 { "raised" } else { "lowered" },
-            delta.abs()
-        ),
-        performance_context: retention,
-    });
+    let mut last = None;
+    for day in report
+        .days
+        .iter()
+        .rev()
+        .take(7)
+        .rev()
+        .filter(|d| d.reviews > 0)
+    {
+        let at = day
+            .date
+            .and_hms_opt(20, 0, 0)
+            .map_or(now, |t| t.and_utc())
+            .max(session.adaptive_state.live_performance_metrics.last_updated);
+        let mut answer = Interaction::answered(format!("run-{run}-{}", day.date), true, at);
+        answer.score = f64::from(day.recalled) / f64::from(day.reviews);
+        answer.content_format = Some("flashcards".to_string());
+        let seen = engine.observe(&session.adaptive_state, &answer)?;
+        session.adaptive_state = seen.state;
+        last = Some(seen.record);
+    }
+    if let Some(record) = last {
+        println!("Adaptive engine: {}", record.adaptation_reasoning);
+        session.question_adaptation_history.push(record);
+    }
     session.metadata.updated_at = now;
     store.save_session(&learner, &session_id, &session)?;
     store.put_cards(&learner, &report.cards, now)?;

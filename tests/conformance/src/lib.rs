@@ -7,6 +7,10 @@
 //! replays them through its own API. Memory states themselves are anchored to
 //! the reference implementation by `tests/fixtures/fsrs6_reference.json`.
 
+mod learner;
+
+pub use learner::{LEARNER_FIXTURE, learner_cases, learner_fixture_text};
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use learnloop::srs::{Card, Fsrs, MemoryState, Rating, Scheduler, Sm2State, State};
 use serde_json::{Value, json};

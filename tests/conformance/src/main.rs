@@ -1,9 +1,21 @@
-//! Writes `tests/fixtures/conformance/srs.json` (run from anywhere in the workspace).
+//! Writes the conformance fixtures `tests/fixtures/conformance/srs.json` and
+//! `learner.json` (run from anywhere in the workspace).
 
 fn main() -> std::io::Result<()> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let path = root.join(learnloop_conformance::FIXTURE);
-    std::fs::write(&path, learnloop_conformance::fixture_text())?;
-    println!("wrote {}", path.display());
+    for (file, text) in [
+        (
+            learnloop_conformance::FIXTURE,
+            learnloop_conformance::fixture_text(),
+        ),
+        (
+            learnloop_conformance::LEARNER_FIXTURE,
+            learnloop_conformance::learner_fixture_text(),
+        ),
+    ] {
+        let path = root.join(file);
+        std::fs::write(&path, text)?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }

@@ -17,3 +17,16 @@ fn committed_fixture_matches_the_core() {
     let n = doc["cases"].as_array().unwrap().len();
     assert!(n > 100, "{n} cases");
 }
+
+#[test]
+fn committed_learner_fixture_matches_the_core() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/conformance/learner.json"
+    );
+    let committed = std::fs::read_to_string(path).expect("fixture exists");
+    assert!(
+        committed == learnloop_conformance::learner_fixture_text(),
+        "tests/fixtures/conformance/learner.json is stale: run `cargo run -p learnloop-conformance` and review the diff"
+    );
+}

@@ -149,14 +149,7 @@ class LearnloopTest {
             if (expect.has("error")) {
                 val e = expect.getJSONObject("error")
                 val thrown = assertThrows<LearnloopException>(name) { run(c) }
-                val (code, field) = when (thrown) {
-                    is LearnloopException.InvalidInput -> thrown.code to thrown.field
-                    is LearnloopException.InvalidParameter -> thrown.code to thrown.field
-                    is LearnloopException.InvalidRating -> thrown.code to thrown.field
-                    is LearnloopException.ReviewOrder -> thrown.code to thrown.field
-                    is LearnloopException.NotFound -> thrown.code to thrown.field
-                    is LearnloopException.Storage -> thrown.code to thrown.field
-                }
+                val (code, field) = codeAndField(thrown)
                 assertEquals(e.getString("code"), code, name)
                 assertEquals(e.getString("field"), field, name)
             } else {

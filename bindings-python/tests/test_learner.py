@@ -1,0 +1,129 @@
+"""The learner models and the adaptive engine from Python: a session driven
+answer by answer, persisted in the Store, and the unhappy paths."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import learnloop as ll
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_session_of_answers_adapts_and_explains() -> None:
+    engine = ll.AdaptiveEngine(seed=3)
+    state = engine.initial_state(T0)
+    history = []
+    trends = []
+    for k in range(20):
+        correct = k >= 5  # five misses, then a run of right answers
+        seen = engine.observe(
+            state,
+            question_id=f"q{k}",
+            correct=correct,
+            at=T0 + timedelta(seconds=40 * k),
+            response_time_ms=20_000,
+            confidence=0.4 if k < 5 else 0.8,
+            content_format=["video", "text"][k % 2],
+        )
+        state = seen["state"]
+        history.append(seen["record"])
+        trends.append(state["livePerformanceMetrics"]["performanceTrend"])
+    metrics = state["livePerformanceMetrics"]
+    # Improving while the window holds misses then hits; stable once it holds only hits.
+    assert trends[4] == "stable" and trends[8] == "improving" and trends[-1] == "stable"
+    assert metrics["sessionAverage"] == pytest.approx(15 / 20)
+    assert 0.70 <= seen["nextPredictedSuccess"] <= 0.85
+    assert seen["nextContentFormat"] in ("video", "text")
+    assert history[-1]["adaptationReasoning"].startswith("Correct; understanding")
+    levels = [h["adaptiveDifficulty"] for h in history]
+    # Easier while missing, harder once the run of right answers starts.
+    assert levels[:5] == sorted(levels[:5], reverse=True) and levels[0] < 0.5
+    assert levels[-1] > levels[5] + 0.1
+    assert engine.predict_success(state, 1.0) < engine.predict_success(state, 0.0)
+
+
+def test_engine_state_round_trips_through_the_store() -> None:
+    engine = ll.AdaptiveEngine()
+    store = ll.Store.in_memory()
+    state = engine.initial_state(T0)
+    seen = engine.observe(state, question_id="q1", correct=True, at=T0, hints_used=1, content_format="quiz")
+    assert seen["state"]["learnerModel"]["answers"] == 1
+    # The state is a plain dict: JSON-ready, what Store.save_adaptive_state keeps.
+    again = engine.observe(seen["state"], question_id="q2", score=0.5, at=T0 + timedelta(minutes=1))
+    assert again["state"]["learnerModel"]["answers"] == 2
+    del store
+
+
+def test_engine_unhappy_paths() -> None:
+    engine = ll.AdaptiveEngine()
+    state = engine.initial_state(T0)
+    with pytest.raises(ll.InvalidInputError) as e:
+        engine.observe(state, question_id="q", correct=True, at=T0, confidence=1.5)
+    assert e.value.field == "confidence"  # type: ignore[attr-defined]
+    with pytest.raises(ll.InvalidInputError) as e:
+        engine.observe(state, question_id="q", at=T0)
+    assert e.value.field == "score"  # type: ignore[attr-defined]
+    with pytest.raises(ll.InvalidInputError) as e:
+        engine.observe(state, question_id="q", correct=True, score=1.0, at=T0)
+    with pytest.raises(ll.InvalidInputError) as e:
+        engine.observe({"adaptiveDifficultyLevel": "high"}, question_id="q", correct=True, at=T0)
+    with pytest.raises(ll.InvalidInputError) as e:
+        ll.AdaptiveEngine(success_band_low=0.9, success_band_high=0.8)
+    assert e.value.field == "success_band_high"  # type: ignore[attr-defined]
+    with pytest.raises(ll.InvalidInputError):
+        engine.observe(state, question_id="q", correct=True, at=datetime(2026, 1, 1))  # naive time
+
+
+def test_irt_calibration_and_ability() -> None:
+    import random
+
+    rng = random.Random(5)
+    truth = [ll.ItemParameters(1.0 + 0.2 * j, -1.5 + 0.5 * j) for j in range(7)]
+    rows = []
+    for _ in range(2000):
+        theta = rng.gauss(0, 1)
+        rows.append([rng.random() < i.probability(theta) if rng.random() > 0.1 else None for i in truth])
+    fit = ll.calibrate(rows)
+    assert fit.converged and len(fit.abilities) == 2000
+    assert max(abs(f.difficulty - t.difficulty) for f, t in zip(fit.items, truth)) < 0.3
+    est = ll.estimate_ability_eap(fit.items, [True, True, True, False, True, False, False])
+    assert 0.0 < est.theta < 2.0
+    with pytest.raises(ll.NotEstimableError) as e:
+        ll.estimate_ability_mle(fit.items, [True] * 7)
+    assert e.value.code == "not_estimable"  # type: ignore[attr-defined]
+    with pytest.raises(ll.NotEstimableError) as e:
+        ll.calibrate([[True, False], [True, True]])
+    assert e.value.field == "responses.items[0]"  # type: ignore[attr-defined]
+    with pytest.raises(ll.InvalidInputError) as e:
+        ll.calibrate([[True, 2]])
+    assert e.value.field == "responses[0][1]"  # type: ignore[attr-defined]
+    with pytest.raises(ll.InvalidInputError):
+        ll.calibrate(rows, model="4PL")
+    nxt = ll.ItemSelector("success_band", low=0.7, high=0.85).select(fit.items, 0.0, administered=[0])
+    assert nxt is not None and 0.6 < fit.items[nxt].probability(0.0) < 0.95
+
+
+def test_bkt_elo_pfa_and_metrics() -> None:
+    params = ll.BktParameters(0.2, 0.2, 0.2, 0.1)
+    assert params.trace([True] * 10) > ll.MASTERY_THRESHOLD
+    answers = []
+    for s in range(200):
+        known = s % 4 == 0
+        for t in range(10):
+            correct = (t * 7 + s) % 10 < (9 if known else 2)
+            answers.append((f"s{s}", "fractions", correct))
+            known = known or (s + t) % 5 == 0
+    (fit,) = ll.fit_bkt(answers)
+    assert fit.skill == "fractions" and fit.answers == 2000 and fit.parameters.slip <= 0.1
+    elo = ll.Elo()
+    u = elo.update(ll.EloRating(), ll.EloRating(), 1.0, options=4)
+    assert u.learner.rating > 0 > u.item.rating and u.predicted == 0.625
+    with pytest.raises(ll.InvalidInputError):
+        elo.update(ll.EloRating(), ll.EloRating(), 2.0)
+    pfa = ll.Pfa.fit([("a", ["x"], True), ("a", ["x"], False), ("b", ["x"], True)], 1.0)
+    assert 0 < pfa.probability([("x", 1, 0)]) < 1
+    with pytest.raises(ll.NotFoundError):
+        pfa.probability([("y", 0, 0)])
+    assert ll.auc([0.9, 0.1], [True, False]) == 1.0
+    assert ll.rmse([1.0], [True]) == 0.0 and ll.log_loss([0.5], [True]) > 0
