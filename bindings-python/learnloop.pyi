@@ -5,7 +5,7 @@ InvalidInputError); every datetime returned is in UTC.
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Final, Literal
 
@@ -227,8 +227,9 @@ class Store:
 
 # ---- learner models ---------------------------------------------------------
 
-Answer = bool | int | None
-"""One answer cell: True/1 right, False/0 wrong, None not answered."""
+Answer = bool | int | float | None
+"""One answer cell: True/1 right, False/0 wrong; None, NaN or a negative code
+(-1) not answered. numpy scalars and arrays are accepted."""
 
 class EloRating:
     """A rating (logits) and the number of answers it rests on."""
@@ -290,7 +291,7 @@ class Calibration:
     def converged(self) -> bool: ...
 
 def calibrate(
-    responses: Sequence[Sequence[Answer]],
+    responses: Iterable[Iterable[Answer]],
     *,
     model: Literal["1PL", "2PL", "3PL"] = "2PL",
     fixed_discrimination: float = 1.0,
@@ -361,7 +362,7 @@ class BktSkillFit:
     def converged(self) -> bool: ...
 
 def fit_bkt(
-    answers: Sequence[tuple[str, str, bool]],
+    answers: Iterable[tuple[object, object, bool | int]],
     *,
     forgetting: bool = False,
     max_guess: float = 0.3,
@@ -369,7 +370,8 @@ def fit_bkt(
     tolerance: float = 1e-6,
     max_iterations: int = 500,
 ) -> list[BktSkillFit]:
-    """(student, skill, correct) in order; one fit per skill, sorted by skill."""
+    """(student, skill, correct) in order (ids that are not str are str()-ed);
+    one fit per skill, sorted by skill."""
 
 class Pfa:
     """Performance Factors Analysis (Pavlik, Cen & Koedinger 2009)."""

@@ -175,17 +175,28 @@ fn items_of(items: Vec<PyRef<'_, PyItemParameters>>) -> Vec<irt::ItemParameters>
 }
 
 /// One answer cell: True/1 right, False/0 wrong, None not answered.
+/// Missing: None, NaN or a negative code (-1, as mirt and pyBKT write it).
+/// Numbers come from Python or numpy alike (bool, int, float, numpy scalars).
 fn cell(field: &str, v: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
     if v.is_none() {
         return Ok(None);
     }
-    match v.extract::<i64>() {
-        Ok(1) => Ok(Some(true)),
-        Ok(0) => Ok(Some(false)),
+    match v.extract::<f64>() {
+        Ok(x) if x.is_nan() || x < 0.0 => Ok(None),
+        Ok(1.0) => Ok(Some(true)),
+        Ok(0.0) => Ok(Some(false)),
         _ => Err(invalid(
             field,
-            format!("{v} is not True/False, 1/0 or None"),
+            format!("{v} is not True/False, 1/0, or None/NaN/negative for not answered"),
         )),
+    }
+}
+
+/// An id as text: a str as it is, anything else (a numpy or int user id) by `str()`.
+fn id_text(v: &Bound<'_, PyAny>) -> PyResult<String> {
+    match v.cast::<pyo3::types::PyString>() {
+        Ok(s) => Ok(s.to_str()?.to_owned()),
+        Err(_) => Ok(v.str()?.to_str()?.to_owned()),
     }
 }
 
@@ -476,7 +487,7 @@ impl PyBktSkillFit {
 #[pyo3(signature = (answers, *, forgetting = false, max_guess = 0.3, max_slip = 0.1, tolerance = 1e-6, max_iterations = 500))]
 fn fit_bkt(
     py: Python<'_>,
-    answers: Vec<(String, String, bool)>,
+    answers: &Bound<'_, PyAny>,
     forgetting: bool,
     max_guess: f64,
     max_slip: f64,
@@ -484,13 +495,33 @@ fn fit_bkt(
     max_iterations: usize,
 ) -> PyResult<Vec<PyBktSkillFit>> {
     let answers: Vec<bkt::BktAnswer> = answers
-        .into_iter()
-        .map(|(student, skill, correct)| bkt::BktAnswer {
-            student,
-            skill,
-            correct,
+        .try_iter()
+        .map_err(|_| {
+            invalid(
+                "answers",
+                "expected a sequence of (student, skill, correct)",
+            )
+        })?
+        .enumerate()
+        .map(|(i, a)| {
+            let a = a?;
+            let field = format!("answers[{i}]");
+            if a.len().ok() != Some(3) {
+                return Err(invalid(&field, "expected (student, skill, correct)"));
+            }
+            let correct = cell(&format!("{field}[2]"), &a.get_item(2)?)?.ok_or_else(|| {
+                invalid(
+                    &format!("{field}[2]"),
+                    "an answer to fit must be right or wrong",
+                )
+            })?;
+            Ok(bkt::BktAnswer {
+                student: id_text(&a.get_item(0)?)?,
+                skill: id_text(&a.get_item(1)?)?,
+                correct,
+            })
         })
-        .collect();
+        .collect::<PyResult<_>>()?;
     let options = bkt::BktFitOptions {
         forgetting,
         max_guess,

@@ -127,3 +127,29 @@ def test_bkt_elo_pfa_and_metrics() -> None:
         pfa.probability([("y", 0, 0)])
     assert ll.auc([0.9, 0.1], [True, False]) == 1.0
     assert ll.rmse([1.0], [True]) == 0.0 and ll.log_loss([0.5], [True]) > 0
+
+
+def test_numpy_and_dataframe_style_input() -> None:
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(3)
+    theta = rng.normal(size=600)
+    b = np.array([-1.0, -0.3, 0.4, 1.1])
+    x = (rng.random((600, 4)) < 1 / (1 + np.exp(-(theta[:, None] - b[None, :])))).astype(np.int64)
+    x[::7, 2] = -1  # mirt's code for "not answered"
+    as_float = x.astype(float)
+    as_float[as_float < 0] = np.nan  # NaN marks a missing answer too
+    a = ll.calibrate(x)
+    f = ll.calibrate(as_float)
+    assert [i.difficulty for i in a.items] == [i.difficulty for i in f.items]
+    assert a.items[0].difficulty < a.items[3].difficulty
+    with pytest.raises(ll.InvalidInputError) as e:
+        ll.calibrate(np.array([[0.5, 1.0], [1.0, 0.0]]))
+    assert e.value.field == "responses[0][0]"  # type: ignore[attr-defined]
+    # Integer user ids and 0/1 correctness, as a DataFrame's columns give them.
+    users = np.repeat(np.arange(50), 6)
+    correct = (rng.random(300) < 0.7).astype(np.int64)
+    (fit,) = ll.fit_bkt(list(zip(users, ["algebra"] * 300, correct)))
+    assert fit.students == 50 and fit.answers == 300
+    with pytest.raises(ll.InvalidInputError) as e:
+        ll.fit_bkt([("u1", "algebra", None)])
+    assert e.value.field == "answers[0][2]"  # type: ignore[attr-defined]

@@ -515,7 +515,8 @@ struct Slope {
 ///
 /// Errors: `InvalidInput` for bad options; `NotEstimable` naming
 /// `responses.items[j]` for an item nobody answered or everybody answered
-/// the same way (its difficulty would be ±∞).
+/// the same way (its difficulty would be ±∞), or whose answers do not
+/// depend on ability at all (discrimination 0, difficulty undefined).
 ///
 /// ```
 /// use learnloop::learner::irt::{calibrate, CalibrationOptions, ResponseMatrix};
@@ -618,6 +619,16 @@ pub fn calibrate(responses: &ResponseMatrix, options: &CalibrationOptions) -> Re
         if largest_move < options.tolerance {
             converged = true;
             break;
+        }
+    }
+    for (j, s) in params.iter().enumerate() {
+        // Answers unrelated to ability fit best with a = 0, where the
+        // difficulty -d/a is undefined (seen with tiny or symmetric data).
+        if s.a.abs() < 1e-6 || !(s.a.is_finite() && s.d.is_finite() && s.c.is_finite()) {
+            return Err(Error::not_estimable(
+                format!("responses.items[{j}]"),
+                "the answers to this item do not depend on ability (discrimination 0), so its difficulty is undefined; drop the item, add answers or fit the 1PL",
+            ));
         }
     }
     estep.run(responses, &params, &nodes, &log_weights, true);
@@ -1180,6 +1191,28 @@ mod tests {
         assert_eq!(
             calibrate(&m, &opts).unwrap_err().field(),
             "quadrature_points"
+        );
+    }
+
+    #[test]
+    fn calibration_refuses_items_unrelated_to_ability() {
+        // Found by the fuzzer: every item right for exactly two of four
+        // persons, in a pattern no ability ordering explains.
+        let r = |v: [u8; 4]| v.iter().map(|&x| Some(x == 1)).collect::<Vec<_>>();
+        let rows = vec![
+            r([1, 0, 0, 1]),
+            r([0, 1, 1, 0]),
+            r([1, 1, 0, 0]),
+            r([0, 0, 1, 1]),
+        ];
+        let err = calibrate(
+            &ResponseMatrix::from_rows(&rows).unwrap(),
+            &CalibrationOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.code(), err.field().as_str()),
+            ("not_estimable", "responses.items[0]")
         );
     }
 
