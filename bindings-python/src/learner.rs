@@ -494,6 +494,28 @@ fn fit_bkt(
     tolerance: f64,
     max_iterations: usize,
 ) -> PyResult<Vec<PyBktSkillFit>> {
+    let options = bkt::BktFitOptions {
+        forgetting,
+        max_guess,
+        max_slip,
+        tolerance,
+        max_iterations,
+        ..bkt::BktFitOptions::default()
+    };
+    // The common case (str ids, bool answers) converts in one typed pass;
+    // anything else (numpy ints, int ids) goes item by item below.
+    if let Ok(typed) = answers.extract::<Vec<(String, String, bool)>>() {
+        let answers: Vec<bkt::BktAnswer> = typed
+            .into_iter()
+            .map(|(student, skill, correct)| bkt::BktAnswer {
+                student,
+                skill,
+                correct,
+            })
+            .collect();
+        return run(py, || bkt::fit(&answers, &options))
+            .map(|fits| fits.into_iter().map(PyBktSkillFit).collect());
+    }
     let answers: Vec<bkt::BktAnswer> = answers
         .try_iter()
         .map_err(|_| {
@@ -522,14 +544,6 @@ fn fit_bkt(
             })
         })
         .collect::<PyResult<_>>()?;
-    let options = bkt::BktFitOptions {
-        forgetting,
-        max_guess,
-        max_slip,
-        tolerance,
-        max_iterations,
-        ..bkt::BktFitOptions::default()
-    };
     run(py, || bkt::fit(&answers, &options))
         .map(|fits| fits.into_iter().map(PyBktSkillFit).collect())
 }

@@ -44,15 +44,23 @@ def test_a_session_of_answers_adapts_and_explains() -> None:
 
 
 def test_engine_state_round_trips_through_the_store() -> None:
+    import json
+    from pathlib import Path
+
     engine = ll.AdaptiveEngine()
     store = ll.Store.in_memory()
-    state = engine.initial_state(T0)
+    doc = json.loads((Path(__file__).resolve().parents[2] / "tests/fixtures/sessions/v2_current.json").read_text())
+    store.save_session("learner-1", "session-1", doc)
+    state = store.adaptive_state("session-1")
     seen = engine.observe(state, question_id="q1", correct=True, at=T0, hints_used=1, content_format="quiz")
-    assert seen["state"]["learnerModel"]["answers"] == 1
-    # The state is a plain dict: JSON-ready, what Store.save_adaptive_state keeps.
-    again = engine.observe(seen["state"], question_id="q2", score=0.5, at=T0 + timedelta(minutes=1))
+    store.save_adaptive_state("session-1", seen["state"], T0)
+    store.append_adaptation("session-1", seen["record"])
+    kept = store.adaptive_state("session-1")
+    assert kept == seen["state"] and kept["learnerModel"]["answers"] == 1
+    # The next answer continues from what the store kept.
+    again = engine.observe(kept, question_id="q2", score=0.5, at=T0 + timedelta(minutes=1))
     assert again["state"]["learnerModel"]["answers"] == 2
-    del store
+    assert store.load_session("session-1")["questionAdaptationHistory"][-1] == seen["record"]
 
 
 def test_engine_unhappy_paths() -> None:
