@@ -263,7 +263,8 @@ impl Engine {
     /// Updates the state with one interaction and explains the next difficulty.
     ///
     /// Errors with `InvalidInput` naming the field for a score, confidence
-    /// or difficulty outside [0, 1], or an empty question id. The state
+    /// or difficulty outside [0, 1], an empty question id, or a state whose
+    /// estimates are out of range (see [`AdaptiveState::check`]). The state
     /// passed in is never changed.
     pub fn observe(&self, state: &AdaptiveState, interaction: &Interaction) -> Result<Observation> {
         let cfg = &self.config;
@@ -281,6 +282,7 @@ impl Engine {
         if i.expected_time_ms == Some(0) {
             return Err(Error::invalid("expected_time_ms", "must be positive"));
         }
+        state.check("state")?;
         let mut next = state.clone();
         let model = &mut next.learner_model;
         let metrics = &mut next.live_performance_metrics;
@@ -717,6 +719,20 @@ mod tests {
             ..EngineConfig::default()
         };
         assert_eq!(Engine::new(bad).unwrap_err().field(), "success_band_high");
+        // Found by the fuzzer: a stored state out of range is refused, not carried on.
+        let mut odd = AdaptiveState::initial(t(0));
+        odd.adaptive_difficulty_level = 1.5;
+        let i = Interaction::answered("q", true, t(1));
+        assert_eq!(
+            engine.observe(&odd, &i).unwrap_err().field(),
+            "state.adaptiveDifficultyLevel"
+        );
+        odd.adaptive_difficulty_level = 0.5;
+        odd.learner_model.recent_scores = vec![0.5, 2.0];
+        assert_eq!(
+            engine.observe(&odd, &i).unwrap_err().field(),
+            "state.learnerModel.recentScores[1]"
+        );
     }
 
     #[test]

@@ -138,6 +138,79 @@ impl LearnerModel {
 }
 
 impl AdaptiveState {
+    /// Checks what the engine relies on: every 0-1 estimate is a number in
+    /// [0, 1], the ability and the scores it keeps are finite (scores in
+    /// [0, 1]), and format evidence is non-negative. The error names the
+    /// field by its serialized path under `prefix` (`state.adaptiveDifficultyLevel`).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    /// let mut state = learnloop::adaptive::AdaptiveState::initial(at);
+    /// assert!(state.check("state").is_ok());
+    /// state.adaptive_difficulty_level = 1.5;
+    /// assert_eq!(state.check("state").unwrap_err().field(), "state.adaptiveDifficultyLevel");
+    /// ```
+    pub fn check(&self, prefix: &str) -> crate::Result<()> {
+        // Field names are only formatted for the error: this runs on every
+        // engine observation.
+        let check = |name: &dyn Fn() -> String, v: f64, min: f64, max: f64| -> crate::Result<()> {
+            if v.is_finite() && (min..=max).contains(&v) {
+                Ok(())
+            } else {
+                crate::learner::check_range(&format!("{prefix}.{}", name()), v, min, max)
+            }
+        };
+        let m = &self.live_performance_metrics;
+        for (name, v) in [
+            (
+                "livePerformanceMetrics.currentUnderstanding",
+                m.current_understanding,
+            ),
+            (
+                "livePerformanceMetrics.currentConfidence",
+                m.current_confidence,
+            ),
+            (
+                "livePerformanceMetrics.currentEngagement",
+                m.current_engagement,
+            ),
+            ("livePerformanceMetrics.sessionAverage", m.session_average),
+            ("adaptiveDifficultyLevel", self.adaptive_difficulty_level),
+            ("learningStyleConfidence", self.learning_style_confidence),
+            ("learningMomentumScore", self.learning_momentum_score),
+        ] {
+            check(&|| name.to_string(), v, 0.0, 1.0)?;
+        }
+        let model = &self.learner_model;
+        check(&|| "learnerModel.ability".into(), model.ability, -1e6, 1e6)?;
+        let answers = f64::from(model.answers);
+        check(
+            &|| "learnerModel.scoreSum".into(),
+            model.score_sum,
+            0.0,
+            answers,
+        )?;
+        for (i, &v) in model.recent_scores.iter().enumerate() {
+            check(&|| format!("learnerModel.recentScores[{i}]"), v, 0.0, 1.0)?;
+        }
+        for (name, e) in &model.formats {
+            check(
+                &|| format!("learnerModel.formats.{name}.successes"),
+                e.successes,
+                0.0,
+                1e12,
+            )?;
+            check(
+                &|| format!("learnerModel.formats.{name}.failures"),
+                e.failures,
+                0.0,
+                1e12,
+            )?;
+        }
+        Ok(())
+    }
+
     /// The state of a fresh session: neutral estimates, middle difficulty.
     ///
     /// ```
