@@ -2,15 +2,12 @@
 //! small values are frozen classes, adaptive states and observations are
 //! the JSON-ready dicts the store keeps, and the fits run without the GIL.
 
+use crate::store::run;
 use crate::{from_dict, invalid, optional_utc_time, to_dict, to_py, utc_time};
 use learnloop::adaptive::{AdaptiveState, Engine, EngineConfig, Interaction};
 use learnloop::learner::{bkt, elo, irt, logistic, metrics};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-
-fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> learnloop::Result<T> + Send) -> PyResult<T> {
-    py.detach(f).map_err(to_py)
-}
 
 /// A rating and the number of answers it rests on.
 #[pyclass(frozen, eq, name = "EloRating", module = "learnloop")]
@@ -697,17 +694,7 @@ impl PyAdaptiveEngine {
         hints_used: u32,
         content_format: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let score = match (correct, score) {
-            (Some(c), None) => f64::from(u8::from(c)),
-            (None, Some(s)) => s,
-            (Some(_), Some(_)) => return Err(invalid("score", "give correct or score, not both")),
-            (None, None) => {
-                return Err(invalid(
-                    "score",
-                    "give correct=True/False or a score in [0, 1]",
-                ));
-            }
-        };
+        let score = Interaction::score_from("score", correct, score).map_err(to_py)?;
         let state: AdaptiveState = if state.is_instance_of::<PyDict>() {
             from_dict(state)?
         } else {

@@ -21,8 +21,11 @@ fn purpose(name: &str) -> PyResult<Purpose> {
     name.parse().map_err(to_py)
 }
 
-/// Run a store call without the GIL and map its error.
-fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> learnloop::Result<T> + Send) -> PyResult<T> {
+/// Run a core call without the GIL and map its error.
+pub(crate) fn run<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> learnloop::Result<T> + Send,
+) -> PyResult<T> {
     py.detach(f).map_err(to_py)
 }
 

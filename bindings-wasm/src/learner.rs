@@ -3,7 +3,7 @@
 //! `{discrimination, difficulty, guessing}`, adaptive states camelCase as
 //! the store keeps them); the handles are classes.
 
-use crate::{from_js, invalid, js_error, to_js, utc};
+use crate::{from_js, invalid, js_error, to_js, utc, whole};
 use learnloop::adaptive::{AdaptiveState, Engine, EngineConfig, Interaction};
 use learnloop::learner::{bkt, elo, irt, logistic, metrics};
 use wasm_bindgen::prelude::*;
@@ -151,14 +151,6 @@ fn opt_number(obj: &JsValue, key: &str, field: &str) -> Result<Option<f64>, JsVa
         Ok(None)
     } else {
         number(&v, &format!("{field}.{key}")).map(Some)
-    }
-}
-
-fn whole(v: f64, field: &str) -> Result<u64, JsValue> {
-    if v.fract() == 0.0 && (0.0..9.007_199_254_740_992e15).contains(&v) {
-        Ok(v as u64)
-    } else {
-        Err(invalid(field, format!("{v} is not a whole number >= 0")))
     }
 }
 
@@ -862,24 +854,12 @@ impl AdaptiveEngine {
                 "content_format",
             ],
         )?;
-        let score = match (get(&interaction, "correct"), get(&interaction, "score")) {
-            (c, s) if absent(&s) && !absent(&c) => {
-                f64::from(u8::from(boolean(&c, "interaction.correct")?))
-            }
-            (c, s) if absent(&c) && !absent(&s) => number(&s, "interaction.score")?,
-            (c, _) if absent(&c) => {
-                return Err(invalid(
-                    "interaction.score",
-                    "give correct (true/false) or score (0-1)",
-                ));
-            }
-            _ => {
-                return Err(invalid(
-                    "interaction.score",
-                    "give correct or score, not both",
-                ));
-            }
+        let correct = match get(&interaction, "correct") {
+            c if absent(&c) => None,
+            c => Some(boolean(&c, "interaction.correct")?),
         };
+        let score = opt_number(&interaction, "score", f)?;
+        let score = err(Interaction::score_from("interaction.score", correct, score))?;
         let optional_string = |key: &str| -> Result<Option<String>, JsValue> {
             match get(&interaction, key) {
                 v if absent(&v) => Ok(None),

@@ -140,6 +140,15 @@ fn from_js<T: DeserializeOwned>(field: &str, value: &JsValue) -> Result<T, JsVal
     })
 }
 
+/// A whole number >= 0 below 2^53 (what a JS number holds exactly).
+fn whole(v: f64, field: &str) -> Result<u64, JsValue> {
+    if v.fract() == 0.0 && (0.0..9.007_199_254_740_992e15).contains(&v) {
+        Ok(v as u64)
+    } else {
+        Err(invalid(field, format!("{v} is not a whole number >= 0")))
+    }
+}
+
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&learnloop::json::to_json(value))
 }
@@ -543,15 +552,9 @@ fn queue_options(options: &JsValue) -> Result<srs::QueueOptions, JsValue> {
     } else {
         from_js("options", options)?
     };
-    let seed = o.seed.unwrap_or(0.0);
-    if !(seed.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&seed)) {
-        return Err(invalid(
-            "options.seed",
-            "must be a whole number from 0 to 2^53 - 1",
-        ));
-    }
+    let seed = whole(o.seed.unwrap_or(0.0), "options.seed")?;
     let name = o.order.as_deref().unwrap_or("retrievability");
-    let order = srs::QueueOrder::from_name(name, seed as u64).ok_or_else(|| {
+    let order = srs::QueueOrder::from_name(name, seed).ok_or_else(|| {
         invalid(
             "options.order",
             format!("{name:?} is not one of {:?}", srs::QueueOrder::NAMES),

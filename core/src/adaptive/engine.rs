@@ -128,6 +128,30 @@ pub struct Interaction {
     pub content_format: Option<String>,
 }
 
+impl Interaction {
+    /// The score of an answer given either as right/wrong (`correct`) or as
+    /// a score in [0, 1] (`score`), never both: the rule every binding's
+    /// `observe` follows. The error names `field`.
+    ///
+    /// ```
+    /// use learnloop::adaptive::Interaction;
+    /// assert_eq!(Interaction::score_from("score", Some(true), None)?, 1.0);
+    /// assert!(Interaction::score_from("score", Some(true), Some(1.0)).is_err());
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    pub fn score_from(field: &str, correct: Option<bool>, score: Option<f64>) -> Result<f64> {
+        match (correct, score) {
+            (Some(c), None) => Ok(f64::from(u8::from(c))),
+            (None, Some(s)) => Ok(s),
+            (Some(_), Some(_)) => Err(Error::invalid(field, "give correct or score, not both")),
+            (None, None) => Err(Error::invalid(
+                field,
+                "give correct (true/false) or a score in [0, 1]",
+            )),
+        }
+    }
+}
+
 /// A score given as a number, or as `true`/`false` for right/wrong.
 fn score_or_correct<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
     #[derive(Deserialize)]
@@ -330,8 +354,6 @@ impl Engine {
             model.recent_scores.drain(..excess);
         }
         let (slope, slope_error) = trend(&model.recent_scores);
-        model.trend_slope = slope;
-        model.trend_slope_error = slope_error;
         metrics.performance_trend =
             if model.recent_scores.len() < 4 || slope.abs() < 2.0 * slope_error || slope == 0.0 {
                 PerformanceTrend::Stable

@@ -41,10 +41,6 @@ pub struct LearnerModel {
     pub score_sum: f64,
     /// The most recent scores, oldest first (the trend window).
     pub recent_scores: Vec<f64>,
-    /// Least-squares slope of the recent scores, per answer.
-    pub trend_slope: f64,
-    /// Standard error of that slope.
-    pub trend_slope_error: f64,
     /// Evidence per content format.
     pub formats: BTreeMap<String, FormatEvidence>,
 }

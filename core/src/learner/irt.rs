@@ -308,7 +308,7 @@ pub fn estimate_ability_mle(
             break;
         }
         if step.abs() < 1e-10 {
-            let info = test_information(items_of(&answered).as_slice(), theta);
+            let info: f64 = answered.iter().map(|(i, _)| i.information(theta)).sum();
             return Ok(AbilityEstimate {
                 theta,
                 standard_error: 1.0 / info.sqrt(),
@@ -319,10 +319,6 @@ pub fn estimate_ability_mle(
         "responses",
         "the maximum-likelihood ability did not converge inside [-10, 10]; use the EAP estimate",
     ))
-}
-
-fn items_of(answered: &[(&ItemParameters, bool)]) -> Vec<ItemParameters> {
-    answered.iter().map(|(i, _)| **i).collect()
 }
 
 /// A persons × items matrix of right/wrong answers, with missing cells.
