@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use learnloop::adaptive::{AdaptationRecord, AdaptiveState, PerformanceTrend};
 use learnloop::migrate::{Message, SessionDocument, SessionState};
 use learnloop::srs::{
-    Card, Fsrs, QueueOptions, QueueOrder, Rating, Scheduler, due_queue, forecast,
+    Card, Fsrs, QueueOptions, QueueOrder, Rating, Scheduler, State, due_queue, forecast,
 };
 use learnloop::store::{Event, MIGRATIONS, Purpose, Store};
 use proptest::prelude::*;
@@ -124,6 +124,29 @@ fn old_databases_migrate_to_exactly_the_fresh_schema() {
                     .granted
             );
         }
+        if version >= 3 {
+            // Two learners with a card of the same id keep their own cards
+            // and logs through the rebuild to integer learner keys, in order.
+            let ids: Vec<String> = store
+                .cards("learner-v1")
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(ids, ["card-1", "card-2"]);
+            let other = store.card("learner-v3", "card-1").unwrap();
+            assert_eq!((other.state, other.reps), (State::New, 0));
+            assert_eq!(
+                store.review_logs("learner-v3", "card-1").unwrap()[0].duration_ms,
+                Some(900)
+            );
+            // A learner added after the migration gets a key of its own.
+            store
+                .put_cards("learner-new", &[Card::new("card-1", t0())], t0())
+                .unwrap();
+            assert_eq!(store.cards("learner-new").unwrap().len(), 1);
+            assert_eq!(store.cards("learner-v3").unwrap().len(), 1);
+        }
         // The card is still found by the due queue through the new index.
         let due = store
             .due_queue(
@@ -132,8 +155,47 @@ fn old_databases_migrate_to_exactly_the_fresh_schema() {
                 &QueueOptions::default(),
             )
             .unwrap();
-        assert_eq!(due.len(), 1, "v{version}");
+        let reviews = due.iter().filter(|c| c.state != State::New).count();
+        assert_eq!(reviews, 1, "v{version}");
     }
+}
+
+/// A v3 database holding a card whose learner is missing (possible only if
+/// something wrote it with foreign keys off) is refused by the rebuild to
+/// integer learner keys, and stays exactly as it was: nothing is dropped.
+#[test]
+fn a_rebuild_refuses_orphan_rows_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orphan.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(&std::fs::read_to_string(fixture("store/v3.sql")).unwrap())
+            .unwrap();
+        c.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO cards VALUES (9, 'nobody', 'card-9', 0, NULL, 0, NULL, NULL, NULL, NULL,
+                                       NULL, 0, 0, 0);",
+        )
+        .unwrap();
+    }
+    let before = schema_of(&path);
+    let e = Store::open(&path).unwrap_err();
+    assert_eq!(e.code(), "storage", "{e}");
+    assert!(e.to_string().contains("migration 4"), "{e}");
+    assert_eq!(schema_of(&path), before);
+    let c = Connection::open(&path).unwrap();
+    let orphan: String = c
+        .query_row("SELECT learner_id FROM cards WHERE position = 9", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(orphan, "nobody");
+    let version: i64 = c
+        .query_row("SELECT max(version) FROM learnloop_migrations", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(version, 3);
 }
 
 fn file_bytes(path: &Path) -> Vec<u8> {
@@ -356,6 +418,46 @@ fn reviews_are_recorded_card_and_log_together() {
     assert_eq!(e.field(), "cards[1].log.card_id");
 }
 
+/// A batch is written in slices of many rows per statement: reviews of one
+/// card inside a slice and across slices keep their order (the last card
+/// wins, every log is kept in order), whatever the batch length.
+#[test]
+fn a_batch_keeps_the_order_of_reviews_of_one_card() {
+    let fsrs = Fsrs::default();
+    for len in [1usize, 39, 40, 41, 79, 80, 81, 123] {
+        let store = Store::open_in_memory().unwrap();
+        let mut card = Card::new("again", t0());
+        let mut now = t0();
+        let mut batch = Vec::new();
+        let mut ratings = Vec::new();
+        for i in 0..len {
+            // The repeated card at the first, the last and every 13th place.
+            if i % 13 == 0 || i + 1 == len {
+                let rating = [Rating::Good, Rating::Again, Rating::Hard][i % 3];
+                let out = fsrs.review(&card, rating, now).unwrap();
+                card = out.card.clone();
+                now = card.due;
+                ratings.push(rating);
+                batch.push((out.card, out.log));
+            } else {
+                let other = Card::new(format!("other-{i}"), t0());
+                let out = fsrs.review(&other, Rating::Easy, t0()).unwrap();
+                batch.push((out.card, out.log));
+            }
+        }
+        store.record_reviews("l", &batch).unwrap();
+        assert_eq!(store.card("l", "again").unwrap(), card, "{len}");
+        let logged: Vec<Rating> = store
+            .review_logs("l", "again")
+            .unwrap()
+            .iter()
+            .map(|l| l.rating)
+            .collect();
+        assert_eq!(logged, ratings, "{len}");
+        assert_eq!(store.cards("l").unwrap().len(), len - ratings.len() + 1);
+    }
+}
+
 #[test]
 fn every_seed_query_uses_its_index() {
     let store_dir = tempfile::tempdir().unwrap();
@@ -389,8 +491,14 @@ fn every_seed_query_uses_its_index() {
             "messages_by_index",
         ),
         (
-            "SELECT card_id FROM cards WHERE learner_id = 'l' AND state = 2 AND due <= 5",
+            "SELECT card_id FROM cards WHERE learner_key = (SELECT key FROM learners WHERE id = 'l')
+             AND state = 2 AND due <= 5",
             "cards_by_due",
+        ),
+        (
+            "SELECT rating FROM review_logs WHERE learner_key = (SELECT key FROM learners WHERE id = 'l')
+             AND card_id = 'c' ORDER BY reviewed_at",
+            "review_logs_by_card",
         ),
         ("DELETE FROM events WHERE at < 5", "events_by_time"),
     ];

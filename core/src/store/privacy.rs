@@ -211,12 +211,12 @@ impl Store {
                 check_id("export.sessions.id", session_id)?;
                 records::put_session_in(tx, id, session_id, doc)?;
             }
-            records::put_cards_in(tx, id, &export.cards)?;
-            let mut w = records::ReviewWriter::new(tx).map_err(storage("import"))?;
-            for log in &export.review_logs {
-                w.put_log(id, log).map_err(storage("import"))?;
-            }
-            drop(w);
+            records::learner_key(tx, id)
+                .and_then(|key| {
+                    records::put_cards_of(tx, key, &export.cards, |c| c)?;
+                    records::put_logs_of(tx, key, &export.review_logs, |l| l)
+                })
+                .map_err(storage("import"))?;
             for c in &export.consents {
                 tx.execute(
                     "INSERT INTO consents (learner_id, purpose, granted, at) VALUES (?1, ?2, ?3, ?4)",
@@ -241,8 +241,8 @@ impl Store {
                 "DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions WHERE learner_id = ?1)",
                 "DELETE FROM sessions WHERE learner_id = ?1",
                 "DELETE FROM events WHERE learner_id = ?1",
-                "DELETE FROM review_logs WHERE learner_id = ?1",
-                "DELETE FROM cards WHERE learner_id = ?1",
+                "DELETE FROM review_logs WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
+                "DELETE FROM cards WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
                 "DELETE FROM consents WHERE learner_id = ?1",
                 "DELETE FROM learners WHERE id = ?1",
             ] {
@@ -342,7 +342,7 @@ impl Store {
         use super::records::{LOG_COLUMNS, log_from_row};
         self.read("review_logs", |c| {
             c.prepare_cached(&format!(
-                "SELECT {LOG_COLUMNS} FROM review_logs WHERE learner_id = ?1 ORDER BY id"
+                "SELECT {LOG_COLUMNS} FROM review_logs WHERE learner_key = (SELECT key FROM learners WHERE id = ?1) ORDER BY id"
             ))?
             .query_map([learner_id], log_from_row)?
             .collect()

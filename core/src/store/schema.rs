@@ -15,6 +15,11 @@ pub struct Migration {
     pub name: &'static str,
     /// The SQL it runs, in one transaction.
     pub sql: &'static str,
+    /// Whether it rebuilds tables (create, copy, drop, rename). Such a
+    /// migration runs with foreign-key enforcement off, so that dropping an
+    /// old parent table cascades nowhere, and every foreign key is checked
+    /// before it commits.
+    pub rebuilds_tables: bool,
 }
 
 impl Migration {
@@ -32,16 +37,25 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "learning_records",
         sql: include_str!("migrations/0001_learning_records.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         version: 2,
         name: "privacy",
         sql: include_str!("migrations/0002_privacy.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         version: 3,
         name: "due_queue_covering_index",
         sql: include_str!("migrations/0003_due_queue_covering_index.sql"),
+        rebuilds_tables: false,
+    },
+    Migration {
+        version: 4,
+        name: "integer_learner_keys",
+        sql: include_str!("migrations/0004_integer_learner_keys.sql"),
+        rebuilds_tables: true,
     },
 ];
 
@@ -111,46 +125,76 @@ pub(super) fn check(conn: &Connection) -> Result<()> {
 /// each transaction re-reads what is applied once it holds the write lock.
 pub(super) fn migrate(conn: &mut Connection, busy: Duration) -> Result<()> {
     for m in MIGRATIONS {
-        // Take the write lock first (retrying while another process holds
-        // it), then open the transaction that uses it.
-        let mut wait = super::BusyWait::new(busy);
-        loop {
-            match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
-                Err(e) if super::is_busy(&e) && wait.again() => {}
-                _ => break,
-            }
+        if m.rebuilds_tables {
+            // The pragma is a no-op inside a transaction, so it is set
+            // around it, and set back whatever the migration's outcome.
+            conn.pragma_update(None, "foreign_keys", "OFF")
+                .map_err(storage("migrate"))?;
+            let applied = apply(conn, m, busy);
+            let restored = conn
+                .pragma_update(None, "foreign_keys", "ON")
+                .map_err(storage("migrate"));
+            applied.and(restored)?;
+        } else {
+            apply(conn, m, busy)?;
         }
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage("migrate"))?;
-        tx.execute_batch(BOOKKEEPING).map_err(storage("migrate"))?;
-        let done: Option<String> = tx
-            .query_row(
-                "SELECT checksum FROM learnloop_migrations WHERE version = ?1",
-                [m.version],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(storage("migrate"))?;
-        if done.is_some() {
-            continue; // the transaction rolls back on drop: nothing was changed
-        }
-        tx.execute_batch(m.sql).map_err(|e| Error::Storage {
-            operation: format!("migration {} ({})", m.version, m.name),
-            message: e.to_string(),
-        })?;
-        tx.execute(
-            "INSERT INTO learnloop_migrations (version, name, checksum, applied_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![
-                m.version,
-                m.name,
-                m.checksum(),
-                chrono::Utc::now().timestamp_micros()
-            ],
-        )
-        .map_err(storage("migrate"))?;
-        tx.commit().map_err(storage("migrate"))?;
     }
+    Ok(())
+}
+
+/// Apply `m` in its own IMMEDIATE transaction unless it is recorded already.
+fn apply(conn: &mut Connection, m: &Migration, busy: Duration) -> Result<()> {
+    // Take the write lock first (retrying while another process holds
+    // it), then open the transaction that uses it.
+    let mut wait = super::BusyWait::new(busy);
+    loop {
+        match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+            Err(e) if super::is_busy(&e) && wait.again() => {}
+            _ => break,
+        }
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(storage("migrate"))?;
+    tx.execute_batch(BOOKKEEPING).map_err(storage("migrate"))?;
+    let done: Option<String> = tx
+        .query_row(
+            "SELECT checksum FROM learnloop_migrations WHERE version = ?1",
+            [m.version],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(storage("migrate"))?;
+    if done.is_some() {
+        return Ok(()); // the transaction rolls back on drop: nothing was changed
+    }
+    let failed = |message: String| Error::Storage {
+        operation: format!("migration {} ({})", m.version, m.name),
+        message,
+    };
+    tx.execute_batch(m.sql).map_err(|e| failed(e.to_string()))?;
+    if m.rebuilds_tables {
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| failed(e.to_string()))?;
+        if let Some(table) = broken {
+            return Err(failed(format!(
+                "a row of {table} refers to a missing parent after the rebuild"
+            )));
+        }
+    }
+    tx.execute(
+        "INSERT INTO learnloop_migrations (version, name, checksum, applied_at)
+             VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![
+            m.version,
+            m.name,
+            m.checksum(),
+            chrono::Utc::now().timestamp_micros()
+        ],
+    )
+    .map_err(storage("migrate"))?;
+    tx.commit().map_err(storage("migrate"))?;
     Ok(())
 }
