@@ -110,21 +110,127 @@ fn invalid(field: &str, reason: impl Into<String>) -> PyErr {
     })
 }
 
-/// `datetime.datetime` and `timezone.utc`, looked up once.
+/// `datetime.datetime` and `timezone.utc`, looked up once, and whether
+/// datetime fields can be read in place ([`DatetimeLayout`]).
 struct TimeConstants {
     datetime: Py<PyAny>,
     utc: Py<PyAny>,
+    layout: Option<DatetimeLayout>,
 }
 
 static TIME_CONSTANTS: PyOnceLock<TimeConstants> = PyOnceLock::new();
 
 fn time_constants(py: Python<'_>) -> PyResult<&TimeConstants> {
     TIME_CONSTANTS.get_or_try_init(py, || {
+        let datetime = py.import("datetime")?.getattr("datetime")?;
+        let utc = PyTzInfo::utc(py)?.to_owned().into_any();
+        let layout = DatetimeLayout::verified(&datetime, &utc)?;
         Ok(TimeConstants {
-            datetime: py.import("datetime")?.getattr("datetime")?.unbind(),
-            utc: PyTzInfo::utc(py)?.to_owned().into_any().unbind(),
+            datetime: datetime.unbind(),
+            utc: utc.unbind(),
+            layout,
         })
     })
+}
+
+/// Where CPython keeps a `datetime`'s fields in the object
+/// (`PyDateTime_DateTime` in CPython's `Include/datetime.h`, unchanged from
+/// 3.3 to 3.14): the object header, a `Py_hash_t`, a `hastzinfo` byte, the
+/// ten data bytes (the same as the pickled state below, without `fold`),
+/// `fold`, and then, if `hastzinfo`, the `tzinfo` pointer.
+///
+/// The limited API (abi3) has no accessor for these, and calling
+/// `__reduce__` costs about 350 ns, more than the review it feeds. So the
+/// fields are read in place, but only after [`DatetimeLayout::verified`]
+/// has checked this layout against `__reduce__` on sample datetimes in this
+/// very interpreter; if anything differs (another Python implementation, a
+/// future CPython), the portable path is used instead.
+#[derive(Clone, Copy)]
+struct DatetimeLayout {
+    hastzinfo: usize,
+    data: usize,
+    tzinfo: usize,
+}
+
+impl DatetimeLayout {
+    const CPYTHON: DatetimeLayout = {
+        let hastzinfo = std::mem::size_of::<pyo3::ffi::PyObject>()
+            + std::mem::size_of::<pyo3::ffi::Py_hash_t>();
+        let data = hastzinfo + 1;
+        let pointer = std::mem::align_of::<*mut pyo3::ffi::PyObject>();
+        // After the data and `fold`, aligned for a pointer.
+        let tzinfo = (data + 11).div_ceil(pointer) * pointer;
+        DatetimeLayout {
+            hastzinfo,
+            data,
+            tzinfo,
+        }
+    };
+
+    /// The layout, if it reads sample datetimes (aware in UTC and in
+    /// another zone, naive, at the ends of the range) exactly as their
+    /// `__reduce__` describes them.
+    fn verified(
+        datetime: &Bound<'_, PyAny>,
+        utc: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<DatetimeLayout>> {
+        let py = datetime.py();
+        let layout = Self::CPYTHON;
+        let size: usize = datetime.getattr("__basicsize__")?.extract()?;
+        if size < layout.tzinfo + std::mem::size_of::<*mut pyo3::ffi::PyObject>() {
+            return Ok(None);
+        }
+        let zones = py.import("datetime")?;
+        let plus_two = zones
+            .getattr("timezone")?
+            .call1((zones.getattr("timedelta")?.call1((0, 7200))?,))?;
+        let samples = [
+            datetime.call1((2026, 1, 5, 9, 7, 3, 123_456, utc))?,
+            datetime.call1((1, 1, 1, 0, 0, 0, 0, utc))?,
+            datetime.call1((9999, 12, 31, 23, 59, 59, 999_999, utc))?,
+            datetime.call1((2024, 2, 29, 13, 30, 0, 1, &plus_two))?,
+            datetime.call1((2026, 11, 22, 6, 5, 4, 321))?,
+        ];
+        for sample in &samples {
+            let reduced = sample
+                .call_method0("__reduce__")?
+                .cast_into::<PyTuple>()?
+                .get_item(1)?
+                .cast_into::<PyTuple>()?;
+            let state = reduced.get_item(0)?;
+            let state = state.cast::<pyo3::types::PyBytes>()?.as_bytes();
+            let tzinfo = reduced.get_item(1).ok();
+            // SAFETY: `sample` is an exact `datetime` whose basic size covers
+            // every offset read (checked above).
+            let (data, tz) = unsafe { layout.read(sample) };
+            let tz_matches = match (&tzinfo, tz) {
+                (Some(t), Some(p)) => t.as_ptr() == p,
+                (None, None) => true,
+                _ => false,
+            };
+            if data[..] != *state || !tz_matches {
+                return Ok(None);
+            }
+        }
+        Ok(Some(layout))
+    }
+
+    /// The data bytes and, if aware, the `tzinfo` pointer of `obj`.
+    ///
+    /// # Safety
+    /// `obj` must be an instance of exactly `datetime.datetime`, and this
+    /// layout one that [`DatetimeLayout::verified`] returned.
+    unsafe fn read(&self, obj: &Bound<'_, PyAny>) -> ([u8; 10], Option<*mut pyo3::ffi::PyObject>) {
+        let base = obj.as_ptr().cast::<u8>();
+        // SAFETY: in bounds of the object (see above); unaligned reads.
+        unsafe {
+            let data = std::ptr::read_unaligned(base.add(self.data).cast::<[u8; 10]>());
+            let tz = (*base.add(self.hastzinfo) != 0).then(|| {
+                std::ptr::read_unaligned(base.add(self.tzinfo).cast::<*mut pyo3::ffi::PyObject>())
+            });
+            (data, tz)
+        }
+    }
 }
 
 fn int_attr(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<u32> {
@@ -143,6 +249,19 @@ fn utc_time(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
     // than the review itself; `__reduce__` (the pickle format, stable since
     // Python 2.3) hands over all fields as one 10-byte string plus tzinfo.
     if obj.get_type().is(c.datetime.bind(py)) {
+        if let Some(layout) = c.layout {
+            // SAFETY: an exact `datetime`, and a verified layout.
+            let (data, tz) = unsafe { layout.read(obj) };
+            match tz {
+                None => return Err(naive(field)),
+                Some(tz) if tz == c.utc.as_ptr() => {
+                    if let Some(t) = pickled_datetime(&data) {
+                        return Ok(t);
+                    }
+                }
+                Some(_) => {} // another zone: converted below
+            }
+        }
         let reduced = obj.call_method0(intern!(py, "__reduce__"))?;
         let args = reduced
             .cast_into::<PyTuple>()?

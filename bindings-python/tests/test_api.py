@@ -1,6 +1,7 @@
 """The Python API: the usage a FastAPI developer writes, errors, threads, batches."""
 
 import json
+import random
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,24 @@ def test_datetimes_round_trip_to_the_microsecond(when: datetime) -> None:
     assert card.due == when and card.due.tzinfo is timezone.utc
     assert card.due.microsecond == when.astimezone(timezone.utc).microsecond
     assert card.to_dict()["due"].startswith(when.astimezone(timezone.utc).isoformat()[:19])
+
+
+def test_datetime_fields_read_in_place_match_the_portable_path() -> None:
+    """Plain datetimes are read from the object's memory (after a check of
+    the layout at import); subclasses go through `__reduce__`/attributes.
+    Both must agree on any instant, including fold and the range's ends."""
+    rng = random.Random(20261122)
+    for _ in range(5000):
+        when = datetime(
+            rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28),
+            rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59),
+            rng.randint(0, 999999), tzinfo=timezone.utc, fold=rng.randint(0, 1),
+        )
+        plain = ll.Card("c", when).due
+        stamped = ll.Card("c", StampedDatetime.fromtimestamp(0, timezone.utc).replace(
+            year=when.year, month=when.month, day=when.day, hour=when.hour,
+            minute=when.minute, second=when.second, microsecond=when.microsecond)).due
+        assert plain == stamped == when
 
 
 def test_naive_datetimes_are_rejected() -> None:

@@ -304,4 +304,58 @@ proptest! {
         let short = fsrs.review_in_place(&mut cards[..3], &[Rating::Good], now).unwrap_err();
         prop_assert_eq!(short.field(), "ratings");
     }
+
+    /// Every kind of failure, in a small (one-thread) or a large batch, and
+    /// at a `now` so late that a review's due date can leave chrono's range
+    /// (where the updates are all computed before any is written): the
+    /// batch is untouched and the first failing index is named.
+    #[test]
+    fn review_in_place_is_all_or_nothing_for_every_failure(
+        history in history(),
+        bad in 0usize..40_000,
+        kind in 0usize..4,
+        copies in prop::sample::select(vec![64usize, 40_000]),
+    ) {
+        let fsrs = Fsrs::default();
+        let (mut cards, mut now) = batch_cards(&fsrs, &history, copies);
+        let bad = bad % cards.len();
+        match kind {
+            0 => cards[bad].memory = Some(learnloop::srs::MemoryState { stability: f64::NAN, difficulty: 5.0 }),
+            1 => {
+                cards[bad].state = State::Review;
+                cards[bad].memory = None;
+                cards[bad].sm2 = None;
+                cards[bad].last_review = Some(now - TimeDelta::days(1));
+            }
+            2 => cards[bad].last_review = Some(now + TimeDelta::days(1)),
+            _ => {
+                // Near the end of time: any card due in more than a day fails.
+                let end = DateTime::<Utc>::MAX_UTC - TimeDelta::days(1);
+                let shift = end - now;
+                for card in &mut cards {
+                    card.due = card.due.checked_add_signed(shift).unwrap_or(DateTime::<Utc>::MAX_UTC);
+                    card.last_review = card.last_review.map(|t| t + shift);
+                }
+                now = end;
+            }
+        }
+        let ratings = vec![Rating::Easy; cards.len()];
+        let first_failing = (0..cards.len())
+            .find(|&i| fsrs.review(&cards[i], ratings[i], now).is_err());
+        let before = cards.clone();
+        let result = fsrs.review_in_place(&mut cards, &ratings, now);
+        match first_failing {
+            Some(index) => {
+                let err = result.unwrap_err();
+                prop_assert!(matches!(err, learnloop::Error::InBatch { index: i, .. } if i == index), "{err:?}");
+                // Compared as text: a NaN stability is unequal to itself.
+                prop_assert_eq!(format!("{cards:?}"), format!("{before:?}"));
+            }
+            None => {
+                result.unwrap();
+                let expected: Vec<Card> = fsrs.review_many(&before, &ratings, now).unwrap().into_iter().map(|o| o.card).collect();
+                prop_assert_eq!(cards, expected);
+            }
+        }
+    }
 }

@@ -254,7 +254,8 @@ impl Fsrs {
     pub fn card_retrievability(&self, card: &Card, now: DateTime<Utc>) -> f64 {
         match (card.memory, card.last_review) {
             (Some(memory), Some(last)) => {
-                self.retrievability((now - last).num_days().max(0) as f64, memory.stability)
+                let days = super::card::whole_days_between(last, now).max(0);
+                self.retrievability(days as f64, memory.stability)
             }
             _ => 0.0,
         }
@@ -779,30 +780,78 @@ impl Scheduler for Fsrs {
         now: DateTime<Utc>,
     ) -> Result<()> {
         super::check_batch_len(cards.len(), ratings.len())?;
-        let updates = self.next_cards_parallel(cards, ratings, now)?;
-        for (card, update) in cards.iter_mut().zip(&updates) {
-            update.apply(card);
-        }
-        Ok(())
+        self.review_in_place_parallel(cards, ratings, now)
     }
 }
 
+/// Join a scoped thread, passing its panic on.
+#[cfg(not(target_family = "wasm"))]
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 impl Fsrs {
+    /// All or nothing, in two passes split across the cores. The first
+    /// checks every card for what can make its review fail (see
+    /// [`Fsrs::check_reviewable`]), writing nothing, and stops at the first
+    /// failing index. The second computes each card's update and writes it
+    /// at once, so no list of updates is built (that list cost a fifth of
+    /// the batch: 7 MB written and read back per 100,000 cards). When a
+    /// review at `now` could schedule a date past chrono's range, the
+    /// updates are all computed before any is written instead.
     #[cfg(not(target_family = "wasm"))]
-    fn next_cards_parallel(
+    fn review_in_place_parallel(
         &self,
-        cards: &[Card],
+        cards: &mut [Card],
         ratings: &[Rating],
         now: DateTime<Utc>,
-    ) -> Result<Vec<CardUpdate>> {
+    ) -> Result<()> {
         let threads = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .min(cards.len() / MIN_CARDS_PER_THREAD)
             .max(1);
         if threads == 1 {
-            return self.next_cards(cards, ratings, now, 0);
+            return self.review_in_place_serial(cards, ratings, now);
         }
         let chunk = cards.len().div_ceil(threads);
+        if !self.delays_fit(now) {
+            return self.review_in_place_gathered(cards, ratings, now, chunk);
+        }
+        let checks: Vec<Result<()>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = cards
+                .chunks(chunk)
+                .enumerate()
+                .map(|(i, cards)| scope.spawn(move || self.check_all(cards, now, i * chunk)))
+                .collect();
+            handles.into_iter().map(joined).collect()
+        });
+        checks.into_iter().collect::<Result<()>>()?;
+        let written: Vec<Result<()>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = cards
+                .chunks_mut(chunk)
+                .zip(ratings.chunks(chunk))
+                .enumerate()
+                .map(|(i, (cards, ratings))| {
+                    scope.spawn(move || self.write_all(cards, ratings, now, i * chunk))
+                })
+                .collect();
+            handles.into_iter().map(joined).collect()
+        });
+        written.into_iter().collect()
+    }
+
+    /// Computes every update (in parallel), and writes them only if all
+    /// succeeded.
+    #[cfg(not(target_family = "wasm"))]
+    fn review_in_place_gathered(
+        &self,
+        cards: &mut [Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+        chunk: usize,
+    ) -> Result<()> {
         let parts: Vec<Result<Vec<CardUpdate>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = cards
                 .chunks(chunk)
@@ -812,29 +861,96 @@ impl Fsrs {
                     scope.spawn(move || self.next_cards(cards, ratings, now, i * chunk))
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
+            handles.into_iter().map(joined).collect()
         });
-        let mut updates = Vec::with_capacity(cards.len());
-        for part in parts {
-            updates.extend(part?);
+        let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
+        for (cards, updates) in cards.chunks_mut(chunk).zip(&parts) {
+            for (card, update) in cards.iter_mut().zip(updates) {
+                update.apply(card);
+            }
         }
-        Ok(updates)
+        Ok(())
+    }
+
+    /// [`Fsrs::check_reviewable`] on each card; the first failure by index.
+    fn check_all(&self, cards: &[Card], now: DateTime<Utc>, offset: usize) -> Result<()> {
+        for (i, card) in cards.iter().enumerate() {
+            self.check_reviewable(card, now)
+                .map_err(|error| Error::in_batch(offset + i, error))?;
+        }
+        Ok(())
+    }
+
+    /// Reviews and writes each card in turn. Only after [`Fsrs::check_all`]
+    /// passed for these cards and [`Fsrs::delays_fit`] for `now`, when no
+    /// review can fail; an error would still be returned, not hidden.
+    fn write_all(
+        &self,
+        cards: &mut [Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+        offset: usize,
+    ) -> Result<()> {
+        for (i, (card, &rating)) in cards.iter_mut().zip(ratings).enumerate() {
+            let update = self
+                .next_card(card, rating, now, None)
+                .map_err(|error| Error::in_batch(offset + i, error))?;
+            update.apply(card);
+        }
+        Ok(())
+    }
+
+    /// Every way [`Fsrs::next_card`] can fail on `card` at `now`, except a
+    /// due date past chrono's range (see [`Fsrs::delays_fit`]): an invalid
+    /// card, a review before the last one, a reviewed card without a
+    /// memory state. Computes no review.
+    fn check_reviewable(&self, card: &Card, now: DateTime<Utc>) -> Result<()> {
+        card.validate()?;
+        card.elapsed_days(now)?;
+        self.prior_memory(card).map(|_| ())
+    }
+
+    /// Whether every due date a review at `now` can schedule is
+    /// representable: at most the maximum interval, or a (re)learning step
+    /// (Hard on the first step waits at most one and a half steps).
+    fn delays_fit(&self, now: DateTime<Utc>) -> bool {
+        let longest_step = self
+            .learning_steps
+            .iter()
+            .chain(&self.relearning_steps)
+            .max()
+            .copied()
+            .unwrap_or_default();
+        let longest = TimeDelta::days(i64::from(self.maximum_interval))
+            .max(longest_step.checked_mul(2).unwrap_or(TimeDelta::MAX));
+        now.checked_add_signed(longest).is_some()
     }
 
     #[cfg(target_family = "wasm")]
-    fn next_cards_parallel(
+    fn review_in_place_parallel(
         &self,
-        cards: &[Card],
+        cards: &mut [Card],
         ratings: &[Rating],
         now: DateTime<Utc>,
-    ) -> Result<Vec<CardUpdate>> {
-        self.next_cards(cards, ratings, now, 0)
+    ) -> Result<()> {
+        self.review_in_place_serial(cards, ratings, now)
+    }
+
+    fn review_in_place_serial(
+        &self,
+        cards: &mut [Card],
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if self.delays_fit(now) {
+            self.check_all(cards, now, 0)?;
+            return self.write_all(cards, ratings, now, 0);
+        }
+        let updates = self.next_cards(cards, ratings, now, 0)?;
+        for (card, update) in cards.iter_mut().zip(&updates) {
+            update.apply(card);
+        }
+        Ok(())
     }
 }
 

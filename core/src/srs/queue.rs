@@ -214,9 +214,9 @@ fn retrievability(card: &Card, now: DateTime<Utc>, factor: f64, decay: f64) -> f
         Some(m) => m.stability,
         None => f64::from(card.scheduled_days.max(1)),
     };
-    let elapsed = card
-        .last_review
-        .map_or(0, |last| (now - last).num_days().max(0)) as f64;
+    let elapsed =
+        card.last_review
+            .map_or(0, |last| super::card::whole_days_between(last, now).max(0)) as f64;
     math::exp(decay * math::ln_1p(factor * elapsed / stability))
 }
 
