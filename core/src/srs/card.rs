@@ -18,6 +18,19 @@ impl MemoryState {
     ///
     /// `field` prefixes the field path in the error (`card.memory`).
     pub fn validate(&self, field: &str) -> Result<()> {
+        // The common case in two comparisons each; the error is built apart.
+        let stability_ok = self.stability.is_finite() && self.stability > 0.0;
+        let difficulty_ok = self.difficulty.is_finite()
+            && (MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&self.difficulty);
+        if stability_ok && difficulty_ok {
+            return Ok(());
+        }
+        self.invalid(field)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn invalid(&self, field: &str) -> Result<()> {
         if !self.stability.is_finite() || self.stability <= 0.0 {
             return Err(Error::invalid(
                 format!("{field}.stability"),
@@ -107,6 +120,22 @@ impl Card {
 
     /// Check the card's own consistency before a scheduler uses it.
     pub(crate) fn validate(&self) -> Result<()> {
+        let memory_ok = self
+            .memory
+            .is_none_or(|m| m.validate("card.memory").is_ok());
+        let sm2_ok = self
+            .sm2
+            .is_none_or(|sm2| sm2.ease_factor.is_finite() && sm2.ease_factor >= 1.0);
+        if memory_ok && sm2_ok && (self.state == State::New || self.last_review.is_some()) {
+            return Ok(());
+        }
+        self.invalid()
+    }
+
+    /// The error [`Card::validate`] reports, built away from its fast path.
+    #[cold]
+    #[inline(never)]
+    fn invalid(&self) -> Result<()> {
         if let Some(memory) = &self.memory {
             memory.validate("card.memory")?;
         }
@@ -131,12 +160,19 @@ impl Card {
     ///
     /// Errors if `now` is before the last review.
     pub(crate) fn elapsed_days(&self, now: DateTime<Utc>) -> Result<Option<i64>> {
+        self.check_not_before_last_review(now)?;
+        Ok(self
+            .last_review
+            .map(|last_review| whole_days_between(last_review, now)))
+    }
+
+    /// The error of [`Card::elapsed_days`], without counting the days.
+    pub(crate) fn check_not_before_last_review(&self, now: DateTime<Utc>) -> Result<()> {
         match self.last_review {
-            None => Ok(None),
             Some(last_review) if now < last_review => {
                 Err(Error::ReviewBeforeLastReview { now, last_review })
             }
-            Some(last_review) => Ok(Some(whole_days_between(last_review, now))),
+            _ => Ok(()),
         }
     }
 }

@@ -657,6 +657,17 @@ impl Fsrs {
         load: Option<&DueLoad>,
     ) -> Result<CardUpdate> {
         card.validate()?;
+        self.next_card_of_valid(card, rating, now, load)
+    }
+
+    /// [`Fsrs::next_card`] for a card already validated.
+    fn next_card_of_valid(
+        &self,
+        card: &Card,
+        rating: Rating,
+        now: DateTime<Utc>,
+        load: Option<&DueLoad>,
+    ) -> Result<CardUpdate> {
         let elapsed = card.elapsed_days(now)?;
         let prior = self.prior_memory(card)?;
         let memory = self.step(prior, elapsed.unwrap_or(0), rating);
@@ -892,8 +903,9 @@ impl Fsrs {
         offset: usize,
     ) -> Result<()> {
         for (i, (card, &rating)) in cards.iter_mut().zip(ratings).enumerate() {
+            // `check_all` validated the card.
             let update = self
-                .next_card(card, rating, now, None)
+                .next_card_of_valid(card, rating, now, None)
                 .map_err(|error| Error::in_batch(offset + i, error))?;
             update.apply(card);
         }
@@ -906,7 +918,7 @@ impl Fsrs {
     /// memory state. Computes no review.
     fn check_reviewable(&self, card: &Card, now: DateTime<Utc>) -> Result<()> {
         card.validate()?;
-        card.elapsed_days(now)?;
+        card.check_not_before_last_review(now)?;
         self.prior_memory(card).map(|_| ())
     }
 
