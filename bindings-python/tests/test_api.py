@@ -69,7 +69,7 @@ def test_datetimes_round_trip_to_the_microsecond(when: datetime) -> None:
 
 def test_datetime_fields_read_in_place_match_the_portable_path() -> None:
     """Plain datetimes are read from the object's memory (after a check of
-    the layout at import); subclasses go through `__reduce__`/attributes.
+    the layout at first use); subclasses go through `__reduce__`/attributes.
     Both must agree on any instant, including fold and the range's ends."""
     rng = random.Random(20261122)
     for _ in range(5000):
