@@ -192,35 +192,21 @@ impl DatetimeLayout {
             datetime.call1((2026, 11, 22, 6, 5, 4, 321))?,
         ];
         for sample in &samples {
-            let reduced = sample
-                .call_method0("__reduce__")?
-                .cast_into::<PyTuple>()?
-                .get_item(1)?
-                .cast_into::<PyTuple>()?;
-            let state = reduced.get_item(0)?;
-            let state = state.cast::<pyo3::types::PyBytes>()?.as_bytes();
-            let tzinfo = reduced.get_item(1).ok();
             // SAFETY: `sample` is an exact `datetime` whose basic size covers
             // every offset read (checked above).
-            let (data, tz) = unsafe { layout.read(sample) };
-            let tz_matches = match (&tzinfo, tz) {
-                (Some(t), Some(p)) => t.as_ptr() == p,
-                (None, None) => true,
-                _ => false,
-            };
-            if data[..] != *state || !tz_matches {
+            if Some(unsafe { layout.read(sample) }) != reduced_fields(sample)? {
                 return Ok(None);
             }
         }
         Ok(Some(layout))
     }
 
-    /// The data bytes and, if aware, the `tzinfo` pointer of `obj`.
+    /// The fields of `obj`, read in place.
     ///
     /// # Safety
     /// `obj` must be an instance of exactly `datetime.datetime`, and this
     /// layout one that [`DatetimeLayout::verified`] returned.
-    unsafe fn read(&self, obj: &Bound<'_, PyAny>) -> ([u8; 10], Option<*mut pyo3::ffi::PyObject>) {
+    unsafe fn read(&self, obj: &Bound<'_, PyAny>) -> DatetimeFields {
         let base = obj.as_ptr().cast::<u8>();
         // SAFETY: in bounds of the object (see above); unaligned reads.
         unsafe {
@@ -231,6 +217,30 @@ impl DatetimeLayout {
             (data, tz)
         }
     }
+}
+
+/// A plain `datetime`'s ten data bytes (the layout of its pickled state,
+/// see [`pickled_datetime`]) and, if it is aware, its `tzinfo` object
+/// (compared by identity only).
+type DatetimeFields = ([u8; 10], Option<*mut pyo3::ffi::PyObject>);
+
+/// The fields of a plain `datetime` from `__reduce__` (the pickle format,
+/// stable since Python 2.3): one 10-byte string plus the `tzinfo`, if any.
+/// `None` if the state is not that shape.
+fn reduced_fields(obj: &Bound<'_, PyAny>) -> PyResult<Option<DatetimeFields>> {
+    let py = obj.py();
+    let args = obj
+        .call_method0(intern!(py, "__reduce__"))?
+        .cast_into::<PyTuple>()?
+        .get_item(1)?
+        .cast_into::<PyTuple>()?;
+    let state = args.get_item(0)?;
+    let Ok(data) = <[u8; 10]>::try_from(state.cast::<pyo3::types::PyBytes>()?.as_bytes()) else {
+        return Ok(None);
+    };
+    // The tzinfo outlives this call: its datetime holds it.
+    let tz = args.get_item(1).ok().map(|tz| tz.as_ptr());
+    Ok(Some((data, tz)))
 }
 
 fn int_attr(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<u32> {
@@ -244,38 +254,23 @@ fn utc_time(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
         return Err(invalid(field, "expected a datetime.datetime"));
     }
     let c = time_constants(py)?;
-    // Fast path for a plain `datetime` in UTC. The limited API (abi3) has no
-    // access to datetime fields, and reading seven attributes costs more
-    // than the review itself; `__reduce__` (the pickle format, stable since
-    // Python 2.3) hands over all fields as one 10-byte string plus tzinfo.
+    // Fast path for a plain `datetime`: its fields read in place (see
+    // `DatetimeLayout`) or, where that layout is not verified, from
+    // `__reduce__`; either is far cheaper than seven attribute reads.
     if obj.get_type().is(c.datetime.bind(py)) {
-        if let Some(layout) = c.layout {
+        let fields = match c.layout {
             // SAFETY: an exact `datetime`, and a verified layout.
-            let (data, tz) = unsafe { layout.read(obj) };
-            match tz {
-                None => return Err(naive(field)),
-                Some(tz) if tz == c.utc.as_ptr() => {
-                    if let Some(t) = pickled_datetime(&data) {
-                        return Ok(t);
-                    }
+            Some(layout) => Some(unsafe { layout.read(obj) }),
+            None => reduced_fields(obj)?,
+        };
+        match fields {
+            Some((_, None)) => return Err(naive(field)),
+            Some((data, Some(tz))) if tz == c.utc.as_ptr() => {
+                if let Some(t) = pickled_datetime(&data) {
+                    return Ok(t);
                 }
-                Some(_) => {} // another zone: converted below
             }
-        }
-        let reduced = obj.call_method0(intern!(py, "__reduce__"))?;
-        let args = reduced
-            .cast_into::<PyTuple>()?
-            .get_item(1)?
-            .cast_into::<PyTuple>()?;
-        if args.len() == 1 {
-            return Err(naive(field));
-        }
-        if args.get_item(1)?.is(c.utc.bind(py)) {
-            let state = args.get_item(0)?;
-            let bytes = state.cast::<pyo3::types::PyBytes>()?.as_bytes();
-            if let Some(t) = pickled_datetime(bytes) {
-                return Ok(t);
-            }
+            _ => {} // another zone, or an unexpected state: the general path below
         }
     }
     let tzinfo = obj.getattr(intern!(py, "tzinfo"))?;

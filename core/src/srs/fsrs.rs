@@ -644,6 +644,13 @@ impl CardUpdate {
     }
 }
 
+/// Write `updates[i]` into `cards[i]`.
+fn apply_all(cards: &mut [Card], updates: &[CardUpdate]) {
+    for (card, update) in cards.iter_mut().zip(updates) {
+        update.apply(card);
+    }
+}
+
 /// Below this many cards per thread, spawning costs more than it saves.
 #[cfg(not(target_family = "wasm"))]
 const MIN_CARDS_PER_THREAD: usize = 16_384;
@@ -876,9 +883,7 @@ impl Fsrs {
         });
         let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
         for (cards, updates) in cards.chunks_mut(chunk).zip(&parts) {
-            for (card, update) in cards.iter_mut().zip(updates) {
-                update.apply(card);
-            }
+            apply_all(cards, updates);
         }
         Ok(())
     }
@@ -959,9 +964,7 @@ impl Fsrs {
             return self.write_all(cards, ratings, now, 0);
         }
         let updates = self.next_cards(cards, ratings, now, 0)?;
-        for (card, update) in cards.iter_mut().zip(&updates) {
-            update.apply(card);
-        }
+        apply_all(cards, &updates);
         Ok(())
     }
 }
