@@ -17,6 +17,11 @@
 //!   thread: several connections to the same file, from threads or
 //!   processes, wait for each other (busy timeout plus retries) instead of
 //!   failing with "database is locked".
+//! * **Checkpoints**: a store on a file copies its write-ahead log back into
+//!   the database file on a thread of its own (`learnloop-checkpoint`, one
+//!   per store, ended when the store is dropped), so that writes do not wait
+//!   for it. The log stays under about 16 MB. Do not carry a store across a
+//!   `fork()` (SQLite forbids it for any connection): open it in the child.
 //! * **Audit**: every write, export and erasure adds an entry (actor, action,
 //!   subject, time). Subjects are keyed pseudonyms of learner ids (HMAC-SHA-256
 //!   with a secret created with the database), so the log survives an erasure
@@ -39,6 +44,7 @@
 //! # Ok::<(), learnloop::Error>(())
 //! ```
 
+mod checkpoint;
 mod privacy;
 mod records;
 mod schema;
@@ -154,6 +160,10 @@ pub struct AuditEntry {
 
 /// A learnloop database.
 pub struct Store {
+    /// Declared before `conn` so that it is dropped first: its thread ends
+    /// and closes its connection, and the store's connection, the last to
+    /// close, folds the log into the database file and removes it.
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Mutex<Connection>,
     actor: String,
     busy_timeout: Duration,
@@ -180,7 +190,7 @@ impl Store {
     /// A private in-memory database (for tests and short-lived work).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().map_err(storage("open"))?;
-        Store::init(conn, StoreOptions::default(), false)
+        Store::init(conn, StoreOptions::default(), None)
     }
 
     /// A private in-memory database holding a copy of `bytes`, a database
@@ -221,7 +231,7 @@ impl Store {
                 format!("the database image is damaged: {check}"),
             ));
         }
-        Store::init(conn, StoreOptions::default(), false)
+        Store::init(conn, StoreOptions::default(), None)
     }
 
     /// The whole database as one SQLite image (the file format), for
@@ -241,10 +251,11 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path.as_ref(), flags).map_err(storage("open"))?;
-        Store::init(conn, options, true)
+        Store::init(conn, options, Some(path.as_ref()))
     }
 
-    fn init(conn: Connection, options: StoreOptions, file: bool) -> Result<Store> {
+    /// Sets up `conn`, the database at `path` (`None` in memory).
+    fn init(conn: Connection, options: StoreOptions, path: Option<&Path>) -> Result<Store> {
         conn.busy_timeout(options.busy_timeout)
             .map_err(storage("open"))?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -259,7 +270,7 @@ impl Store {
         // benches/store.rs). Existing databases keep their page size.
         conn.pragma_update(None, "page_size", 2048)
             .map_err(storage("open"))?;
-        if file {
+        if path.is_some() {
             retry(options.busy_timeout, || {
                 conn.pragma_update(None, "journal_mode", "WAL")
             })
@@ -285,7 +296,11 @@ impl Store {
             .map_err(storage("open"))?;
         let audit_mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&audit_key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        let checkpointer = path.and_then(|path| {
+            checkpoint::Checkpointer::start(&conn, path, sync, options.busy_timeout)
+        });
         Ok(Store {
+            checkpointer,
             conn: Mutex::new(conn),
             actor: options.actor,
             busy_timeout: options.busy_timeout,
@@ -330,7 +345,12 @@ impl Store {
             };
             let value = f(&conn)?;
             match tx.commit() {
-                Ok(()) => return Ok(value),
+                Ok(()) => {
+                    if let Some(checkpointer) = &self.checkpointer {
+                        checkpointer.after_commit(&conn);
+                    }
+                    return Ok(value);
+                }
                 Err(e) if is_busy(&e) && wait.again() => {}
                 Err(e) => return Err(storage(operation)(e)),
             }
