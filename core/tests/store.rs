@@ -157,6 +157,15 @@ fn old_databases_migrate_to_exactly_the_fresh_schema() {
             .unwrap();
         let reviews = due.iter().filter(|c| c.state != State::New).count();
         assert_eq!(reviews, 1, "v{version}");
+        if version >= 3 {
+            // And the new card, through the index of new cards (migration 5).
+            let new: Vec<&str> = due
+                .iter()
+                .filter(|c| c.state == State::New)
+                .map(|c| c.id.as_str())
+                .collect();
+            assert_eq!(new, ["card-2"], "v{version}");
+        }
     }
 }
 
@@ -499,6 +508,11 @@ fn every_seed_query_uses_its_index() {
             "SELECT rating FROM review_logs WHERE learner_key = (SELECT key FROM learners WHERE id = 'l')
              AND card_id = 'c' ORDER BY reviewed_at",
             "review_logs_by_card",
+        ),
+        (
+            "SELECT card_id FROM cards WHERE learner_key = (SELECT key FROM learners WHERE id = 'l')
+             AND state = 0 ORDER BY position LIMIT 20",
+            "cards_new",
         ),
         ("DELETE FROM events WHERE at < 5", "events_by_time"),
     ];

@@ -57,6 +57,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0004_integer_learner_keys.sql"),
         rebuilds_tables: true,
     },
+    Migration {
+        version: 5,
+        name: "new_cards_index",
+        sql: include_str!("migrations/0005_new_cards_index.sql"),
+        rebuilds_tables: false,
+    },
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS learnloop_migrations (
