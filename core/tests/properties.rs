@@ -315,6 +315,7 @@ proptest! {
         bad in 0usize..40_000,
         kind in 0usize..4,
         copies in prop::sample::select(vec![64usize, 40_000]),
+        also_bad in prop::option::of(0usize..40_000),
     ) {
         let fsrs = Fsrs::default();
         let (mut cards, mut now) = batch_cards(&fsrs, &history, copies);
@@ -338,6 +339,12 @@ proptest! {
                 }
                 now = end;
             }
+        }
+        // A second failing card, anywhere (often in another worker's
+        // block): the lowest failing index is the one named.
+        if let Some(also_bad) = also_bad {
+            let i = also_bad % cards.len();
+            cards[i].memory = Some(learnloop::srs::MemoryState { stability: f64::NAN, difficulty: 5.0 });
         }
         let ratings = vec![Rating::Easy; cards.len()];
         let first_failing = (0..cards.len())
