@@ -22,8 +22,9 @@ fn thread_names() -> Vec<String> {
 }
 
 /// A store on a file checkpoints on a thread of its own, which ends with
-/// the store; an in-memory store has none. Closing the store leaves no log
-/// behind, which needs the thread's connection closed before the store's.
+/// the store; an in-memory store has none, opened either way. Closing the
+/// store leaves no log behind, which needs the thread's connection closed
+/// before the store's.
 #[cfg(target_os = "linux")]
 #[test]
 fn the_checkpoint_thread_lives_and_ends_with_its_store() {
@@ -41,6 +42,12 @@ fn the_checkpoint_thread_lives_and_ends_with_its_store() {
     let path = dir.path().join("threads.db");
     let in_memory = Store::open_in_memory().unwrap();
     let before = count();
+    // A `:memory:` path has no write-ahead log, so no thread either (given
+    // time to name itself, had one been started).
+    let memory_path = Store::open(":memory:").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(count(), before);
+    drop(memory_path);
     let store = Store::open(&path).unwrap();
     // A thread names itself once it runs.
     let started = std::time::Instant::now();

@@ -20,7 +20,8 @@
 //! * **Checkpoints**: a store on a file copies its write-ahead log back into
 //!   the database file on a thread of its own (`learnloop-checkpoint`, one
 //!   per store, ended when the store is dropped), so that writes do not wait
-//!   for it. The log stays under about 16 MB. Do not carry a store across a
+//!   for it. The log stays under 8,000 pages (16 MB at the 2 KiB pages of
+//!   a new database). Do not carry a store across a
 //!   `fork()` (SQLite forbids it for any connection): open it in the child.
 //! * **Audit**: every write, export and erasure adds an entry (actor, action,
 //!   subject, time). Subjects are keyed pseudonyms of learner ids (HMAC-SHA-256
@@ -296,9 +297,16 @@ impl Store {
             .map_err(storage("open"))?;
         let audit_mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&audit_key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        let checkpointer = path.and_then(|path| {
-            checkpoint::Checkpointer::start(&conn, path, sync, options.busy_timeout)
-        });
+        // Only a write-ahead log has checkpoints (a `:memory:` path or a
+        // `mode=memory` URI keeps its in-memory journal).
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(storage("open"))?;
+        let checkpointer = path
+            .filter(|_| journal.eq_ignore_ascii_case("wal"))
+            .and_then(|path| {
+                checkpoint::Checkpointer::start(&conn, path, sync, options.busy_timeout)
+            });
         Ok(Store {
             checkpointer,
             conn: Mutex::new(conn),
