@@ -883,8 +883,7 @@ impl Fsrs {
             return self.review_in_place_serial(cards, ratings, now);
         }
         if !self.delays_fit(now) {
-            let chunk = cards.len().div_ceil(threads);
-            return self.review_in_place_gathered(cards, ratings, now, chunk);
+            return self.review_in_place_gathered(cards, ratings, now, threads);
         }
         in_blocks(threads, cards.chunks(BLOCK).enumerate(), |i, cards| {
             self.check_all(cards, now, i * BLOCK)
@@ -895,29 +894,30 @@ impl Fsrs {
         })
     }
 
-    /// Computes every update (in parallel), and writes them only if all
-    /// succeeded.
+    /// Computes every update (in parallel, see [`in_blocks`]), and writes
+    /// them only if all succeeded.
     #[cfg(not(target_family = "wasm"))]
     fn review_in_place_gathered(
         &self,
         cards: &mut [Card],
         ratings: &[Rating],
         now: DateTime<Utc>,
-        chunk: usize,
+        threads: usize,
     ) -> Result<()> {
-        let parts: Vec<Result<Vec<CardUpdate>>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = cards
-                .chunks(chunk)
-                .zip(ratings.chunks(chunk))
-                .enumerate()
-                .map(|(i, (cards, ratings))| {
-                    scope.spawn(move || self.next_cards(cards, ratings, now, i * chunk))
-                })
-                .collect();
-            handles.into_iter().map(joined).collect()
-        });
-        let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
-        for (cards, updates) in cards.chunks_mut(chunk).zip(&parts) {
+        let mut parts: Vec<Vec<CardUpdate>> = vec![Vec::new(); cards.len().div_ceil(BLOCK)];
+        let blocks = cards
+            .chunks(BLOCK)
+            .zip(ratings.chunks(BLOCK))
+            .zip(parts.iter_mut());
+        in_blocks(
+            threads,
+            blocks.enumerate(),
+            |i, ((cards, ratings), part)| {
+                *part = self.next_cards(cards, ratings, now, i * BLOCK)?;
+                Ok(())
+            },
+        )?;
+        for (cards, updates) in cards.chunks_mut(BLOCK).zip(&parts) {
             apply_all(cards, updates);
         }
         Ok(())

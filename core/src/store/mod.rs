@@ -271,12 +271,17 @@ impl Store {
         // benches/store.rs). Existing databases keep their page size.
         conn.pragma_update(None, "page_size", 2048)
             .map_err(storage("open"))?;
-        if path.is_some() {
-            retry(options.busy_timeout, || {
-                conn.pragma_update(None, "journal_mode", "WAL")
+        // The journal mode SQLite reports after the request: only a
+        // write-ahead log has checkpoints (a `:memory:` path or a
+        // `mode=memory` URI keeps its in-memory journal).
+        let wal = match path {
+            Some(_) => retry(options.busy_timeout, || {
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
             })
-            .map_err(storage("open"))?;
-        }
+            .map_err(storage("open"))?
+            .eq_ignore_ascii_case("wal"),
+            None => false,
+        };
         let sync = match options.durability {
             Durability::Process => "NORMAL",
             Durability::Full => "FULL",
@@ -297,16 +302,9 @@ impl Store {
             .map_err(storage("open"))?;
         let audit_mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&audit_key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        // Only a write-ahead log has checkpoints (a `:memory:` path or a
-        // `mode=memory` URI keeps its in-memory journal).
-        let journal: String = conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .map_err(storage("open"))?;
-        let checkpointer = path
-            .filter(|_| journal.eq_ignore_ascii_case("wal"))
-            .and_then(|path| {
-                checkpoint::Checkpointer::start(&conn, path, sync, options.busy_timeout)
-            });
+        let checkpointer = path.filter(|_| wal).and_then(|path| {
+            checkpoint::Checkpointer::start(&conn, path, sync, options.busy_timeout)
+        });
         Ok(Store {
             checkpointer,
             conn: Mutex::new(conn),
