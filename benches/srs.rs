@@ -6,7 +6,8 @@
 use chrono::{TimeDelta, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use learnloop::srs::{
-    Card, Fsrs, MemoryState, QueueOptions, Rating, ReviewDelta, Scheduler, State, due_queue,
+    Card, CardBatch, Fsrs, MemoryState, QueueOptions, Rating, ReviewDelta, Scheduler, State,
+    due_queue,
 };
 use std::hint::black_box;
 
@@ -105,6 +106,14 @@ fn batch(c: &mut Criterion) {
         b.iter_batched_ref(
             || cards.clone(),
             |cards| fsrs.review_in_place(cards, &ratings, now).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    let batch = CardBatch::new(cards.clone());
+    g.bench_function("learnloop review_batch", |b| {
+        b.iter_batched_ref(
+            || batch.clone(),
+            |batch| fsrs.review_batch(batch, &ratings, now).unwrap(),
             BatchSize::LargeInput,
         )
     });

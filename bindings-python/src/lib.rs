@@ -620,17 +620,17 @@ impl PyReviewLog {
 /// Safe to share between threads: each call takes the batch's lock, and a
 /// `review_batch` holds it (without the GIL) until the whole batch is done.
 #[pyclass(frozen, name = "CardBatch", module = "learnloop", sequence)]
-struct PyCardBatch(Mutex<Vec<srs::Card>>);
+struct PyCardBatch(Mutex<srs::CardBatch>);
 
 impl PyCardBatch {
     pub(crate) fn from_cards(cards: Vec<srs::Card>) -> Self {
-        PyCardBatch(Mutex::new(cards))
+        PyCardBatch(Mutex::new(srs::CardBatch::new(cards)))
     }
 
     /// The cards, locked. Callers hold the lock only for Rust work (copying
     /// out, reviewing) and never while running Python code, so a thread that
     /// waits for it while holding the GIL cannot deadlock with the holder.
-    fn cards(&self) -> std::sync::MutexGuard<'_, Vec<srs::Card>> {
+    fn cards(&self) -> std::sync::MutexGuard<'_, srs::CardBatch> {
         // A panic cannot happen while the lock is held (no Python calls, and
         // the core returns errors), so a poisoned lock still holds valid cards.
         self.0
@@ -638,13 +638,13 @@ impl PyCardBatch {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// `cards[index]` (negative from the end), under one lock.
-    fn at<T>(&self, index: isize, f: impl FnOnce(&mut srs::Card) -> T) -> PyResult<T> {
+    /// `batch[index]` (negative from the end), under one lock.
+    fn at<T>(&self, index: isize, f: impl FnOnce(&mut srs::CardBatch, usize) -> T) -> PyResult<T> {
         let mut cards = self.cards();
         let len = cards.len() as isize;
         let i = if index < 0 { index + len } else { index };
         if (0..len).contains(&i) {
-            Ok(f(&mut cards[i as usize]))
+            Ok(f(&mut cards, i as usize))
         } else {
             Err(pyo3::exceptions::PyIndexError::new_err(format!(
                 "CardBatch index {index} out of range for {len} cards"
@@ -664,18 +664,18 @@ impl PyCardBatch {
             .iter()
             .map(|c| c.0.clone())
             .collect();
-        PyCardBatch(Mutex::new(cards))
+        PyCardBatch::from_cards(cards)
     }
 
     /// `count` new cards with ids `f"{prefix}{i}"`, all due at `now`.
     #[staticmethod]
     fn new_cards(prefix: &str, count: usize, now: &Bound<'_, PyAny>) -> PyResult<Self> {
         let now = utc_time("now", now)?;
-        Ok(PyCardBatch(Mutex::new(
+        Ok(PyCardBatch::from_cards(
             (0..count)
                 .map(|i| srs::Card::new(format!("{prefix}{i}"), now))
                 .collect(),
-        )))
+        ))
     }
 
     /// Add a copy of `card` at the end.
@@ -688,17 +688,19 @@ impl PyCardBatch {
     }
 
     fn __getitem__(&self, index: isize) -> PyResult<PyCard> {
-        self.at(index, |card| PyCard(card.clone()))
+        self.at(index, |cards, i| PyCard(cards[i].clone()))
     }
 
     /// Replace the card at `index` with a copy of `card`.
     fn __setitem__(&self, index: isize, card: &PyCard) -> PyResult<()> {
-        self.at(index, |slot| *slot = card.0.clone())
+        self.at(index, |cards, i| {
+            cards.replace(i, card.0.clone());
+        })
     }
 
     /// Every card, as `Card` objects.
     fn to_list(&self) -> Vec<PyCard> {
-        let cards = self.cards().clone();
+        let cards = self.cards().to_vec();
         cards.into_iter().map(PyCard).collect()
     }
 
@@ -878,7 +880,7 @@ impl PyFsrs {
         let batch = batch.get();
         let fsrs = &self.0;
         // The lock is taken and released without the GIL (see `cards`).
-        py.detach(|| fsrs.review_in_place(&mut batch.cards(), &ratings, now))
+        py.detach(|| fsrs.review_batch(&mut batch.cards(), &ratings, now))
             .map_err(to_py)
     }
 
@@ -1013,7 +1015,7 @@ fn with_cards<R: Send>(
 ) -> PyResult<R> {
     if let Ok(batch) = cards.cast::<PyCardBatch>() {
         let batch = batch.get();
-        return Ok(py.detach(|| f(&batch.cards())));
+        return Ok(py.detach(|| f(&batch.cards()[..])));
     }
     let list: Vec<PyRef<'_, PyCard>> = cards
         .extract()

@@ -195,7 +195,7 @@ impl PyStore {
         let at = optional_utc_time("at", at)?;
         if let Ok(batch) = cards.cast::<PyCardBatch>() {
             let batch = batch.get();
-            return run(py, || self.0.put_cards(learner_id, &batch.cards(), at));
+            return run(py, || self.0.put_cards(learner_id, &batch.cards()[..], at));
         }
         let owned: Vec<learnloop::srs::Card> = cards
             .extract::<Vec<PyRef<'_, PyCard>>>()

@@ -249,6 +249,24 @@ def test_card_batch_errors_leave_it_unchanged() -> None:
         ll.due_queue(["not a card"], NOW)  # type: ignore[list-item]
 
 
+def test_card_batch_checks_cards_that_came_in_after_a_review() -> None:
+    # A reviewed batch skips checking its cards; a card set or appended
+    # later with a later review must bring the check back.
+    fsrs = ll.Fsrs()
+    batch = ll.CardBatch.new_cards("n", 3, NOW)
+    fsrs.review_batch(batch, bytes([3, 3, 3]), NOW)
+    later, _ = fsrs.review(batch[1], ll.Rating.GOOD, NOW + timedelta(days=5))
+    for put in (lambda: batch.__setitem__(1, later), lambda: batch.append(later)):
+        put()
+        before = batch.to_list()
+        with pytest.raises(ll.ReviewOrderError) as e:
+            fsrs.review_batch(batch, bytes([3]) * len(batch), NOW + timedelta(days=2))
+        assert e.value.field == "cards[1].now"
+        assert batch.to_list() == before
+    fsrs.review_batch(batch, bytes([3]) * len(batch), NOW + timedelta(days=6))
+    assert all(c.last_review == NOW + timedelta(days=6) for c in batch)
+
+
 def test_one_card_batch_shared_by_eight_threads(in_eight_threads: "EightThreads") -> None:
     fsrs = ll.Fsrs()
     batch = ll.CardBatch.new_cards("t", 20_000, NOW)

@@ -23,21 +23,9 @@
 //! exponential function in IEEE floating-point arithmetic", ACM TOMS 1989;
 //! and "... of the logarithm function", ACM TOMS 1990).
 
-use std::sync::LazyLock;
-
 /// Table size of both reductions: 2^7 entries.
 const TABLE_BITS: u32 = 7;
 const N: usize = 1 << TABLE_BITS;
-
-/// Bits of 2^(j/128), less j << 45 so that adding k << 45 (k = 128 e + j)
-/// yields the bits of 2^(k/128) directly (no float-to-int conversion).
-static EXP_TABLE: LazyLock<[u64; N]> = LazyLock::new(|| {
-    std::array::from_fn(|j| {
-        libm::exp2(j as f64 / N as f64)
-            .to_bits()
-            .wrapping_sub((j as u64) << (52 - TABLE_BITS))
-    })
-});
 
 /// The logarithm reduces x to z = x / 2^k in [LN_OFF, 2 LN_OFF); subinterval
 /// i of z (by the top 7 mantissa bits of x - LN_OFF) has centre c_i.
@@ -55,9 +43,11 @@ static LN_INV: [f64; N] = {
     }
     t
 };
-/// ln(c_i).
-static LN_TABLE: LazyLock<[f64; N]> =
-    LazyLock::new(|| std::array::from_fn(|i| libm::log(ln_centre(i))));
+
+// `EXP_TABLE` (bits of 2^(j/128), less j << 45 so that adding k << 45 for
+// k = 128 e + j yields the bits of 2^(k/128) directly) and `LN_TABLE`
+// (ln c_i), both from `libm`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/math_tables.rs"));
 
 // ln 2 split so that k * LN2_HI is exact for |k| < 2^20 (FreeBSD msun's split).
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
@@ -251,6 +241,18 @@ mod tests {
         }
         for (x, y) in samples(200_000, 0.001, 1e5, 10).zip(samples(200_000, -10.0, 10.0, 11)) {
             assert!(rel(pow(x, y), libm::pow(x, y)) < 4e-14, "pow({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn tables_are_libm_values() {
+        for j in 0..N {
+            let want = libm::exp2(j as f64 / N as f64).to_bits();
+            assert_eq!(
+                EXP_TABLE[j].wrapping_add((j as u64) << (52 - TABLE_BITS)),
+                want
+            );
+            assert_eq!(LN_TABLE[j].to_bits(), libm::log(ln_centre(j)).to_bits());
         }
     }
 

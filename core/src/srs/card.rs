@@ -1,7 +1,7 @@
 use super::params::{MAX_DIFFICULTY, MIN_DIFFICULTY};
 use super::{Rating, State};
 use crate::{Error, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The FSRS memory model of one card: how long it is remembered and how hard it is.
@@ -17,15 +17,22 @@ impl MemoryState {
     /// Check that the state is usable: finite, stability > 0, difficulty in 1..=10.
     ///
     /// `field` prefixes the field path in the error (`card.memory`).
+    #[inline]
     pub fn validate(&self, field: &str) -> Result<()> {
-        // The common case in two comparisons each; the error is built apart.
-        let stability_ok = self.stability.is_finite() && self.stability > 0.0;
-        let difficulty_ok = self.difficulty.is_finite()
-            && (MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&self.difficulty);
-        if stability_ok && difficulty_ok {
+        // The common case in four comparisons; the error is built apart.
+        if self.is_valid() {
             return Ok(());
         }
         self.invalid(field)
+    }
+
+    /// What [`MemoryState::validate`] checks, as a flag. NaN fails every
+    /// comparison, so no separate finiteness test is needed.
+    #[inline]
+    pub(crate) fn is_valid(&self) -> bool {
+        self.stability > 0.0
+            && self.stability < f64::INFINITY
+            && (MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&self.difficulty)
     }
 
     #[cold]
@@ -119,6 +126,7 @@ impl Card {
     }
 
     /// Check the card's own consistency before a scheduler uses it.
+    #[inline]
     pub(crate) fn validate(&self) -> Result<()> {
         let memory_ok = self
             .memory
@@ -156,14 +164,25 @@ impl Card {
         Ok(())
     }
 
+    /// Whether an FSRS review of this card at or after its last review
+    /// cannot fail: the card is consistent ([`Card::validate`]) and either
+    /// has an FSRS memory state or needs none yet (new, or learning without
+    /// an SM-2 state to derive one from). What [`super::CardBatch`] counts.
+    #[inline]
+    pub(crate) fn batch_ready(&self) -> bool {
+        let needs_no_memory =
+            self.state == State::New || (self.state == State::Learning && self.sm2.is_none());
+        (self.memory.is_some() || needs_no_memory) && self.validate().is_ok()
+    }
+
     /// Whole days since the last review at `now` (0 for a new card).
     ///
     /// Errors if `now` is before the last review.
-    pub(crate) fn elapsed_days(&self, now: DateTime<Utc>) -> Result<Option<i64>> {
-        self.check_not_before_last_review(now)?;
+    pub(crate) fn elapsed_days(&self, now: &ReviewTime) -> Result<Option<i64>> {
+        self.check_not_before_last_review(now.at())?;
         Ok(self
             .last_review
-            .map(|last_review| whole_days_between(last_review, now)))
+            .map(|last_review| now.whole_days_since(last_review)))
     }
 
     /// The error of [`Card::elapsed_days`], without counting the days.
@@ -179,53 +198,116 @@ impl Card {
 
 const NANOS_PER_SECOND: u32 = 1_000_000_000;
 
-/// Whole days from `earlier` to `later`, rounded toward zero: what
-/// `(later - earlier).num_days()` gives, from the two timestamps' integer
-/// parts (about a sixth of the cost of chrono's date subtraction, which a
-/// batch review pays once per card). Leap-second instants, whose nanosecond
-/// field exceeds a second, take chrono's path.
-pub(crate) fn whole_days_between(earlier: DateTime<Utc>, later: DateTime<Utc>) -> i64 {
-    let (a, b) = (
-        earlier.timestamp_subsec_nanos(),
-        later.timestamp_subsec_nanos(),
-    );
-    if a >= NANOS_PER_SECOND || b >= NANOS_PER_SECOND {
-        return (later - earlier).num_days();
-    }
-    let mut seconds = later.timestamp() - earlier.timestamp();
-    // Borrow a second when the fractional parts say the span is shorter,
-    // then truncate toward zero, as a duration's whole days do.
-    if seconds > 0 && b < a {
-        seconds -= 1;
-    } else if seconds < 0 && b > a {
-        seconds += 1;
-    }
-    seconds / 86_400
+/// An instant with the parts a review computes from it taken apart once: a
+/// batch reviews every card at the same `now`, and chrono's conversions
+/// (`timestamp()` walks the 400-year calendar cycle) cost about as much per
+/// card as the memory model's arithmetic.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReviewTime {
+    at: DateTime<Utc>,
+    date: NaiveDate,
+    time: NaiveTime,
+    seconds: i64,
+    nanos: u32,
 }
 
-/// `now + delay`, or an error if the date would leave chrono's range
-/// (about 262,000 years either side of year 0). Computed on the timestamp
-/// (a quarter of the cost of `checked_add_signed`, with the same result);
-/// leap-second instants take chrono's path.
-pub(crate) fn due_after(now: DateTime<Utc>, delay: chrono::TimeDelta) -> Result<DateTime<Utc>> {
-    let out_of_range = || {
+impl ReviewTime {
+    pub(crate) fn new(at: DateTime<Utc>) -> Self {
+        let naive = at.naive_utc();
+        ReviewTime {
+            at,
+            date: naive.date(),
+            time: naive.time(),
+            seconds: at.timestamp(),
+            nanos: at.timestamp_subsec_nanos(),
+        }
+    }
+
+    /// The instant itself.
+    pub(crate) fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// Whole days from `earlier` to this instant, rounded toward zero: what
+    /// `(self - earlier).num_days()` gives, from the two timestamps' integer
+    /// parts (about a sixth of the cost of chrono's date subtraction).
+    /// Leap-second instants, whose nanosecond field exceeds a second, take
+    /// chrono's path.
+    pub(crate) fn whole_days_since(&self, earlier: DateTime<Utc>) -> i64 {
+        let (a, b) = (earlier.timestamp_subsec_nanos(), self.nanos);
+        if a >= NANOS_PER_SECOND || b >= NANOS_PER_SECOND {
+            return (self.at - earlier).num_days();
+        }
+        let mut seconds = self.seconds - earlier.timestamp();
+        // Borrow a second when the fractional parts say the span is shorter,
+        // then truncate toward zero, as a duration's whole days do.
+        if seconds > 0 && b < a {
+            seconds -= 1;
+        } else if seconds < 0 && b > a {
+            seconds += 1;
+        }
+        seconds / 86_400
+    }
+
+    /// This instant plus `delay`, or an error naming `now` if the date would
+    /// leave chrono's range (about 262,000 years either side of year 0).
+    /// Computed on the timestamp (a quarter of the cost of
+    /// `checked_add_signed`, with the same result); leap-second instants
+    /// take chrono's path.
+    pub(crate) fn after(&self, delay: TimeDelta) -> Result<DateTime<Utc>> {
+        if self.nanos >= NANOS_PER_SECOND {
+            return self
+                .at
+                .checked_add_signed(delay)
+                .ok_or_else(|| self.out_of_range(delay));
+        }
+        let total_nanos = i64::from(self.nanos) + i64::from(delay.subsec_nanos());
+        self.seconds
+            .checked_add(delay.num_seconds())
+            .and_then(|s| s.checked_add(total_nanos.div_euclid(i64::from(NANOS_PER_SECOND))))
+            .and_then(|seconds| {
+                let nanos = total_nanos.rem_euclid(i64::from(NANOS_PER_SECOND)) as u32;
+                DateTime::from_timestamp(seconds, nanos)
+            })
+            .ok_or_else(|| self.out_of_range(delay))
+    }
+
+    /// This instant plus whole days: the same date arithmetic as
+    /// [`ReviewTime::after`], but a change of day within the year only
+    /// moves the day of the year (chrono's shortcut), which is what a
+    /// review interval almost always is.
+    pub(crate) fn after_days(&self, days: u32) -> Result<DateTime<Utc>> {
+        if self.nanos >= NANOS_PER_SECOND {
+            return self.after(TimeDelta::days(i64::from(days)));
+        }
+        self.date
+            .checked_add_days(Days::new(u64::from(days)))
+            .map(|date| date.and_time(self.time).and_utc())
+            .ok_or_else(|| self.out_of_range(TimeDelta::days(i64::from(days))))
+    }
+
+    #[cold]
+    fn out_of_range(&self, delay: TimeDelta) -> Error {
         Error::invalid(
             "now",
-            format!("{now} plus {delay} is outside the representable dates"),
+            format!(
+                "{} plus {delay} is outside the representable dates",
+                self.at
+            ),
         )
-    };
-    let nanos = now.timestamp_subsec_nanos();
-    if nanos >= NANOS_PER_SECOND {
-        return now.checked_add_signed(delay).ok_or_else(out_of_range);
     }
-    let total_nanos = i64::from(nanos) + i64::from(delay.subsec_nanos());
-    let seconds = now
-        .timestamp()
-        .checked_add(delay.num_seconds())
-        .and_then(|s| s.checked_add(total_nanos.div_euclid(i64::from(NANOS_PER_SECOND))))
-        .ok_or_else(out_of_range)?;
-    let nanos = total_nanos.rem_euclid(i64::from(NANOS_PER_SECOND)) as u32;
-    DateTime::from_timestamp(seconds, nanos).ok_or_else(out_of_range)
+}
+
+/// Whole days from `earlier` to `later`, rounded toward zero (see
+/// [`ReviewTime::whole_days_since`]).
+pub(crate) fn whole_days_between(earlier: DateTime<Utc>, later: DateTime<Utc>) -> i64 {
+    ReviewTime::new(later).whole_days_since(earlier)
+}
+
+/// `now + delay`, or an error naming `now` if the date would leave chrono's
+/// range (see [`ReviewTime::after`]).
+pub(crate) fn due_after(now: DateTime<Utc>, delay: TimeDelta) -> Result<DateTime<Utc>> {
+    ReviewTime::new(now).after(delay)
 }
 
 /// The record of one review.
@@ -321,6 +403,11 @@ mod tests {
             for delay in [TimeDelta::nanoseconds(delay_ns), TimeDelta::days(delay_days)] {
                 prop_assert_eq!(due_after(x, delay).ok(), x.checked_add_signed(delay));
             }
+            let days = delay_days.unsigned_abs() as u32;
+            prop_assert_eq!(
+                ReviewTime::new(x).after_days(days).ok(),
+                x.checked_add_signed(TimeDelta::days(i64::from(days)))
+            );
         }
     }
 
@@ -334,5 +421,8 @@ mod tests {
             due_after(end - TimeDelta::days(1), TimeDelta::days(1)).unwrap(),
             end
         );
+        let last_day = ReviewTime::new(end - TimeDelta::days(1));
+        assert_eq!(last_day.after_days(1).unwrap(), end);
+        assert_eq!(last_day.after_days(2).unwrap_err().field(), "now");
     }
 }

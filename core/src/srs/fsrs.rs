@@ -7,7 +7,8 @@
 //! open-spaced-repetition project's algorithm description. The card-level
 //! rules (learning steps, same-day reviews, rounding) follow py-fsrs 6.3.
 
-use super::card::{Card, MemoryState, ReviewLog, ReviewOutcome, due_after};
+use super::batch::CardBatch;
+use super::card::{Card, MemoryState, ReviewLog, ReviewOutcome, ReviewTime};
 use super::params::{
     DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, MAX_DIFFICULTY, MIN_DIFFICULTY,
     Parameters, STABILITY_MIN,
@@ -581,10 +582,15 @@ impl Fsrs {
 
     /// The card's memory before this review: its FSRS state, or one derived
     /// from its SM-2 state (a card migrating from SM-2), or none if new.
+    #[inline]
     fn prior_memory(&self, card: &Card) -> Result<Option<MemoryState>> {
-        if let Some(m) = card.memory {
-            return Ok(Some(m));
+        match card.memory {
+            Some(m) => Ok(Some(m)),
+            None => self.prior_memory_without_fsrs(card),
         }
+    }
+
+    fn prior_memory_without_fsrs(&self, card: &Card) -> Result<Option<MemoryState>> {
         match (card.state, card.sm2) {
             (State::New, _) | (State::Learning, None) => Ok(None),
             (_, Some(sm2)) => self
@@ -644,11 +650,15 @@ impl CardUpdate {
     }
 }
 
-/// Write `updates[i]` into `cards[i]`.
-fn apply_all(cards: &mut [Card], updates: &[CardUpdate]) {
+/// Write `updates[i]` into `cards[i]`; how many cards are then not ready
+/// for a batch (see [`CardBatch`]).
+fn apply_all(cards: &mut [Card], updates: &[CardUpdate]) -> usize {
+    let mut unready = 0;
     for (card, update) in cards.iter_mut().zip(updates) {
         update.apply(card);
+        unready += usize::from(!card.batch_ready());
     }
+    unready
 }
 
 /// Below this many cards per thread, spawning costs more than it saves.
@@ -657,8 +667,22 @@ const MIN_CARDS_PER_THREAD: usize = 16_384;
 
 /// Cards a batch worker takes at a time: a few hundred microseconds of work,
 /// small enough that the workers finish within one block of each other.
-#[cfg(not(target_family = "wasm"))]
 const BLOCK: usize = 2_048;
+
+/// Threads worth using for a batch of `cards` cards (1 on wasm, which has
+/// no threads).
+fn batch_workers(cards: usize) -> usize {
+    #[cfg(not(target_family = "wasm"))]
+    return std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(cards / MIN_CARDS_PER_THREAD)
+        .max(1);
+    #[cfg(target_family = "wasm")]
+    {
+        let _ = cards;
+        1
+    }
+}
 
 /// Runs `work` on every numbered block on `workers` threads: the calling
 /// thread and `workers - 1` scoped ones, each taking the next block when
@@ -666,7 +690,6 @@ const BLOCK: usize = 2_048;
 /// little cores) then takes fewer blocks instead of holding up the batch,
 /// as an equal split would. Every block is run; the error of the
 /// lowest-numbered failing block is returned, and a panic is passed on.
-#[cfg(not(target_family = "wasm"))]
 fn in_blocks<B: Send>(
     workers: usize,
     blocks: impl Iterator<Item = (usize, B)> + Send,
@@ -689,11 +712,18 @@ fn in_blocks<B: Send>(
             }
         }
     };
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(run)).collect();
+    if workers <= 1 {
         run();
-        helpers.into_iter().for_each(joined);
-    });
+    } else {
+        #[cfg(not(target_family = "wasm"))]
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(run)).collect();
+            run();
+            helpers.into_iter().for_each(joined);
+        });
+        #[cfg(target_family = "wasm")]
+        run();
+    }
     match first_error
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner)
@@ -708,7 +738,7 @@ impl Fsrs {
         &self,
         card: &Card,
         rating: Rating,
-        now: DateTime<Utc>,
+        now: &ReviewTime,
         load: Option<&DueLoad>,
     ) -> Result<CardUpdate> {
         card.validate()?;
@@ -720,10 +750,11 @@ impl Fsrs {
         &self,
         card: &Card,
         rating: Rating,
-        now: DateTime<Utc>,
+        time: &ReviewTime,
         load: Option<&DueLoad>,
     ) -> Result<CardUpdate> {
-        let elapsed = card.elapsed_days(now)?;
+        let now = time.at();
+        let elapsed = card.elapsed_days(time)?;
         let prior = self.prior_memory(card)?;
         let memory = self.step(prior, elapsed.unwrap_or(0), rating);
 
@@ -761,22 +792,23 @@ impl Fsrs {
             },
         };
 
-        let (state, step, delay, scheduled_days) = match next {
-            Next::Review(days) => (State::Review, None, TimeDelta::days(i64::from(days)), days),
+        let (state, step, due, scheduled_days) = match next {
+            Next::Review(days) => (State::Review, None, time.after_days(days)?, days),
             Next::Step(step, delay) => {
                 let state = if card.state == State::Review || card.state == State::Relearning {
                     State::Relearning
                 } else {
                     State::Learning
                 };
-                (state, Some(step), delay, delay.num_days().max(0) as u32)
+                let days = delay.num_days().max(0) as u32;
+                (state, Some(step), time.after(delay)?, days)
             }
         };
         let lapsed = card.state == State::Review && rating == Rating::Again;
         Ok(CardUpdate {
             state,
             step,
-            due: due_after(now, delay)?,
+            due,
             memory,
             last_review: now,
             scheduled_days,
@@ -792,7 +824,7 @@ impl Fsrs {
         &self,
         cards: &[Card],
         ratings: &[Rating],
-        now: DateTime<Utc>,
+        now: &ReviewTime,
         offset: usize,
     ) -> Result<Vec<CardUpdate>> {
         cards
@@ -815,7 +847,7 @@ impl Scheduler for Fsrs {
         now: DateTime<Utc>,
         load: Option<&DueLoad>,
     ) -> Result<ReviewOutcome> {
-        let update = self.next_card(card, rating, now, load)?;
+        let update = self.next_card(card, rating, &ReviewTime::new(now), load)?;
         let mut reviewed = Card {
             id: card.id.clone(),
             ..*card
@@ -846,7 +878,21 @@ impl Scheduler for Fsrs {
         now: DateTime<Utc>,
     ) -> Result<()> {
         super::check_batch_len(cards.len(), ratings.len())?;
-        self.review_in_place_parallel(cards, ratings, now)
+        self.review_cards(cards, ratings, now, false).map(|_| ())
+    }
+
+    /// As [`Fsrs::review_in_place`], without the pass that checks every card
+    /// first when the batch vouches for them (see [`CardBatch`]).
+    fn review_batch(
+        &self,
+        batch: &mut CardBatch,
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        super::check_batch_len(batch.len(), ratings.len())?;
+        let checked = batch.ready_at(now);
+        let result = self.review_cards(batch.cards_mut(), ratings, now, checked);
+        batch.reviewed(now, result)
     }
 }
 
@@ -859,97 +905,110 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 impl Fsrs {
-    /// All or nothing, in two passes over blocks of cards that the cores
-    /// take in turn (see [`in_blocks`]). The first checks every card for
-    /// what can make its review fail (see [`Fsrs::check_reviewable`]),
-    /// writing nothing, and reports the first failing index. The second
+    /// Reviews `cards` in place, all or nothing, and returns how many of the
+    /// reviewed cards are not ready for a batch (see [`CardBatch`]).
+    ///
+    /// Two passes over blocks of cards that the cores take in turn (see
+    /// [`in_blocks`]). The first checks every card for what can make its
+    /// review fail (see [`Fsrs::check_reviewable`]), writing nothing, and
+    /// reports the first failing index; `checked` skips it, for cards the
+    /// caller knows to be ready and not reviewed after `now`. The second
     /// computes each card's update and writes it at once, so no list of
     /// updates is built (that list cost a fifth of the batch: 7 MB written
-    /// and read back per 100,000 cards). When a
-    /// review at `now` could schedule a date past chrono's range, the
-    /// updates are all computed before any is written instead.
-    #[cfg(not(target_family = "wasm"))]
-    fn review_in_place_parallel(
+    /// and read back per 100,000 cards). When a review at `now` could
+    /// schedule a date past chrono's range, the updates are all computed
+    /// before any is written instead.
+    fn review_cards(
         &self,
         cards: &mut [Card],
         ratings: &[Rating],
         now: DateTime<Utc>,
-    ) -> Result<()> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(cards.len() / MIN_CARDS_PER_THREAD)
-            .max(1);
-        if threads == 1 {
-            return self.review_in_place_serial(cards, ratings, now);
-        }
+        checked: bool,
+    ) -> Result<usize> {
+        let workers = batch_workers(cards.len());
         if !self.delays_fit(now) {
-            return self.review_in_place_gathered(cards, ratings, now, threads);
+            return self.review_cards_gathered(cards, ratings, now, workers);
         }
-        in_blocks(threads, cards.chunks(BLOCK).enumerate(), |i, cards| {
-            self.check_all(cards, now, i * BLOCK)
-        })?;
+        let now = ReviewTime::new(now);
+        if !checked {
+            in_blocks(workers, cards.chunks(BLOCK).enumerate(), |i, cards| {
+                self.check_all(cards, &now, i * BLOCK)
+            })?;
+        }
+        let unready = std::sync::atomic::AtomicUsize::new(0);
         let blocks = cards.chunks_mut(BLOCK).zip(ratings.chunks(BLOCK));
-        in_blocks(threads, blocks.enumerate(), |i, (cards, ratings)| {
-            self.write_all(cards, ratings, now, i * BLOCK)
-        })
+        in_blocks(workers, blocks.enumerate(), |i, (cards, ratings)| {
+            let n = self.write_all(cards, ratings, &now, i * BLOCK)?;
+            unready.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        })?;
+        Ok(unready.into_inner())
     }
 
     /// Computes every update (in parallel, see [`in_blocks`]), and writes
     /// them only if all succeeded.
-    #[cfg(not(target_family = "wasm"))]
-    fn review_in_place_gathered(
+    fn review_cards_gathered(
         &self,
         cards: &mut [Card],
         ratings: &[Rating],
         now: DateTime<Utc>,
-        threads: usize,
-    ) -> Result<()> {
+        workers: usize,
+    ) -> Result<usize> {
+        let now = ReviewTime::new(now);
         let mut parts: Vec<Vec<CardUpdate>> = vec![Vec::new(); cards.len().div_ceil(BLOCK)];
         let blocks = cards
             .chunks(BLOCK)
             .zip(ratings.chunks(BLOCK))
             .zip(parts.iter_mut());
         in_blocks(
-            threads,
+            workers,
             blocks.enumerate(),
             |i, ((cards, ratings), part)| {
-                *part = self.next_cards(cards, ratings, now, i * BLOCK)?;
+                *part = self.next_cards(cards, ratings, &now, i * BLOCK)?;
                 Ok(())
             },
         )?;
-        for (cards, updates) in cards.chunks_mut(BLOCK).zip(&parts) {
-            apply_all(cards, updates);
-        }
-        Ok(())
+        Ok(cards
+            .chunks_mut(BLOCK)
+            .zip(&parts)
+            .map(|(cards, updates)| apply_all(cards, updates))
+            .sum())
     }
 
     /// [`Fsrs::check_reviewable`] on each card; the first failure by index.
-    fn check_all(&self, cards: &[Card], now: DateTime<Utc>, offset: usize) -> Result<()> {
+    fn check_all(&self, cards: &[Card], now: &ReviewTime, offset: usize) -> Result<()> {
         for (i, card) in cards.iter().enumerate() {
-            self.check_reviewable(card, now)
+            self.check_reviewable(card, now.at())
                 .map_err(|error| Error::in_batch(offset + i, error))?;
         }
         Ok(())
     }
 
-    /// Reviews and writes each card in turn. Only after [`Fsrs::check_all`]
-    /// passed for these cards and [`Fsrs::delays_fit`] for `now`, when no
-    /// review can fail; an error would still be returned, not hidden.
+    /// Reviews and writes each card in turn, and returns how many of them
+    /// are not ready for a batch afterwards. Only after [`Fsrs::check_all`]
+    /// passed for these cards (or they are known ready) and
+    /// [`Fsrs::delays_fit`] for `now`, when no review can fail; an error
+    /// would still be returned, not hidden.
     fn write_all(
         &self,
         cards: &mut [Card],
         ratings: &[Rating],
-        now: DateTime<Utc>,
+        now: &ReviewTime,
         offset: usize,
-    ) -> Result<()> {
+    ) -> Result<usize> {
+        let mut unready = 0;
         for (i, (card, &rating)) in cards.iter_mut().zip(ratings).enumerate() {
             // `check_all` validated the card.
             let update = self
                 .next_card_of_valid(card, rating, now, None)
                 .map_err(|error| Error::in_batch(offset + i, error))?;
             update.apply(card);
+            // The card was consistent before (checked, or known ready), and
+            // the review gave it a last review and this memory state: it is
+            // ready if the state is valid.
+            unready += usize::from(!update.memory.is_valid());
         }
-        Ok(())
+        Ok(unready)
     }
 
     /// Every way [`Fsrs::next_card`] can fail on `card` at `now`, except a
@@ -976,31 +1035,6 @@ impl Fsrs {
         let longest = TimeDelta::days(i64::from(self.maximum_interval))
             .max(longest_step.checked_mul(2).unwrap_or(TimeDelta::MAX));
         now.checked_add_signed(longest).is_some()
-    }
-
-    #[cfg(target_family = "wasm")]
-    fn review_in_place_parallel(
-        &self,
-        cards: &mut [Card],
-        ratings: &[Rating],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        self.review_in_place_serial(cards, ratings, now)
-    }
-
-    fn review_in_place_serial(
-        &self,
-        cards: &mut [Card],
-        ratings: &[Rating],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        if self.delays_fit(now) {
-            self.check_all(cards, now, 0)?;
-            return self.write_all(cards, ratings, now, 0);
-        }
-        let updates = self.next_cards(cards, ratings, now, 0)?;
-        apply_all(cards, &updates);
-        Ok(())
     }
 }
 

@@ -12,6 +12,7 @@
 //!   what a study screen needs around the schedulers.
 //! * [`simulate`]: a seeded learner studying for days or a year.
 
+mod batch;
 mod card;
 pub mod compat;
 mod fsrs;
@@ -22,6 +23,7 @@ mod shaping;
 mod simulate;
 mod sm2;
 
+pub use batch::CardBatch;
 pub use card::{Card, MemoryState, Preview, ReviewLog, ReviewOutcome, Sm2State};
 pub use fsrs::{Fsrs, ItemState, NextStates, ReviewDelta};
 pub use params::{
@@ -120,6 +122,24 @@ pub trait Scheduler {
             *card = outcome.card;
         }
         Ok(())
+    }
+
+    /// Review every card of `batch` where it lies, `ratings[i]` for
+    /// `batch[i]`, all at `now`: [`Scheduler::review_in_place`] on a
+    /// [`CardBatch`], which keeps the batch's counts true. [`Fsrs`] skips
+    /// checking the cards when the batch vouches for them (see
+    /// [`CardBatch`]), the fastest way to review many cards.
+    ///
+    /// All or nothing, as [`Scheduler::review_in_place`].
+    fn review_batch(
+        &self,
+        batch: &mut CardBatch,
+        ratings: &[Rating],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let result = self.review_in_place(batch.cards_mut(), ratings, now);
+        batch.recount();
+        result
     }
 
     /// The outcome of each of the four ratings, without committing to any.

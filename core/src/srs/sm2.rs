@@ -1,6 +1,6 @@
 //! SM-2: SuperMemo's original algorithm and Anki's four-button variant.
 
-use super::card::{Card, ReviewLog, ReviewOutcome, Sm2State, due_after};
+use super::card::{Card, ReviewLog, ReviewOutcome, ReviewTime, Sm2State, due_after};
 use super::fsrs::check_steps;
 use super::params::DEFAULT_MAXIMUM_INTERVAL;
 use super::shaping::{DueLoad, IntervalShaping};
@@ -101,7 +101,7 @@ impl Sm2 {
         }
         self.shaping.validate()?;
         card.validate()?;
-        let elapsed = card.elapsed_days(now)?;
+        let elapsed = card.elapsed_days(&ReviewTime::new(now))?;
         let prior = card.sm2.unwrap_or(Sm2State {
             ease_factor: INITIAL_EASE,
             streak: 0,
@@ -292,7 +292,7 @@ impl Scheduler for AnkiSm2 {
     ) -> Result<ReviewOutcome> {
         card.validate()?;
         let c = &self.config;
-        let elapsed = card.elapsed_days(now)?;
+        let elapsed = card.elapsed_days(&ReviewTime::new(now))?;
         let shape = |days: u32| {
             c.shaping
                 .apply(days, c.maximum_interval, &card.id, card.reps + 1, now, load)
