@@ -89,7 +89,9 @@ class CardBatch:
     """Many cards in native memory, for batch work without a Python object per card.
 
     Mutable: `Fsrs.review_batch` updates it in place. Safe to share between
-    threads: every call takes the batch's own lock.
+    threads: every call takes the batch's own lock. The batch keeps count of
+    cards that could make a review fail (and of its latest review), so a
+    review of a batch that FSRS has reviewed before skips checking each card.
     """
 
     def __init__(self, cards: Sequence[Card] | None = None) -> None: ...

@@ -867,7 +867,9 @@ impl PyFsrs {
     /// Review every card of `batch` in place without the GIL, `ratings[i]`
     /// for `batch[i]`, all at `now`. `ratings` is `bytes` of values 1-4 (the
     /// fastest) or a sequence of `Rating`/int. All or nothing: on error the
-    /// batch is unchanged and the error names the card (`cards[i]`).
+    /// batch is unchanged and the error names the card (`cards[i]`). A batch
+    /// whose cards are all ready skips checking them first (see the core's
+    /// `CardBatch`).
     fn review_batch(
         &self,
         py: Python<'_>,

@@ -361,7 +361,9 @@ impl Fsrs {
     /// Review every card of `batch` in place, `ratings[i]` (1-4) for
     /// `batch.get(i)`, all at `now`. The fast path for large collections:
     /// no card crosses the boundary. All or nothing: on error the batch is
-    /// unchanged and the error names the card (`cards[i]`).
+    /// unchanged and the error names the card (`cards[i]`). A batch whose
+    /// cards are all ready skips checking them first (see the core's
+    /// `CardBatch`).
     #[wasm_bindgen(js_name = reviewBatch)]
     pub fn review_batch(
         &self,
@@ -372,7 +374,7 @@ impl Fsrs {
         let now = utc("now", &now)?;
         let ratings = srs::Rating::from_bytes(ratings).map_err(js_error)?;
         self.0
-            .review_in_place(&mut batch.0, &ratings, now)
+            .review_batch(&mut batch.0, &ratings, now)
             .map_err(js_error)
     }
 
@@ -424,7 +426,7 @@ impl Fsrs {
 /// from card objects, review it in place with `Fsrs.reviewBatch`, read cards
 /// back with `get` or `toArray`. Call `free()` when done with it.
 #[wasm_bindgen]
-pub struct CardBatch(Vec<srs::Card>);
+pub struct CardBatch(srs::CardBatch);
 
 #[wasm_bindgen]
 impl CardBatch {
@@ -434,9 +436,9 @@ impl CardBatch {
         #[wasm_bindgen(unchecked_param_type = "Card[] | undefined")] cards: JsValue,
     ) -> Result<CardBatch, JsValue> {
         if cards.is_undefined() || cards.is_null() {
-            return Ok(CardBatch(Vec::new()));
+            return Ok(CardBatch(srs::CardBatch::default()));
         }
-        from_js("cards", &cards).map(CardBatch)
+        from_js::<Vec<srs::Card>>("cards", &cards).map(|cards| CardBatch(cards.into()))
     }
 
     /// `count` new cards with ids `${prefix}${i}`, all due at `now`.
@@ -484,7 +486,7 @@ impl CardBatch {
     /// Every card, as plain objects.
     #[wasm_bindgen(js_name = toArray, unchecked_return_type = "Card[]")]
     pub fn to_array(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.0)
+        to_js(&&self.0[..])
     }
 
     /// Every card's due time in milliseconds since the epoch.
