@@ -304,12 +304,6 @@ pub(crate) fn whole_days_between(earlier: DateTime<Utc>, later: DateTime<Utc>) -
     ReviewTime::new(later).whole_days_since(earlier)
 }
 
-/// `now + delay`, or an error naming `now` if the date would leave chrono's
-/// range (see [`ReviewTime::after`]).
-pub(crate) fn due_after(now: DateTime<Utc>, delay: TimeDelta) -> Result<DateTime<Utc>> {
-    ReviewTime::new(now).after(delay)
-}
-
 /// The record of one review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewLog {
@@ -401,7 +395,7 @@ mod tests {
             let (x, y) = (instant(a, a_nanos, a_leap), instant(b, b_nanos, b_leap));
             prop_assert_eq!(whole_days_between(x, y), (y - x).num_days());
             for delay in [TimeDelta::nanoseconds(delay_ns), TimeDelta::days(delay_days)] {
-                prop_assert_eq!(due_after(x, delay).ok(), x.checked_add_signed(delay));
+                prop_assert_eq!(ReviewTime::new(x).after(delay).ok(), x.checked_add_signed(delay));
             }
             let days = delay_days.unsigned_abs() as u32;
             prop_assert_eq!(
@@ -414,11 +408,19 @@ mod tests {
     #[test]
     fn dates_outside_the_range_are_an_error_naming_now() {
         let end = DateTime::<Utc>::MAX_UTC;
-        let e = due_after(end, TimeDelta::seconds(1)).unwrap_err();
+        let e = ReviewTime::new(end)
+            .after(TimeDelta::seconds(1))
+            .unwrap_err();
         assert_eq!(e.field(), "now");
-        assert!(due_after(DateTime::<Utc>::MIN_UTC, TimeDelta::seconds(-1)).is_err());
+        assert!(
+            ReviewTime::new(DateTime::<Utc>::MIN_UTC)
+                .after(TimeDelta::seconds(-1))
+                .is_err()
+        );
         assert_eq!(
-            due_after(end - TimeDelta::days(1), TimeDelta::days(1)).unwrap(),
+            ReviewTime::new(end - TimeDelta::days(1))
+                .after(TimeDelta::days(1))
+                .unwrap(),
             end
         );
         let last_day = ReviewTime::new(end - TimeDelta::days(1));

@@ -998,7 +998,7 @@ impl Fsrs {
     ) -> Result<usize> {
         let mut unready = 0;
         for (i, (card, &rating)) in cards.iter_mut().zip(ratings).enumerate() {
-            // `check_all` validated the card.
+            // `check_all` validated the card, or the batch knew it ready.
             let update = self
                 .next_card_of_valid(card, rating, now, None)
                 .map_err(|error| Error::in_batch(offset + i, error))?;

@@ -1,7 +1,7 @@
 //! The study queue around the schedulers: what is due now, what will be due,
 //! manual rescheduling and cards made from mistakes.
 
-use super::card::Card;
+use super::card::{Card, ReviewTime};
 use super::params::DEFAULT_PARAMETERS;
 use super::{Fsrs, State};
 use crate::math;
@@ -159,6 +159,7 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let decay = -options.decay;
     let factor = math::pow(0.9, 1.0 / decay) - 1.0;
+    let time = ReviewTime::new(now);
     for (i, card) in cards.iter().enumerate() {
         match card.state {
             State::New => {
@@ -174,7 +175,7 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
             State::Review => {
                 if card.due <= review_until {
                     let key = match options.order {
-                        QueueOrder::Retrievability => retrievability(card, now, factor, decay),
+                        QueueOrder::Retrievability => retrievability(card, &time, factor, decay),
                         _ => 0.0,
                     };
                     review.push((key, card.due, i));
@@ -209,14 +210,14 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
     queue
 }
 
-fn retrievability(card: &Card, now: DateTime<Utc>, factor: f64, decay: f64) -> f64 {
+fn retrievability(card: &Card, now: &ReviewTime, factor: f64, decay: f64) -> f64 {
     let stability = match card.memory {
         Some(m) => m.stability,
         None => f64::from(card.scheduled_days.max(1)),
     };
-    let elapsed =
-        card.last_review
-            .map_or(0, |last| super::card::whole_days_between(last, now).max(0)) as f64;
+    let elapsed = card
+        .last_review
+        .map_or(0, |last| now.whole_days_since(last).max(0)) as f64;
     math::exp(decay * math::ln_1p(factor * elapsed / stability))
 }
 

@@ -118,8 +118,10 @@ impl IntervalShaping {
         load: Option<&DueLoad>,
     ) -> u32 {
         // Checked where the scheduler calls: most schedulers shape nothing,
-        // and a batch then pays two comparisons per card, not a call.
-        if !(self.fuzz || (self.load_balance && load.is_some()) || self.easy_days.is_some()) {
+        // and a batch then pays a few comparisons per card, not a call.
+        // `load` counts only when load balancing is on.
+        let load = load.filter(|_| self.load_balance);
+        if !(self.fuzz || load.is_some() || self.easy_days.is_some()) {
             return interval;
         }
         self.shape(interval, maximum_interval, card_id, reps, now, load)
@@ -134,7 +136,7 @@ impl IntervalShaping {
         now: DateTime<Utc>,
         load: Option<&DueLoad>,
     ) -> u32 {
-        let balance = self.load_balance && load.is_some();
+        let balance = load.is_some();
         let (min, max) = fuzz_range(interval, maximum_interval);
         if min == max {
             return min;

@@ -1,6 +1,6 @@
 //! SM-2: SuperMemo's original algorithm and Anki's four-button variant.
 
-use super::card::{Card, ReviewLog, ReviewOutcome, ReviewTime, Sm2State, due_after};
+use super::card::{Card, ReviewLog, ReviewOutcome, ReviewTime, Sm2State};
 use super::fsrs::check_steps;
 use super::params::DEFAULT_MAXIMUM_INTERVAL;
 use super::shaping::{DueLoad, IntervalShaping};
@@ -101,7 +101,8 @@ impl Sm2 {
         }
         self.shaping.validate()?;
         card.validate()?;
-        let elapsed = card.elapsed_days(&ReviewTime::new(now))?;
+        let time = ReviewTime::new(now);
+        let elapsed = card.elapsed_days(&time)?;
         let prior = card.sm2.unwrap_or(Sm2State {
             ease_factor: INITIAL_EASE,
             streak: 0,
@@ -138,7 +139,7 @@ impl Sm2 {
         finish(
             card,
             rating,
-            now,
+            &time,
             elapsed,
             State::Review,
             None,
@@ -292,7 +293,8 @@ impl Scheduler for AnkiSm2 {
     ) -> Result<ReviewOutcome> {
         card.validate()?;
         let c = &self.config;
-        let elapsed = card.elapsed_days(&ReviewTime::new(now))?;
+        let time = ReviewTime::new(now);
+        let elapsed = card.elapsed_days(&time)?;
         let shape = |days: u32| {
             c.shaping
                 .apply(days, c.maximum_interval, &card.id, card.reps + 1, now, load)
@@ -396,7 +398,7 @@ impl Scheduler for AnkiSm2 {
                         } else {
                             // The lapse interval waits in scheduled_days until relearning ends.
                             let step = (State::Relearning, Some(0), c.relearning_steps[0], lapsed);
-                            return relearn(card, rating, now, elapsed, step, days);
+                            return relearn(card, rating, &time, elapsed, step, days);
                         }
                     }
                     _ => {
@@ -426,7 +428,7 @@ impl Scheduler for AnkiSm2 {
         };
         let lapsed = card.state == State::Review && rating == Rating::Again;
         finish(
-            card, rating, now, elapsed, state, new_step, delay, new_sm2, lapsed,
+            card, rating, &time, elapsed, state, new_step, delay, new_sm2, lapsed,
         )
     }
 }
@@ -436,12 +438,12 @@ impl Scheduler for AnkiSm2 {
 fn relearn(
     card: &Card,
     rating: Rating,
-    now: DateTime<Utc>,
+    time: &ReviewTime,
     elapsed: Option<i64>,
     (state, step, delay, sm2): (State, Option<u32>, TimeDelta, Sm2State),
     lapse_days: u32,
 ) -> Result<ReviewOutcome> {
-    let mut out = finish(card, rating, now, elapsed, state, step, delay, sm2, true)?;
+    let mut out = finish(card, rating, time, elapsed, state, step, delay, sm2, true)?;
     out.card.scheduled_days = lapse_days;
     Ok(out)
 }
@@ -450,7 +452,7 @@ fn relearn(
 fn finish(
     card: &Card,
     rating: Rating,
-    now: DateTime<Utc>,
+    time: &ReviewTime,
     elapsed: Option<i64>,
     state: State,
     step: Option<u32>,
@@ -458,13 +460,14 @@ fn finish(
     sm2: Sm2State,
     lapsed: bool,
 ) -> Result<ReviewOutcome> {
+    let now = time.at();
     let scheduled_days = delay.num_days().max(0) as u32;
     Ok(ReviewOutcome {
         card: Card {
             id: card.id.clone(),
             state,
             step,
-            due: due_after(now, delay)?,
+            due: time.after(delay)?,
             memory: card.memory,
             sm2: Some(sm2),
             last_review: Some(now),
