@@ -147,6 +147,23 @@ fn old_databases_migrate_to_exactly_the_fresh_schema() {
             assert_eq!(store.cards("learner-new").unwrap().len(), 1);
             assert_eq!(store.cards("learner-v3").unwrap().len(), 1);
         }
+        if version >= 5 {
+            // Both reviews of the other learner's card, and none of the
+            // first learner's card of the same id, in order.
+            let durations: Vec<Option<u32>> = store
+                .review_logs("learner-v3", "card-1")
+                .unwrap()
+                .iter()
+                .map(|l| l.duration_ms)
+                .collect();
+            assert_eq!(durations, [Some(900), Some(1500)]);
+            assert_eq!(store.review_logs("learner-v1", "card-1").unwrap().len(), 1);
+        }
+        assert_eq!(
+            orphan_logs(&Connection::open(&old).unwrap()),
+            0,
+            "v{version}"
+        );
         // The card is still found by the due queue through the new index.
         let due = store
             .due_queue(
@@ -205,6 +222,41 @@ fn a_rebuild_refuses_orphan_rows_and_changes_nothing() {
         })
         .unwrap();
     assert_eq!(version, 3);
+}
+
+/// A v5 database holding a review log whose card is missing is refused by
+/// the rebuild that links logs to their cards' positions, and stays exactly
+/// as it was.
+#[test]
+fn a_log_without_its_card_fails_migration_6_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orphan-log.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(&std::fs::read_to_string(fixture("store/v5.sql")).unwrap())
+            .unwrap();
+        c.execute_batch(
+            "INSERT INTO review_logs VALUES (9, 1, 'no-such-card', 3, 2, 0, 0, 1, 700);",
+        )
+        .unwrap();
+    }
+    let before = (schema_of(&path), dump_all(&path));
+    let e = Store::open(&path).unwrap_err();
+    assert_eq!(e.code(), "storage", "{e}");
+    assert!(e.to_string().contains("migration 6"), "{e}");
+    assert_eq!((schema_of(&path), dump_all(&path)), before);
+}
+
+/// Review logs whose card is not in the cards table. The store keeps every
+/// log linked to its card itself (no foreign key is declared on the link),
+/// so the tests that write, crash and erase check that none is left over.
+fn orphan_logs(c: &Connection) -> i64 {
+    c.query_row(
+        "SELECT COUNT(*) FROM review_logs WHERE card_position NOT IN (SELECT position FROM cards)",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 fn file_bytes(path: &Path) -> Vec<u8> {
@@ -395,6 +447,104 @@ proptest! {
     }
 }
 
+/// One step of a random history of writes: cards stored as a deck, or a
+/// batch of reviews (card number, rating) by one of two learners.
+#[derive(Debug, Clone)]
+enum CardWrite {
+    Deck(bool, Vec<u8>),
+    Reviews(bool, Vec<(u8, u8)>),
+}
+
+fn any_card_write() -> impl Strategy<Value = CardWrite> {
+    prop_oneof![
+        (any::<bool>(), prop::collection::vec(0u8..12, 0..6))
+            .prop_map(|(l, v)| CardWrite::Deck(l, v)),
+        (
+            any::<bool>(),
+            prop::collection::vec((0u8..12, 1u8..5), 0..90)
+        )
+            .prop_map(|(l, v)| CardWrite::Reviews(l, v)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Reviews recorded one by one and in batches (new cards, cards stored
+    /// before as a deck, a card several times in one batch, two learners
+    /// with cards of the same ids) read back as a model of them says: each
+    /// card's last version, each card's logs in order, the cards in the
+    /// order they were first stored, and no log without its card.
+    #[test]
+    fn recorded_reviews_read_back_as_written(
+        writes in prop::collection::vec(any_card_write(), 1..8),
+        one_by_one in any::<bool>(),
+    ) {
+        use std::collections::HashMap;
+        let store = Store::open_in_memory().unwrap();
+        let fsrs = Fsrs::default();
+        let learners = ["ann", "bob"];
+        // Per learner: card id -> (card, its ratings), and first-stored order.
+        let mut model: [HashMap<String, (Card, Vec<Rating>)>; 2] = Default::default();
+        let mut order: [Vec<String>; 2] = Default::default();
+        let mut now = t0();
+        for write in &writes {
+            match write {
+                CardWrite::Deck(l, ids) => {
+                    let l = usize::from(*l);
+                    let deck: Vec<Card> = ids.iter().map(|i| Card::new(format!("c{i}"), now)).collect();
+                    store.put_cards(learners[l], &deck, now).unwrap();
+                    for card in deck {
+                        if !order[l].contains(&card.id) {
+                            order[l].push(card.id.clone());
+                        }
+                        // A deck replaces the stored card but keeps its logs.
+                        let logs = model[l].remove(&card.id).map(|e| e.1).unwrap_or_default();
+                        model[l].insert(card.id.clone(), (card, logs));
+                    }
+                }
+                CardWrite::Reviews(l, reviews) => {
+                    let l = usize::from(*l);
+                    let mut batch = Vec::new();
+                    for &(i, rating) in reviews {
+                        let id = format!("c{i}");
+                        let rating = Rating::try_from(rating).unwrap();
+                        now += TimeDelta::minutes(7);
+                        let entry = model[l].entry(id.clone()).or_insert_with(|| (Card::new(&id, now), vec![]));
+                        let out = fsrs.review(&entry.0, rating, now).unwrap();
+                        entry.0 = out.card.clone();
+                        entry.1.push(rating);
+                        if !order[l].contains(&id) {
+                            order[l].push(id);
+                        }
+                        batch.push((out.card, out.log));
+                    }
+                    if one_by_one {
+                        for (card, log) in &batch {
+                            store.record_review(learners[l], card, log).unwrap();
+                        }
+                    } else {
+                        store.record_reviews(learners[l], &batch).unwrap();
+                    }
+                }
+            }
+        }
+        for l in 0..2 {
+            let ids: Vec<String> = store.cards(learners[l]).unwrap_or_default().into_iter().map(|c| c.id).collect();
+            prop_assert_eq!(&ids, &order[l]);
+            for (id, (card, ratings)) in &model[l] {
+                prop_assert_eq!(&store.card(learners[l], id).unwrap(), card);
+                let logged: Vec<Rating> = store.review_logs(learners[l], id).unwrap().iter().map(|g| g.rating).collect();
+                prop_assert_eq!(&logged, ratings);
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.db");
+        std::fs::write(&path, store.to_bytes().unwrap()).unwrap();
+        prop_assert_eq!(orphan_logs(&Connection::open(&path).unwrap()), 0);
+    }
+}
+
 #[test]
 fn reviews_are_recorded_card_and_log_together() {
     let store = Store::open_in_memory().unwrap();
@@ -505,8 +655,9 @@ fn every_seed_query_uses_its_index() {
             "cards_by_due",
         ),
         (
-            "SELECT rating FROM review_logs WHERE learner_key = (SELECT key FROM learners WHERE id = 'l')
-             AND card_id = 'c' ORDER BY reviewed_at",
+            "SELECT r.rating FROM cards AS c JOIN review_logs AS r ON r.card_position = c.position
+             WHERE c.learner_key = (SELECT key FROM learners WHERE id = 'l') AND c.card_id = 'c'
+             ORDER BY r.reviewed_at, r.id",
             "review_logs_by_card",
         ),
         (
@@ -604,6 +755,15 @@ fn export_imports_into_an_empty_store_and_compares_equal() {
     assert_eq!(b.export_learner("ada").unwrap(), export);
     let e = b.import_learner(&export).unwrap_err();
     assert_eq!(e.field(), "export.learner_id");
+    // A log is stored with its card: one without it is refused, and the
+    // import leaves nothing behind.
+    let mut cardless = export.clone();
+    let first_logged = cardless.review_logs[0].card_id.clone();
+    cardless.cards.retain(|c| c.id != first_logged);
+    let c = Store::open_in_memory().unwrap();
+    let e = c.import_learner(&cardless).unwrap_err();
+    assert_eq!(e.field(), "export.review_logs[0].card_id", "{e}");
+    assert!(c.export_learner("ada").is_err());
     let actions: Vec<String> = a
         .audit_log(Some("ada"))
         .unwrap()
@@ -632,6 +792,21 @@ fn erasure_leaves_no_trace_in_any_table() {
         "a trace of the erased learner remains"
     );
     assert!(dump.contains("kim-2210"), "the other learner is untouched");
+    // Logs name neither learner nor card: count them instead.
+    let c = Connection::open(&path).unwrap();
+    assert_eq!(orphan_logs(&c), 0);
+    let logs: i64 = c
+        .query_row("SELECT COUNT(*) FROM review_logs", [], |r| r.get(0))
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    let kims: usize = store
+        .cards("kim-2210")
+        .unwrap()
+        .iter()
+        .map(|card| store.review_logs("kim-2210", &card.id).unwrap().len())
+        .sum();
+    assert_eq!(logs as usize, kims);
+    drop(store);
     let store = Store::open(&path).unwrap();
     let audit = store.audit_log(Some("zoe-4471")).unwrap();
     assert_eq!(audit.last().unwrap().action, "erase");
@@ -787,6 +962,7 @@ fn eight_writers_on_one_file_lose_nothing() {
         .query_row("SELECT COUNT(*) FROM cards", [], |r| r.get(0))
         .unwrap();
     assert_eq!((logs, cards), (1200, 1200));
+    assert_eq!(orphan_logs(&c), 0);
 }
 
 /// The child side of the crash test: records reviews one by one and prints
@@ -883,6 +1059,7 @@ fn killed_writers_never_lose_or_tear_an_acknowledged_review() {
     for n in &acked {
         assert!(stored.contains(n), "acknowledged review {n} is missing");
     }
+    assert_eq!(orphan_logs(&c), 0);
     // No torn write: every card's review count equals its number of logs.
     for card in store.cards("crash").unwrap() {
         assert_eq!(

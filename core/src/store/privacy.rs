@@ -11,7 +11,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub(super) fn hmac(key: &[u8], message: &str) -> [u8; 32] {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
@@ -198,6 +198,16 @@ impl Store {
         for (i, c) in export.cards.iter().enumerate() {
             check_id(&format!("export.cards[{i}].id"), &c.id)?;
         }
+        // A log is stored with its card: each must have one in the export.
+        let card_ids: HashSet<&str> = export.cards.iter().map(|c| c.id.as_str()).collect();
+        for (i, l) in export.review_logs.iter().enumerate() {
+            if !card_ids.contains(l.card_id.as_str()) {
+                return Err(Error::invalid(
+                    format!("export.review_logs[{i}].card_id"),
+                    format!("{:?} is not the id of a card in export.cards", l.card_id),
+                ));
+            }
+        }
         // One transaction through the same statements as the ordinary write
         // paths (so constraints are checked alike): any failure leaves
         // nothing behind.
@@ -213,7 +223,7 @@ impl Store {
             }
             records::learner_key(tx, id)
                 .and_then(|key| {
-                    records::put_cards_of(tx, key, &export.cards, |c| c)?;
+                    records::put_cards_of(tx, key, &export.cards, None, |c| c)?;
                     records::put_logs_of(tx, key, &export.review_logs, |l| l)
                 })
                 .map_err(storage("import"))?;
@@ -241,7 +251,8 @@ impl Store {
                 "DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions WHERE learner_id = ?1)",
                 "DELETE FROM sessions WHERE learner_id = ?1",
                 "DELETE FROM events WHERE learner_id = ?1",
-                "DELETE FROM review_logs WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
+                "DELETE FROM review_logs WHERE card_position IN
+                    (SELECT position FROM cards WHERE learner_key = (SELECT key FROM learners WHERE id = ?1))",
                 "DELETE FROM cards WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
                 "DELETE FROM consents WHERE learner_id = ?1",
                 "DELETE FROM learners WHERE id = ?1",
@@ -342,7 +353,8 @@ impl Store {
         use super::records::{LOG_COLUMNS, log_from_row};
         self.read("review_logs", |c| {
             c.prepare_cached(&format!(
-                "SELECT {LOG_COLUMNS} FROM review_logs WHERE learner_key = (SELECT key FROM learners WHERE id = ?1) ORDER BY id"
+                "SELECT {LOG_COLUMNS} FROM cards AS c JOIN review_logs AS r ON r.card_position = c.position
+                 WHERE c.learner_key = (SELECT key FROM learners WHERE id = ?1) ORDER BY r.id"
             ))?
             .query_map([learner_id], log_from_row)?
             .collect()

@@ -140,19 +140,19 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
 /// flat (measured with callgrind on the `record_reviews` bench).
 const ROWS_PER_INSERT: usize = 40;
 
-const CARD_INSERT: &str = "INSERT INTO cards (learner_key, card_id, state, step, due, stability, \
-                           difficulty, ease_factor, streak, last_review, scheduled_days, reps, \
-                           lapses) VALUES ";
+const CARD_INSERT: &str = "INSERT INTO cards (position, learner_key, card_id, state, step, due, \
+                           stability, difficulty, ease_factor, streak, last_review, \
+                           scheduled_days, reps, lapses) VALUES ";
 const CARD_UPSERT: &str = " ON CONFLICT (learner_key, card_id) DO UPDATE SET
     state = excluded.state, step = excluded.step, due = excluded.due,
     stability = excluded.stability, difficulty = excluded.difficulty,
     ease_factor = excluded.ease_factor, streak = excluded.streak,
     last_review = excluded.last_review, scheduled_days = excluded.scheduled_days,
     reps = excluded.reps, lapses = excluded.lapses";
-const CARD_VALUES: usize = 13;
-const LOG_INSERT: &str = "INSERT INTO review_logs (learner_key, card_id, rating, state, \
-                          reviewed_at, elapsed_days, scheduled_days, duration_ms) VALUES ";
-const LOG_VALUES: usize = 8;
+const CARD_VALUES: usize = 14;
+const LOG_INSERT: &str = "INSERT INTO review_logs (card_position, rating, state, reviewed_at, \
+                          elapsed_days, scheduled_days, duration_ms) VALUES ";
+const LOG_VALUES: usize = 7;
 
 /// `head`, `rows` groups of `values` anonymous parameters, `tail`.
 fn multi_row_sql(head: &str, rows: usize, values: usize, tail: &str) -> String {
@@ -168,21 +168,23 @@ static LOG_SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
 });
 
 /// Runs `sql[1]` (a `ROWS_PER_INSERT`-row statement) over whole chunks of
-/// `items` and `sql[0]` (one row) over the rest, in order; `bind` binds one
-/// item's values from the given 1-based parameter index.
+/// `items` and `sql[0]` (one row) over the rest, in order; `bind` binds the
+/// values of item `i` from the given 1-based parameter index.
 fn insert_rows<T>(
     tx: &Connection,
     sql: &[String; 2],
     values: usize,
     items: &[T],
-    bind: impl Fn(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+    bind: impl Fn(&mut rusqlite::Statement<'_>, usize, usize, &T) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<()> {
     let mut chunks = items.chunks_exact(ROWS_PER_INSERT);
+    let mut i = 0;
     if items.len() >= ROWS_PER_INSERT {
         let mut s = tx.prepare_cached(&sql[1])?;
         for chunk in &mut chunks {
-            for (i, item) in chunk.iter().enumerate() {
-                bind(&mut s, 1 + i * values, item)?;
+            for (j, item) in chunk.iter().enumerate() {
+                bind(&mut s, 1 + j * values, i, item)?;
+                i += 1;
             }
             s.raw_execute()?;
         }
@@ -190,7 +192,8 @@ fn insert_rows<T>(
     if !chunks.remainder().is_empty() {
         let mut s = tx.prepare_cached(&sql[0])?;
         for item in chunks.remainder() {
-            bind(&mut s, 1, item)?;
+            bind(&mut s, 1, i, item)?;
+            i += 1;
             s.raw_execute()?;
         }
     }
@@ -199,54 +202,140 @@ fn insert_rows<T>(
 
 /// Inserts cards for the learner with key `learner`, or updates the
 /// learner's card with the same id in place, in slice order (so of two
-/// versions of one card the later wins).
+/// versions of one card the later wins). A card that is inserted takes the
+/// position `first_position + i` (`i` its index in `items`), or the next
+/// free one if `first_position` is `None`; a card that is updated keeps its
+/// own.
 pub(super) fn put_cards_of<T>(
     tx: &Connection,
     learner: i64,
     items: &[T],
+    first_position: Option<i64>,
     card: impl Fn(&T) -> &Card,
 ) -> rusqlite::Result<()> {
-    insert_rows(tx, &CARD_SQL, CARD_VALUES, items, |s, at, item| {
+    insert_rows(tx, &CARD_SQL, CARD_VALUES, items, |s, at, i, item| {
         let card = card(item);
-        s.raw_bind_parameter(at, learner)?;
-        s.raw_bind_parameter(at + 1, &card.id)?;
-        s.raw_bind_parameter(at + 2, state_code(card.state))?;
-        s.raw_bind_parameter(at + 3, card.step)?;
-        s.raw_bind_parameter(at + 4, micros(card.due))?;
-        s.raw_bind_parameter(at + 5, card.memory.map(|m| m.stability))?;
-        s.raw_bind_parameter(at + 6, card.memory.map(|m| m.difficulty))?;
-        s.raw_bind_parameter(at + 7, card.sm2.map(|m| m.ease_factor))?;
-        s.raw_bind_parameter(at + 8, card.sm2.map(|m| m.streak))?;
-        s.raw_bind_parameter(at + 9, card.last_review.map(micros))?;
-        s.raw_bind_parameter(at + 10, card.scheduled_days)?;
-        s.raw_bind_parameter(at + 11, card.reps)?;
-        s.raw_bind_parameter(at + 12, card.lapses)
+        // `first_position + i` fits: `record_cards` checked the last one.
+        s.raw_bind_parameter(at, first_position.map(|p| p + i as i64))?;
+        s.raw_bind_parameter(at + 1, learner)?;
+        s.raw_bind_parameter(at + 2, &card.id)?;
+        s.raw_bind_parameter(at + 3, state_code(card.state))?;
+        s.raw_bind_parameter(at + 4, card.step)?;
+        s.raw_bind_parameter(at + 5, micros(card.due))?;
+        s.raw_bind_parameter(at + 6, card.memory.map(|m| m.stability))?;
+        s.raw_bind_parameter(at + 7, card.memory.map(|m| m.difficulty))?;
+        s.raw_bind_parameter(at + 8, card.sm2.map(|m| m.ease_factor))?;
+        s.raw_bind_parameter(at + 9, card.sm2.map(|m| m.streak))?;
+        s.raw_bind_parameter(at + 10, card.last_review.map(micros))?;
+        s.raw_bind_parameter(at + 11, card.scheduled_days)?;
+        s.raw_bind_parameter(at + 12, card.reps)?;
+        s.raw_bind_parameter(at + 13, card.lapses)
     })
 }
 
-/// Appends review logs for the learner with key `learner`, in slice order.
+/// Stores the cards of `items` for the learner with key `learner` as
+/// [`put_cards_of`] does. If every one of them was new, returns their
+/// positions, in slice order.
+///
+/// The cards are given positions past every card's, so a new card's
+/// position is known without asking for it, and one count tells whether
+/// every card was new (`None` if some were stored before, or a card is in
+/// `items` twice). A single card is stored without the two queries, which
+/// cost more than looking it up.
+fn record_cards<T>(
+    tx: &Connection,
+    learner: i64,
+    items: &[T],
+    card: impl Fn(&T) -> &Card,
+) -> rusqlite::Result<Option<Vec<i64>>> {
+    let n = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    if n < 2 {
+        put_cards_of(tx, learner, items, None, card)?;
+        return Ok(None);
+    }
+    let last: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(position), 0) FROM cards")?
+        .query_row([], |r| r.get(0))?;
+    // Near the largest position SQLite can store, let it choose (it finds
+    // free ones).
+    let Some(first) = last.checked_add(n).map(|_| last + 1) else {
+        put_cards_of(tx, learner, items, None, card)?;
+        return Ok(None);
+    };
+    put_cards_of(tx, learner, items, Some(first), card)?;
+    let inserted: i64 = tx
+        .prepare_cached("SELECT COUNT(*) FROM cards WHERE position >= ?1")?
+        .query_row([first], |r| r.get(0))?;
+    Ok((inserted == n).then(|| (first..first + n).collect()))
+}
+
+/// Appends review logs of the cards at `positions` (one per log), in
+/// slice order.
+fn put_logs_at<T>(
+    tx: &Connection,
+    positions: &[i64],
+    items: &[T],
+    log: impl Fn(&T) -> &ReviewLog,
+) -> rusqlite::Result<()> {
+    insert_rows(tx, &LOG_SQL, LOG_VALUES, items, |s, at, i, item| {
+        s.raw_bind_parameter(at, positions[i])?;
+        bind_log(s, at + 1, log(item))
+    })
+}
+
+/// Binds a log's values after its card's position, from parameter `at`.
+fn bind_log(s: &mut rusqlite::Statement<'_>, at: usize, log: &ReviewLog) -> rusqlite::Result<()> {
+    s.raw_bind_parameter(at, log.rating.as_u8())?;
+    s.raw_bind_parameter(at + 1, state_code(log.state))?;
+    s.raw_bind_parameter(at + 2, micros(log.reviewed_at))?;
+    s.raw_bind_parameter(at + 3, log.elapsed_days)?;
+    s.raw_bind_parameter(at + 4, log.scheduled_days)?;
+    s.raw_bind_parameter(at + 5, log.duration_ms)
+}
+
+/// Appends review logs of the learner with key `learner`, in slice order,
+/// each to the learner's stored card of its `card_id` (found in the same
+/// statement). A log whose card is not stored is an error.
 pub(super) fn put_logs_of<T>(
     tx: &Connection,
     learner: i64,
     items: &[T],
     log: impl Fn(&T) -> &ReviewLog,
 ) -> rusqlite::Result<()> {
-    insert_rows(tx, &LOG_SQL, LOG_VALUES, items, |s, at, item| {
+    let mut s = tx.prepare_cached(
+        "INSERT INTO review_logs (card_position, rating, state, reviewed_at, elapsed_days, \
+         scheduled_days, duration_ms) SELECT position, ?3, ?4, ?5, ?6, ?7, ?8 FROM cards \
+         WHERE learner_key = ?1 AND card_id = ?2",
+    )?;
+    for item in items {
         let log = log(item);
-        s.raw_bind_parameter(at, learner)?;
-        s.raw_bind_parameter(at + 1, &log.card_id)?;
-        s.raw_bind_parameter(at + 2, log.rating.as_u8())?;
-        s.raw_bind_parameter(at + 3, state_code(log.state))?;
-        s.raw_bind_parameter(at + 4, micros(log.reviewed_at))?;
-        s.raw_bind_parameter(at + 5, log.elapsed_days)?;
-        s.raw_bind_parameter(at + 6, log.scheduled_days)?;
-        s.raw_bind_parameter(at + 7, log.duration_ms)
-    })
+        s.raw_bind_parameter(1, learner)?;
+        s.raw_bind_parameter(2, &log.card_id)?;
+        bind_log(&mut s, 3, log)?;
+        if s.raw_execute()? != 1 {
+            return Err(rusqlite::Error::QueryReturnedNoRows);
+        }
+    }
+    Ok(())
+}
+
+/// Stores each review's card and appends its log, in slice order.
+fn record_reviews_of<T>(
+    tx: &Connection,
+    learner: i64,
+    reviews: &[T],
+    review: impl Fn(&T) -> (&Card, &ReviewLog),
+) -> rusqlite::Result<()> {
+    match record_cards(tx, learner, reviews, |r| review(r).0)? {
+        Some(positions) => put_logs_at(tx, &positions, reviews, |r| review(r).1),
+        None => put_logs_of(tx, learner, reviews, |r| review(r).1),
+    }
 }
 
 /// Columns of `review_logs` read by [`log_from_row`], in order.
-pub(super) const LOG_COLUMNS: &str =
-    "card_id, rating, state, reviewed_at, elapsed_days, scheduled_days, duration_ms";
+/// They read a join of `review_logs AS r` with its card, `cards AS c`.
+pub(super) const LOG_COLUMNS: &str = "c.card_id, r.rating, r.state, r.reviewed_at, r.elapsed_days, \
+                                      r.scheduled_days, r.duration_ms";
 
 pub(super) fn log_from_row(r: &Row<'_>) -> rusqlite::Result<ReviewLog> {
     let rating: u8 = r.get(1)?;
@@ -497,7 +586,7 @@ impl Store {
         }
         self.write("put_cards", |tx| {
             let learner = ensure_learner(tx, learner_id, at)?;
-            put_cards_of(tx, learner, cards, |c| c).map_err(storage("put_cards"))?;
+            put_cards_of(tx, learner, cards, None, |c| c).map_err(storage("put_cards"))?;
             self.audit(tx, "put_cards", Some(learner_id))
         })
     }
@@ -508,9 +597,7 @@ impl Store {
         check_review(learner_id, card, log)?;
         self.write("record_review", |tx| {
             let learner = ensure_learner(tx, learner_id, log.reviewed_at)?;
-            let review = [(card, log)];
-            put_cards_of(tx, learner, &review, |r| r.0)
-                .and_then(|()| put_logs_of(tx, learner, &review, |r| r.1))
+            record_reviews_of(tx, learner, &[(card, log)], |r| *r)
                 .map_err(storage("record_review"))?;
             self.audit(tx, "record_review", Some(learner_id))
         })
@@ -528,8 +615,7 @@ impl Store {
         };
         self.write("record_reviews", |tx| {
             let learner = ensure_learner(tx, learner_id, first.reviewed_at)?;
-            put_cards_of(tx, learner, reviews, |r| &r.0)
-                .and_then(|()| put_logs_of(tx, learner, reviews, |r| &r.1))
+            record_reviews_of(tx, learner, reviews, |(c, l)| (c, l))
                 .map_err(storage("record_reviews"))?;
             self.audit(tx, "record_reviews", Some(learner_id))
         })
@@ -564,8 +650,9 @@ impl Store {
     pub fn review_logs(&self, learner_id: &str, card_id: &str) -> Result<Vec<ReviewLog>> {
         self.read("review_logs", |c| {
             c.prepare_cached(&format!(
-                "SELECT {LOG_COLUMNS} FROM review_logs
-                 WHERE learner_key = (SELECT key FROM learners WHERE id = ?1) AND card_id = ?2 ORDER BY reviewed_at, id"
+                "SELECT {LOG_COLUMNS} FROM cards AS c JOIN review_logs AS r ON r.card_position = c.position
+                 WHERE c.learner_key = (SELECT key FROM learners WHERE id = ?1) AND c.card_id = ?2
+                 ORDER BY r.reviewed_at, r.id"
             ))?
             .query_map([learner_id, card_id], log_from_row)?
             .collect()

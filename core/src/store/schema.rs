@@ -63,6 +63,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0005_new_cards_index.sql"),
         rebuilds_tables: false,
     },
+    Migration {
+        version: 6,
+        name: "review_logs_by_card_position",
+        sql: include_str!("migrations/0006_review_logs_by_card_position.sql"),
+        rebuilds_tables: true,
+    },
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS learnloop_migrations (
