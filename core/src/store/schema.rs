@@ -69,6 +69,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0006_review_logs_by_card_position.sql"),
         rebuilds_tables: true,
     },
+    Migration {
+        version: 7,
+        name: "no_audit_subject_index",
+        sql: include_str!("migrations/0007_no_audit_subject_index.sql"),
+        rebuilds_tables: false,
+    },
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS learnloop_migrations (
