@@ -26,6 +26,17 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A database in `dir` built by the committed fixture of schema `version`,
+/// then `extra` SQL.
+fn old_database(dir: &Path, version: i64, extra: &str) -> PathBuf {
+    let path = dir.join(format!("v{version}.db"));
+    let c = Connection::open(&path).unwrap();
+    let sql = std::fs::read_to_string(fixture(&format!("store/v{version}.sql"))).unwrap();
+    c.execute_batch(&sql).unwrap();
+    c.execute_batch(extra).unwrap();
+    path
+}
+
 /// (type, name, tbl_name, sql) of every schema object, sorted.
 fn schema_of(path: &Path) -> Vec<(String, String, String, Option<String>)> {
     let c = Connection::open(path).unwrap();
@@ -88,13 +99,7 @@ fn old_databases_migrate_to_exactly_the_fresh_schema() {
     let latest = learnloop::store::MIGRATIONS.last().unwrap().version;
     // One fixture per past schema version, each built by committed SQL.
     for version in 1..latest {
-        let old = dir.path().join(format!("v{version}.db"));
-        Connection::open(&old)
-            .unwrap()
-            .execute_batch(
-                &std::fs::read_to_string(fixture(&format!("store/v{version}.sql"))).unwrap(),
-            )
-            .unwrap();
+        let old = old_database(dir.path(), version, "");
         assert_ne!(schema_of(&old), schema_of(&fresh), "v{version}");
         let store = Store::open(&old).unwrap();
         assert_eq!(store.schema_version().unwrap(), latest);
@@ -192,18 +197,13 @@ fn old_databases_migrate_to_exactly_the_fresh_schema() {
 #[test]
 fn a_rebuild_refuses_orphan_rows_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orphan.db");
-    {
-        let c = Connection::open(&path).unwrap();
-        c.execute_batch(&std::fs::read_to_string(fixture("store/v3.sql")).unwrap())
-            .unwrap();
-        c.execute_batch(
-            "PRAGMA foreign_keys = OFF;
-             INSERT INTO cards VALUES (9, 'nobody', 'card-9', 0, NULL, 0, NULL, NULL, NULL, NULL,
-                                       NULL, 0, 0, 0);",
-        )
-        .unwrap();
-    }
+    let path = old_database(
+        dir.path(),
+        3,
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO cards VALUES (9, 'nobody', 'card-9', 0, NULL, 0, NULL, NULL, NULL, NULL,
+                                   NULL, 0, 0, 0);",
+    );
     let before = schema_of(&path);
     let e = Store::open(&path).unwrap_err();
     assert_eq!(e.code(), "storage", "{e}");
@@ -230,16 +230,11 @@ fn a_rebuild_refuses_orphan_rows_and_changes_nothing() {
 #[test]
 fn a_log_without_its_card_fails_migration_6_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orphan-log.db");
-    {
-        let c = Connection::open(&path).unwrap();
-        c.execute_batch(&std::fs::read_to_string(fixture("store/v5.sql")).unwrap())
-            .unwrap();
-        c.execute_batch(
-            "INSERT INTO review_logs VALUES (9, 1, 'no-such-card', 3, 2, 0, 0, 1, 700);",
-        )
-        .unwrap();
-    }
+    let path = old_database(
+        dir.path(),
+        5,
+        "INSERT INTO review_logs VALUES (9, 1, 'no-such-card', 3, 2, 0, 0, 1, 700);",
+    );
     let before = (schema_of(&path), dump_all(&path));
     let e = Store::open(&path).unwrap_err();
     assert_eq!(e.code(), "storage", "{e}");
