@@ -808,6 +808,11 @@ impl Fsrs {
                 }
             }
         }
+        let mut out = [None; STEP_LANES];
+        // New and learning cards, lapses and same-day reviews take `step`.
+        if !recalled.contains(&true) {
+            return out;
+        }
         // The stages of `step` for a recall: ln R and ln S, then R and the
         // stability's growth factor, then the gain and the new state.
         let mut log_r = [0.0; STEP_LANES];
@@ -822,7 +827,6 @@ impl Fsrs {
             r[i] = math::exp(log_r[i]);
             growth[i] = self.stability_growth(ln_s[i]);
         }
-        let mut out = [None; STEP_LANES];
         for i in 0..STEP_LANES {
             if recalled[i] {
                 let m = memory[i];
