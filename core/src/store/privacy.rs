@@ -350,10 +350,10 @@ impl Store {
 
     /// Every review log of a learner, in the order they were recorded.
     fn learner_logs(&self, learner_id: &str) -> Result<Vec<ReviewLog>> {
-        use super::records::{LOG_COLUMNS, log_from_row};
+        use super::records::{LOG_COLUMNS, LOGS_WITH_CARDS, log_from_row};
         self.read("review_logs", |c| {
             c.prepare_cached(&format!(
-                "SELECT {LOG_COLUMNS} FROM cards AS c JOIN review_logs AS r ON r.card_position = c.position
+                "SELECT {LOG_COLUMNS} FROM {LOGS_WITH_CARDS}
                  WHERE c.learner_key = (SELECT key FROM learners WHERE id = ?1) ORDER BY r.id"
             ))?
             .query_map([learner_id], log_from_row)?

@@ -150,8 +150,9 @@ const CARD_UPSERT: &str = " ON CONFLICT (learner_key, card_id) DO UPDATE SET
     last_review = excluded.last_review, scheduled_days = excluded.scheduled_days,
     reps = excluded.reps, lapses = excluded.lapses";
 const CARD_VALUES: usize = 14;
-const LOG_INSERT: &str = "INSERT INTO review_logs (card_position, rating, state, reviewed_at, \
-                          elapsed_days, scheduled_days, duration_ms) VALUES ";
+/// A log's columns: its card's position, then those [`bind_log`] binds.
+const LOG_INTO: &str = "INSERT INTO review_logs (card_position, rating, state, reviewed_at, \
+                        elapsed_days, scheduled_days, duration_ms)";
 const LOG_VALUES: usize = 7;
 
 /// `head`, `rows` groups of `values` anonymous parameters, `tail`.
@@ -164,7 +165,16 @@ static CARD_SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
     [1, ROWS_PER_INSERT].map(|rows| multi_row_sql(CARD_INSERT, rows, CARD_VALUES, CARD_UPSERT))
 });
 static LOG_SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
-    [1, ROWS_PER_INSERT].map(|rows| multi_row_sql(LOG_INSERT, rows, LOG_VALUES, ""))
+    [1, ROWS_PER_INSERT]
+        .map(|rows| multi_row_sql(&format!("{LOG_INTO} VALUES "), rows, LOG_VALUES, ""))
+});
+/// One log, its card's position found by the learner's key (`?1`) and the
+/// card's id (`?2`); the log's own values from `?3`.
+static LOG_BY_CARD_ID_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{LOG_INTO} SELECT position, ?3, ?4, ?5, ?6, ?7, ?8 FROM cards \
+         WHERE learner_key = ?1 AND card_id = ?2"
+    )
 });
 
 /// Runs `sql[1]` (a `ROWS_PER_INSERT`-row statement) over whole chunks of
@@ -249,20 +259,19 @@ fn record_cards<T>(
     card: impl Fn(&T) -> &Card,
 ) -> rusqlite::Result<Option<Vec<i64>>> {
     let n = i64::try_from(items.len()).unwrap_or(i64::MAX);
-    if n < 2 {
-        put_cards_of(tx, learner, items, None, card)?;
-        return Ok(None);
+    let mut first = None;
+    if n > 1 {
+        let last: i64 = tx
+            .prepare_cached("SELECT COALESCE(MAX(position), 0) FROM cards")?
+            .query_row([], |r| r.get(0))?;
+        // Near the largest position SQLite can store, let it choose (it
+        // finds free ones).
+        first = last.checked_add(n).map(|_| last + 1);
     }
-    let last: i64 = tx
-        .prepare_cached("SELECT COALESCE(MAX(position), 0) FROM cards")?
-        .query_row([], |r| r.get(0))?;
-    // Near the largest position SQLite can store, let it choose (it finds
-    // free ones).
-    let Some(first) = last.checked_add(n).map(|_| last + 1) else {
-        put_cards_of(tx, learner, items, None, card)?;
+    put_cards_of(tx, learner, items, first, card)?;
+    let Some(first) = first else {
         return Ok(None);
     };
-    put_cards_of(tx, learner, items, Some(first), card)?;
     let inserted: i64 = tx
         .prepare_cached("SELECT COUNT(*) FROM cards WHERE position >= ?1")?
         .query_row([first], |r| r.get(0))?;
@@ -302,11 +311,7 @@ pub(super) fn put_logs_of<T>(
     items: &[T],
     log: impl Fn(&T) -> &ReviewLog,
 ) -> rusqlite::Result<()> {
-    let mut s = tx.prepare_cached(
-        "INSERT INTO review_logs (card_position, rating, state, reviewed_at, elapsed_days, \
-         scheduled_days, duration_ms) SELECT position, ?3, ?4, ?5, ?6, ?7, ?8 FROM cards \
-         WHERE learner_key = ?1 AND card_id = ?2",
-    )?;
+    let mut s = tx.prepare_cached(&LOG_BY_CARD_ID_SQL)?;
     for item in items {
         let log = log(item);
         s.raw_bind_parameter(1, learner)?;
@@ -332,8 +337,11 @@ fn record_reviews_of<T>(
     }
 }
 
-/// Columns of `review_logs` read by [`log_from_row`], in order.
-/// They read a join of `review_logs AS r` with its card, `cards AS c`.
+/// Logs with their cards: what [`LOG_COLUMNS`] reads from.
+pub(super) const LOGS_WITH_CARDS: &str =
+    "cards AS c JOIN review_logs AS r ON r.card_position = c.position";
+
+/// Columns of [`LOGS_WITH_CARDS`] read by [`log_from_row`], in order.
 pub(super) const LOG_COLUMNS: &str = "c.card_id, r.rating, r.state, r.reviewed_at, r.elapsed_days, \
                                       r.scheduled_days, r.duration_ms";
 
@@ -650,7 +658,7 @@ impl Store {
     pub fn review_logs(&self, learner_id: &str, card_id: &str) -> Result<Vec<ReviewLog>> {
         self.read("review_logs", |c| {
             c.prepare_cached(&format!(
-                "SELECT {LOG_COLUMNS} FROM cards AS c JOIN review_logs AS r ON r.card_position = c.position
+                "SELECT {LOG_COLUMNS} FROM {LOGS_WITH_CARDS}
                  WHERE c.learner_key = (SELECT key FROM learners WHERE id = ?1) AND c.card_id = ?2
                  ORDER BY r.reviewed_at, r.id"
             ))?
