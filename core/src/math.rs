@@ -84,10 +84,21 @@ impl SplitMix64 {
 /// e^x.
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
-    // Inside +-708 the result is a normal number; the rest (and NaN) goes to libm.
-    if x.is_nan() || x.abs() >= 708.0 {
+    if !exp_in_table_range(x) {
         return libm::exp(x);
     }
+    exp_by_table(x)
+}
+
+/// Inside +-708 the result is a normal number; the rest (and NaN) goes to libm.
+#[inline(always)]
+fn exp_in_table_range(x: f64) -> bool {
+    x.abs() < 708.0
+}
+
+/// [`exp`] for an `x` in [`exp_in_table_range`]: no branch.
+#[inline(always)]
+fn exp_by_table(x: f64) -> f64 {
     let shifted = x * INV_LN2_N + ROUND_SHIFT;
     let ki = shifted.to_bits();
     let kd = shifted - ROUND_SHIFT;
@@ -98,6 +109,31 @@ pub(crate) fn exp(x: f64) -> f64 {
     let scale =
         f64::from_bits(EXP_TABLE[(ki as usize) & (N - 1)].wrapping_add(ki << (52 - TABLE_BITS)));
     scale + scale * tail
+}
+
+/// `f` of every lane, as a plain loop: `array::map` calls `f` once per
+/// lane through a helper that was not inlined, which kept the compiler
+/// from running the lanes side by side.
+#[inline(always)]
+pub(crate) fn lanes<const L: usize>(x: [f64; L], f: impl Fn(f64) -> f64) -> [f64; L] {
+    let mut out = [0.0; L];
+    for i in 0..L {
+        out[i] = f(x[i]);
+    }
+    out
+}
+
+/// [`exp`] of every lane, the same bits lane by lane. When every lane is in
+/// the table's range (the usual case) the lanes take one branch-free path,
+/// which the compiler can run side by side in vector registers; otherwise
+/// each lane takes [`exp`].
+#[inline]
+pub(crate) fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    if x.iter().all(|&x| exp_in_table_range(x)) {
+        lanes(x, exp_by_table)
+    } else {
+        lanes(x, exp)
+    }
 }
 
 /// ln(1 + r) for |r| < 1/64, as a series to r^8 (error below 2^-51 relative,
@@ -121,6 +157,19 @@ pub(crate) fn ln(x: f64) -> f64 {
     if x > 1.0 - 1.0 / 256.0 && x < 1.0 + 1.0 / 128.0 {
         return ln_1p_series(x - 1.0);
     }
+    ln_by_table(x)
+}
+
+/// Whether [`ln`] takes the table for `x`: a positive normal number away from 1.
+#[inline(always)]
+fn ln_in_table_range(x: f64) -> bool {
+    (f64::MIN_POSITIVE..f64::INFINITY).contains(&x)
+        && !(x > 1.0 - 1.0 / 256.0 && x < 1.0 + 1.0 / 128.0)
+}
+
+/// [`ln`] for an `x` in [`ln_in_table_range`]: no branch.
+#[inline(always)]
+fn ln_by_table(x: f64) -> f64 {
     let ix = x.to_bits();
     let tmp = ix.wrapping_sub(LN_OFF);
     let i = ((tmp >> (52 - TABLE_BITS)) as usize) & (N - 1);
@@ -130,6 +179,40 @@ pub(crate) fn ln(x: f64) -> f64 {
     let r = (z - ln_centre(i)) * LN_INV[i];
     let kd = k as f64;
     kd * LN2_HI + (kd * LN2_LO + LN_TABLE[i] + ln_1p_series(r))
+}
+
+/// [`ln`] of every lane, the same bits lane by lane (see [`exp_lanes`]).
+#[inline]
+pub(crate) fn ln_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    if x.iter().all(|&x| ln_in_table_range(x)) {
+        lanes(x, ln_by_table)
+    } else {
+        lanes(x, ln)
+    }
+}
+
+/// [`ln_1p`] of every lane, the same bits lane by lane (see [`exp_lanes`]).
+#[inline]
+pub(crate) fn ln_1p_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    if x.iter()
+        .all(|&x| x.abs() >= 1.0 / 64.0 && ln_in_table_range(1.0 + x))
+    {
+        lanes(x, |x| ln_by_table(1.0 + x))
+    } else {
+        lanes(x, ln_1p)
+    }
+}
+
+/// [`expm1`] of every lane, the same bits lane by lane (see [`exp_lanes`]).
+#[inline]
+pub(crate) fn expm1_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    if x.iter()
+        .all(|&x| x.abs() >= 1.0 / 64.0 && exp_in_table_range(x))
+    {
+        lanes(x, |x| exp_by_table(x) - 1.0)
+    } else {
+        lanes(x, expm1)
+    }
 }
 
 /// ln(1 + x), accurate near 0.
@@ -164,9 +247,21 @@ pub(crate) fn pow(x: f64, y: f64) -> f64 {
 }
 
 /// Round half to even (Python's `round`, which py-fsrs applies to intervals).
+///
+/// Adding 2^52 to a magnitude below 2^52 leaves no bits below the unit, so
+/// the addition itself rounds to the nearest integer, ties to even (IEEE-754
+/// round-to-nearest, the mode every target runs in); subtracting 2^52 again
+/// is exact. Larger magnitudes are integers already. The same result as
+/// `libm::rint` (checked in the tests below), without its call.
 #[inline]
 pub(crate) fn round_half_even(x: f64) -> f64 {
-    libm::rint(x)
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let magnitude = x.abs();
+    if magnitude < TWO_52 {
+        ((magnitude + TWO_52) - TWO_52).copysign(x)
+    } else {
+        x
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +336,71 @@ mod tests {
         }
         for (x, y) in samples(200_000, 0.001, 1e5, 10).zip(samples(200_000, -10.0, 10.0, 11)) {
             assert!(rel(pow(x, y), libm::pow(x, y)) < 4e-14, "pow({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn round_half_even_is_rint() {
+        let halves = (0..2_000).map(|i| f64::from(i) / 2.0);
+        let edges = [
+            0.0,
+            -0.0,
+            0.49999999999999994,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ];
+        let all = halves
+            .chain(edges)
+            .chain(samples(200_000, -1e6, 1e6, 11))
+            .chain(samples(10_000, -1e17, 1e17, 12));
+        for x in all.flat_map(|x| [x, -x]) {
+            assert_eq!(round_half_even(x).to_bits(), libm::rint(x).to_bits(), "{x}");
+        }
+        assert!(round_half_even(f64::NAN).is_nan());
+        assert_eq!(round_half_even(2.5), 2.0);
+        assert_eq!(round_half_even(3.5), 4.0);
+    }
+
+    /// The lane functions give each lane's scalar bits, whether every lane
+    /// takes the table (one branch-free path) or some lane does not (the
+    /// near-zero series, near 1, the libm edges, NaN).
+    #[test]
+    fn lanes_give_the_scalar_bits() {
+        let odd = [
+            0.0,
+            -0.0,
+            1e-3,
+            -1e-3,
+            0.999,
+            1.001,
+            1e-310,
+            -2.0,
+            700.0,
+            -800.0,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        let typical = || samples(4_000, -6.0, 6.0, 13);
+        let mixed = typical().zip(odd.iter().cycle());
+        let inputs: Vec<f64> = typical()
+            .chain(samples(4_000, 0.0, 30.0, 14))
+            .chain(mixed.flat_map(|(x, &o)| [x, x, x, o]))
+            .collect();
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        for lane in inputs.chunks_exact(4) {
+            let x: [f64; 4] = lane.try_into().unwrap();
+            for (i, &x_i) in x.iter().enumerate() {
+                assert!(same(exp_lanes(x)[i], exp(x_i)), "exp({x_i}) in {x:?}");
+                assert!(same(ln_lanes(x)[i], ln(x_i)), "ln({x_i}) in {x:?}");
+                assert!(same(ln_1p_lanes(x)[i], ln_1p(x_i)), "ln_1p({x_i}) in {x:?}");
+                assert!(same(expm1_lanes(x)[i], expm1(x_i)), "expm1({x_i}) in {x:?}");
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 use super::params::{MAX_DIFFICULTY, MIN_DIFFICULTY};
 use super::{Rating, State};
 use crate::{Error, Result};
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The FSRS memory model of one card: how long it is remembered and how hard it is.
@@ -198,6 +198,34 @@ impl Card {
 
 const NANOS_PER_SECOND: u32 = 1_000_000_000;
 
+/// Unix timestamps of instants, remembering the timestamp of the last date
+/// asked for. chrono's `timestamp()` counts a date's days through the
+/// 400-year calendar cycle each time; the cards of a batch were last
+/// reviewed on a few dates, and cards reviewed together usually lie
+/// together.
+#[derive(Debug, Default)]
+pub(crate) struct Timestamps {
+    last_date: Option<(NaiveDate, i64)>,
+}
+
+impl Timestamps {
+    /// `at.timestamp()`.
+    #[inline]
+    pub(crate) fn of(&mut self, at: DateTime<Utc>) -> i64 {
+        let naive = at.naive_utc();
+        let date = naive.date();
+        let midnight = match self.last_date {
+            Some((last, seconds)) if last == date => seconds,
+            _ => {
+                let seconds = date.and_time(NaiveTime::MIN).and_utc().timestamp();
+                self.last_date = Some((date, seconds));
+                seconds
+            }
+        };
+        midnight + i64::from(naive.time().num_seconds_from_midnight())
+    }
+}
+
 /// An instant with the parts a review computes from it taken apart once: a
 /// batch reviews every card at the same `now`, and chrono's conversions
 /// (`timestamp()` walks the 400-year calendar cycle) cost about as much per
@@ -234,11 +262,29 @@ impl ReviewTime {
     /// Leap-second instants, whose nanosecond field exceeds a second, take
     /// chrono's path.
     pub(crate) fn whole_days_since(&self, earlier: DateTime<Utc>) -> i64 {
+        self.whole_days_since_at(earlier, earlier.timestamp())
+    }
+
+    /// [`ReviewTime::whole_days_since`], with the timestamp of `earlier`
+    /// taken from `timestamps`.
+    #[inline]
+    pub(crate) fn whole_days_since_in(
+        &self,
+        earlier: DateTime<Utc>,
+        timestamps: &mut Timestamps,
+    ) -> i64 {
+        self.whole_days_since_at(earlier, timestamps.of(earlier))
+    }
+
+    /// [`ReviewTime::whole_days_since`] for an `earlier` whose timestamp is
+    /// `earlier_seconds`.
+    #[inline]
+    fn whole_days_since_at(&self, earlier: DateTime<Utc>, earlier_seconds: i64) -> i64 {
         let (a, b) = (earlier.timestamp_subsec_nanos(), self.nanos);
         if a >= NANOS_PER_SECOND || b >= NANOS_PER_SECOND {
             return (self.at - earlier).num_days();
         }
-        let mut seconds = self.seconds - earlier.timestamp();
+        let mut seconds = self.seconds - earlier_seconds;
         // Borrow a second when the fractional parts say the span is shorter,
         // then truncate toward zero, as a duration's whole days do.
         if seconds > 0 && b < a {
@@ -394,6 +440,16 @@ mod tests {
         ) {
             let (x, y) = (instant(a, a_nanos, a_leap), instant(b, b_nanos, b_leap));
             prop_assert_eq!(whole_days_between(x, y), (y - x).num_days());
+            // With the timestamp of a date remembered: another instant of
+            // the same date, then other dates, each asked twice.
+            let mut timestamps = Timestamps::default();
+            let same_date = x.date_naive().and_time(NaiveTime::MIN).and_utc();
+            prop_assert_eq!(timestamps.of(same_date), same_date.timestamp());
+            for _ in 0..2 {
+                let since = ReviewTime::new(y).whole_days_since_in(x, &mut timestamps);
+                prop_assert_eq!(since, (y - x).num_days());
+                prop_assert_eq!(timestamps.of(y), y.timestamp());
+            }
             for delay in [TimeDelta::nanoseconds(delay_ns), TimeDelta::days(delay_days)] {
                 prop_assert_eq!(ReviewTime::new(x).after(delay).ok(), x.checked_add_signed(delay));
             }

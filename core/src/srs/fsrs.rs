@@ -8,7 +8,7 @@
 //! rules (learning steps, same-day reviews, rounding) follow py-fsrs 6.3.
 
 use super::batch::CardBatch;
-use super::card::{Card, MemoryState, ReviewLog, ReviewOutcome, ReviewTime};
+use super::card::{Card, MemoryState, ReviewLog, ReviewOutcome, ReviewTime, Timestamps};
 use super::params::{
     DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, MAX_DIFFICULTY, MIN_DIFFICULTY,
     Parameters, STABILITY_MIN,
@@ -251,7 +251,13 @@ impl Fsrs {
 
     /// ln R, the logarithm of [`Fsrs::retrievability`].
     fn decay_log(&self, elapsed_days: f64, stability: f64) -> f64 {
-        self.decay * math::ln_1p(self.factor * elapsed_days.max(0.0) / stability)
+        self.decay * math::ln_1p(self.decay_ratio(elapsed_days, stability))
+    }
+
+    /// The scaled time t * factor / S, whose ln_1p times the decay is ln R.
+    #[inline(always)]
+    fn decay_ratio(&self, elapsed_days: f64, stability: f64) -> f64 {
+        self.factor * elapsed_days.max(0.0) / stability
     }
 
     /// The probability that `card` is recalled at `now` (0 for a card never reviewed).
@@ -319,13 +325,31 @@ impl Fsrs {
     /// e^w8 * S^(-w9), the part of the recall gain that depends on the
     /// stability alone, from `ln_s` = ln S.
     fn stability_growth(&self, ln_s: f64) -> f64 {
+        math::exp(self.growth_exponent(ln_s))
+    }
+
+    /// w8 - w9 ln S, the exponent of [`Fsrs::stability_growth`].
+    #[inline(always)]
+    fn growth_exponent(&self, ln_s: f64) -> f64 {
         let w = self.w();
-        math::exp(w[8] - w[9] * ln_s)
+        w[8] - w[9] * ln_s
     }
 
     /// [`Fsrs::recall_gain`] from its [`Fsrs::stability_growth`] part.
     fn recall_gain_of(&self, growth: f64, difficulty: f64, r: f64) -> f64 {
-        growth * (11.0 - difficulty) * math::expm1((1.0 - r) * self.w()[10])
+        self.recall_gain_from(growth, difficulty, math::expm1(self.surprise(r)))
+    }
+
+    /// (1 - R) w10, whose expm1 is the recall gain's factor of surprise.
+    #[inline(always)]
+    fn surprise(&self, r: f64) -> f64 {
+        (1.0 - r) * self.w()[10]
+    }
+
+    /// [`Fsrs::recall_gain_of`] from the expm1 of its [`Fsrs::surprise`].
+    #[inline(always)]
+    fn recall_gain_from(&self, growth: f64, difficulty: f64, surprise_m1: f64) -> f64 {
+        growth * (11.0 - difficulty) * surprise_m1
     }
 
     fn recall_stability(&self, stability: f64, gain: f64, rating: Rating) -> f64 {
@@ -791,10 +815,11 @@ impl Fsrs {
         cards: &[Card],
         ratings: &[Rating],
         time: &ReviewTime,
+        timestamps: &mut Timestamps,
     ) -> [Option<(i64, MemoryState)>; STEP_LANES] {
-        let mut elapsed = [0i64; STEP_LANES];
+        let mut elapsed = [1i64; STEP_LANES];
         let mut memory = [MemoryState {
-            stability: 1.0,
+            stability: 2.0,
             difficulty: 5.0,
         }; STEP_LANES];
         let mut recalled = [false; STEP_LANES];
@@ -802,7 +827,7 @@ impl Fsrs {
             if let (Some(m), Some(last), true) = (card.memory, card.last_review, rating.is_pass())
                 && last <= time.at()
             {
-                let days = time.whole_days_since(last);
+                let days = time.whole_days_since_in(last, timestamps);
                 if days >= 1 {
                     (elapsed[i], memory[i], recalled[i]) = (days, m, true);
                 }
@@ -814,23 +839,21 @@ impl Fsrs {
             return out;
         }
         // The stages of `step` for a recall: ln R and ln S, then R and the
-        // stability's growth factor, then the gain and the new state.
-        let mut log_r = [0.0; STEP_LANES];
-        let mut ln_s = [0.0; STEP_LANES];
-        for i in 0..STEP_LANES {
-            log_r[i] = self.decay_log(elapsed[i] as f64, memory[i].stability);
-            ln_s[i] = math::ln(memory[i].stability);
-        }
-        let mut r = [0.0; STEP_LANES];
-        let mut growth = [0.0; STEP_LANES];
-        for i in 0..STEP_LANES {
-            r[i] = math::exp(log_r[i]);
-            growth[i] = self.stability_growth(ln_s[i]);
-        }
+        // stability's growth factor, then the gain and the new state. Lanes
+        // without a recall compute on placeholder values (a day at
+        // stability 2, inside every function's table range) and are ignored.
+        let ratio: [f64; STEP_LANES] =
+            std::array::from_fn(|i| self.decay_ratio(elapsed[i] as f64, memory[i].stability));
+        let log_r = math::lanes(math::ln_1p_lanes(ratio), |l| self.decay * l);
+        let stability: [f64; STEP_LANES] = std::array::from_fn(|i| memory[i].stability);
+        let ln_s = math::ln_lanes(stability);
+        let r = math::exp_lanes(log_r);
+        let growth = math::exp_lanes(math::lanes(ln_s, |l| self.growth_exponent(l)));
+        let surprise_m1 = math::expm1_lanes(math::lanes(r, |r| self.surprise(r)));
         for i in 0..STEP_LANES {
             if recalled[i] {
                 let m = memory[i];
-                let gain = self.recall_gain_of(growth[i], m.difficulty, r[i]);
+                let gain = self.recall_gain_from(growth[i], m.difficulty, surprise_m1[i]);
                 let stepped = MemoryState {
                     stability: self.recall_stability(m.stability, gain, ratings[i]),
                     difficulty: self.next_difficulty(m.difficulty, ratings[i]),
@@ -1003,6 +1026,38 @@ impl Scheduler for Fsrs {
     }
 }
 
+/// The due dates of a batch's review intervals, kept by interval: every
+/// card of a batch is reviewed at the same instant and its intervals take
+/// few distinct values, so most cards find their date here instead of
+/// computing it (a call into chrono that took a tenth of a card's review).
+struct DueDates<'a> {
+    time: &'a ReviewTime,
+    /// Slot `days % DUE_DATE_SLOTS` holds the date of its last `days`
+    /// (`u64::MAX`: empty).
+    slots: [(u64, DateTime<Utc>); DUE_DATE_SLOTS],
+}
+
+const DUE_DATE_SLOTS: usize = 256;
+
+impl<'a> DueDates<'a> {
+    fn new(time: &'a ReviewTime) -> Self {
+        DueDates {
+            time,
+            slots: [(u64::MAX, time.at()); DUE_DATE_SLOTS],
+        }
+    }
+
+    /// [`ReviewTime::after_days`], remembered.
+    #[inline]
+    fn after_days(&mut self, days: u32) -> Result<DateTime<Utc>> {
+        let slot = &mut self.slots[days as usize % DUE_DATE_SLOTS];
+        if slot.0 != u64::from(days) {
+            *slot = (u64::from(days), self.time.after_days(days)?);
+        }
+        Ok(slot.1)
+    }
+}
+
 /// Join a scoped thread, passing its panic on.
 #[cfg(not(target_family = "wasm"))]
 fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
@@ -1096,6 +1151,13 @@ impl Fsrs {
     /// passed for these cards (or they are known ready) and
     /// [`Fsrs::delays_fit`] for `now`, when no review can fail; an error
     /// would still be returned, not hidden.
+    ///
+    /// The cards go four at a time through [`Fsrs::recall_steps`]. A
+    /// recalled card in review, when nothing shapes intervals (the usual
+    /// batch of due cards), then only needs its interval and due date, and
+    /// is written field by field; every other card takes
+    /// [`Fsrs::next_card_stepped`]. `review_in_place_matches_review_many`
+    /// checks that both give the one-card path's cards exactly.
     fn write_all(
         &self,
         cards: &mut [Card],
@@ -1104,12 +1166,31 @@ impl Fsrs {
         offset: usize,
     ) -> Result<usize> {
         let mut unready = 0;
+        let plain = self.plain_recalls();
+        let mut due_dates = DueDates::new(now);
+        let mut timestamps = Timestamps::default();
         let blocks = cards.chunks_mut(STEP_LANES).zip(ratings.chunks(STEP_LANES));
         for (b, (cards, ratings)) in blocks.enumerate() {
-            let stepped = self.recall_steps(cards, ratings, now);
+            let stepped = self.recall_steps(cards, ratings, now, &mut timestamps);
             for (i, ((card, &rating), stepped)) in
                 cards.iter_mut().zip(ratings).zip(stepped).enumerate()
             {
+                if let (true, Some((_, memory))) = (plain && card.state == State::Review, stepped) {
+                    // What `next_card_stepped` gives a recalled card in
+                    // review when nothing shapes its interval, written
+                    // without building the whole update.
+                    let days = self.review_interval(memory.stability);
+                    card.due = due_dates
+                        .after_days(days)
+                        .map_err(|error| Error::in_batch(offset + b * STEP_LANES + i, error))?;
+                    card.step = None;
+                    card.memory = Some(memory);
+                    card.last_review = Some(now.at());
+                    card.scheduled_days = days;
+                    card.reps += 1;
+                    unready += usize::from(!memory.is_valid());
+                    continue;
+                }
                 // `check_all` validated the card, or the batch knew it ready.
                 let update = self
                     .next_card_stepped(card, rating, now, None, stepped)
@@ -1122,6 +1203,14 @@ impl Fsrs {
             }
         }
         Ok(unready)
+    }
+
+    /// Whether a card in review that is recalled after at least a day gets
+    /// nothing but its new memory state and the plain review interval of
+    /// its new stability: no interval shaping (a batch passes no due load)
+    /// and no ordering of the intervals of the passing ratings.
+    fn plain_recalls(&self) -> bool {
+        !self.interval_order && self.shaping.shapes_nothing_without_load()
     }
 
     /// Every way [`Fsrs::next_card`] can fail on `card` at `now`, except a
@@ -1218,4 +1307,36 @@ fn check_memory_finite(field: &str, m: &MemoryState) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// Intervals that share a slot, asked in turn and again, each get the
+    /// date of their own interval (or its error).
+    #[test]
+    fn due_dates_are_those_of_their_interval() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 30, 9, 0, 0).unwrap();
+        let time = ReviewTime::new(now);
+        let mut due_dates = DueDates::new(&time);
+        let slots = DUE_DATE_SLOTS as u32;
+        let intervals = [
+            0,
+            slots,
+            0,
+            1,
+            slots + 1,
+            36_500,
+            36_500 - slots,
+            1,
+            u32::MAX,
+        ];
+        for days in intervals.into_iter().chain(intervals) {
+            let want = time.after_days(days).map_err(|e| e.field().to_owned());
+            let got = due_dates.after_days(days).map_err(|e| e.field().to_owned());
+            assert_eq!(got, want, "{days} days");
+        }
+    }
 }

@@ -10,7 +10,7 @@
 //! * [`AnkiSm2`]: Anki's SM-2 variant (four buttons, ease steps, multipliers).
 //! * [`due_queue`], [`forecast`], [`reschedule`], [`cards_from_mistakes`]:
 //!   what a study screen needs around the schedulers.
-//! * [`simulate`]: a seeded learner studying for days or a year.
+//! * [`simulate()`]: a seeded learner studying for days or a year.
 
 mod batch;
 mod card;

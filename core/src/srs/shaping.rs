@@ -105,6 +105,12 @@ impl IntervalShaping {
         Ok(())
     }
 
+    /// Whether [`IntervalShaping::apply`] returns every interval unchanged
+    /// when it is given no due load.
+    pub(crate) fn shapes_nothing_without_load(&self) -> bool {
+        !(self.fuzz || self.easy_days.is_some())
+    }
+
     /// Shape a review interval of `interval` whole days for the card `card_id`
     /// after its `reps`-th review at `now`.
     #[inline]
