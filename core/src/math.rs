@@ -123,16 +123,27 @@ pub(crate) fn lanes<const L: usize>(x: [f64; L], f: impl Fn(f64) -> f64) -> [f64
     out
 }
 
-/// [`exp`] of every lane, the same bits lane by lane. When every lane is in
-/// the table's range (the usual case) the lanes take one branch-free path,
-/// which the compiler can run side by side in vector registers; otherwise
-/// each lane takes [`exp`].
+/// [`exp`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
 #[inline]
 pub(crate) fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    if x.iter().all(|&x| exp_in_table_range(x)) {
-        lanes(x, exp_by_table)
+    by_table_lanes(x, exp_in_table_range, exp_by_table, exp)
+}
+
+/// `exact` of every lane. When every lane is `in_range` (the usual case)
+/// the lanes all take `by_table`, the same function without its branches,
+/// which the compiler can run side by side in vector registers; otherwise
+/// each lane takes `exact`.
+#[inline(always)]
+fn by_table_lanes<const L: usize>(
+    x: [f64; L],
+    in_range: impl Fn(f64) -> bool,
+    by_table: impl Fn(f64) -> f64,
+    exact: impl Fn(f64) -> f64,
+) -> [f64; L] {
+    if x.iter().all(|&x| in_range(x)) {
+        lanes(x, by_table)
     } else {
-        lanes(x, exp)
+        lanes(x, exact)
     }
 }
 
@@ -181,38 +192,24 @@ fn ln_by_table(x: f64) -> f64 {
     kd * LN2_HI + (kd * LN2_LO + LN_TABLE[i] + ln_1p_series(r))
 }
 
-/// [`ln`] of every lane, the same bits lane by lane (see [`exp_lanes`]).
+/// [`ln`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
 #[inline]
 pub(crate) fn ln_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    if x.iter().all(|&x| ln_in_table_range(x)) {
-        lanes(x, ln_by_table)
-    } else {
-        lanes(x, ln)
-    }
+    by_table_lanes(x, ln_in_table_range, ln_by_table, ln)
 }
 
-/// [`ln_1p`] of every lane, the same bits lane by lane (see [`exp_lanes`]).
+/// [`ln_1p`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
 #[inline]
 pub(crate) fn ln_1p_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    if x.iter()
-        .all(|&x| x.abs() >= 1.0 / 64.0 && ln_in_table_range(1.0 + x))
-    {
-        lanes(x, |x| ln_by_table(1.0 + x))
-    } else {
-        lanes(x, ln_1p)
-    }
+    let in_range = |x: f64| x.abs() >= 1.0 / 64.0 && ln_in_table_range(1.0 + x);
+    by_table_lanes(x, in_range, |x| ln_by_table(1.0 + x), ln_1p)
 }
 
-/// [`expm1`] of every lane, the same bits lane by lane (see [`exp_lanes`]).
+/// [`expm1`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
 #[inline]
 pub(crate) fn expm1_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    if x.iter()
-        .all(|&x| x.abs() >= 1.0 / 64.0 && exp_in_table_range(x))
-    {
-        lanes(x, |x| exp_by_table(x) - 1.0)
-    } else {
-        lanes(x, expm1)
-    }
+    let in_range = |x: f64| x.abs() >= 1.0 / 64.0 && exp_in_table_range(x);
+    by_table_lanes(x, in_range, |x| exp_by_table(x) - 1.0, expm1)
 }
 
 /// ln(1 + x), accurate near 0.
