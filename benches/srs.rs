@@ -6,8 +6,7 @@
 use chrono::{TimeDelta, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use learnloop::srs::{
-    Card, CardBatch, Fsrs, MemoryState, QueueOptions, Rating, ReviewDelta, Scheduler, State,
-    due_queue,
+    Card, Fsrs, MemoryState, QueueOptions, Rating, ReviewDelta, Scheduler, State, due_queue,
 };
 use std::hint::black_box;
 
@@ -109,14 +108,6 @@ fn batch(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    let batch = CardBatch::new(cards.clone());
-    g.bench_function("learnloop review_batch", |b| {
-        b.iter_batched_ref(
-            || batch.clone(),
-            |batch| fsrs.review_batch(batch, &ratings, now).unwrap(),
-            BatchSize::LargeInput,
-        )
-    });
     g.bench_function("learnloop review_many", |b| {
         b.iter(|| fsrs.review_many(black_box(&cards), &ratings, now).unwrap())
     });
@@ -159,8 +150,8 @@ fn collection(now: chrono::DateTime<Utc>) -> Vec<Card> {
                     stability: s,
                     difficulty: 1.0 + f64::from(i % 9),
                 });
-                card.last_review = Some(now - TimeDelta::days(i64::from(i % 300)));
-                card.due = now + TimeDelta::days(i64::from(i % 60) - 30);
+                card.last_review = Some((now - TimeDelta::days(i64::from(i % 300))).into());
+                card.due = (now + TimeDelta::days(i64::from(i % 60) - 30)).into();
             }
             card
         })

@@ -1,15 +1,33 @@
-"""learnloop: adaptive-learning engine (FSRS-6 and SM-2 spaced repetition).
+"""learnloop: adaptive-learning engine (FSRS-6 and SM-2 spaced repetition,
+learner models, the adaptive engine, a SQLite store).
 
-Every datetime argument must be timezone-aware (naive datetimes raise
-InvalidInputError); every datetime returned is in UTC.
+Every datetime argument is required and must be timezone-aware (naive
+datetimes raise InvalidInputError); every datetime returned is in UTC.
+Settings are keyword arguments; each one left out takes the core's default
+(`learnloop.options(name)` shows them). Records cross as JSON-ready dicts in
+the core's shapes.
 """
 
 import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal, TypedDict
 
 __version__: Final[str]
+
+JsonDict = dict[str, Any]
+Seconds = float | timedelta
+OptionsName = Literal[
+    "fsrs", "sm2", "anki_sm2", "queue", "engine", "calibration",
+    "item_selector", "bkt_fit", "pfa", "normal_prior", "elo",
+]
+
+OPTIONS_NAMES: Final[list[str]]
+"""Every options name `options` takes, from the core's table."""
+
+def options(name: OptionsName, **options: Any) -> JsonDict:
+    """The options `name` resolves to from these keyword arguments, the
+    core's defaults for the rest."""
 
 class Rating:
     """The learner's answer; compares equal to its number 1-4."""
@@ -32,13 +50,14 @@ class State:
     def __hash__(self) -> int: ...
 
 RatingLike = Rating | int
+Ratings = bytes | bytearray | Sequence[RatingLike]
 
 class Card:
     """A reviewable item and its scheduling state. Immutable: reviews return a new card."""
 
-    def __init__(self, card_id: str, now: datetime | None = None) -> None: ...
+    def __init__(self, card_id: str, now: datetime) -> None: ...
     @staticmethod
-    def new(card_id: str, now: datetime | None = None) -> Card: ...
+    def new(card_id: str, now: datetime) -> Card: ...
     @property
     def id(self) -> str: ...
     @property
@@ -59,9 +78,9 @@ class Card:
     def reps(self) -> int: ...
     @property
     def lapses(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> JsonDict: ...
     @staticmethod
-    def from_dict(value: dict[str, Any]) -> Card: ...
+    def from_dict(value: JsonDict) -> Card: ...
     def to_json(self) -> str: ...
     @staticmethod
     def from_json(text: str) -> Card: ...
@@ -83,18 +102,16 @@ class ReviewLog:
     def scheduled_days(self) -> int: ...
     @property
     def duration_ms(self) -> int | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> JsonDict: ...
 
 class CardBatch:
     """Many cards in native memory, for batch work without a Python object per card.
 
-    Mutable: `Fsrs.review_batch` updates it in place. Safe to share between
-    threads: every call takes the batch's own lock. The batch keeps count of
-    cards that could make a review fail (and of its latest review), so a
-    review of a batch that FSRS has reviewed before skips checking each card.
+    Mutable: `review_batch` updates it in place. Safe to share between
+    threads: every call takes the batch's own lock.
     """
 
-    def __init__(self, cards: Sequence[Card] | None = None) -> None: ...
+    def __init__(self, cards: Sequence[Card] = ...) -> None: ...
     @staticmethod
     def new_cards(prefix: str, count: int, now: datetime) -> CardBatch: ...
     def append(self, card: Card) -> None: ...
@@ -104,17 +121,35 @@ class CardBatch:
     def to_list(self) -> list[Card]: ...
     def due_timestamps(self) -> list[float]: ...
 
-class Fsrs:
-    """The FSRS-6 scheduler. Immutable and safe to share between threads."""
+class _Scheduler:
+    """What every scheduler offers. Immutable and safe to share between threads."""
+
+    @property
+    def options(self) -> JsonDict: ...
+    def review(
+        self, card: Card, rating: RatingLike, now: datetime, duration_ms: int | None = None
+    ) -> tuple[Card, ReviewLog]: ...
+    def preview(self, card: Card, now: datetime) -> dict[Rating, Card]: ...
+    def review_many(self, cards: Sequence[Card], ratings: Ratings, now: datetime) -> list[Card]: ...
+    def review_batch(self, batch: CardBatch, ratings: Ratings, now: datetime) -> None: ...
+
+EasyDays = Sequence[float]
+
+class Fsrs(_Scheduler):
+    """The FSRS-6 scheduler."""
 
     def __init__(
         self,
-        parameters: Sequence[float] | None = None,
-        desired_retention: float = 0.9,
-        learning_steps: Sequence[timedelta] | None = None,
-        relearning_steps: Sequence[timedelta] | None = None,
-        maximum_interval: int = 36500,
-        enable_fuzzing: bool = False,
+        *,
+        parameters: Sequence[float] = ...,
+        desired_retention: float = ...,
+        learning_steps: Sequence[Seconds] = ...,
+        relearning_steps: Sequence[Seconds] = ...,
+        maximum_interval: int = ...,
+        enable_fuzzing: bool = ...,
+        load_balancing: bool = ...,
+        easy_days: EasyDays | None = ...,
+        interval_order: bool = ...,
     ) -> None: ...
     @property
     def parameters(self) -> list[float]: ...
@@ -122,42 +157,65 @@ class Fsrs:
     def desired_retention(self) -> float: ...
     @property
     def maximum_interval(self) -> int: ...
-    def review(
-        self, card: Card, rating: RatingLike, now: datetime, duration_ms: int | None = None
-    ) -> tuple[Card, ReviewLog]: ...
-    def preview(self, card: Card, now: datetime) -> dict[Rating, Card]: ...
-    def review_many(
-        self, cards: Sequence[Card], ratings: Sequence[RatingLike], now: datetime
-    ) -> list[Card]: ...
-    def review_batch(
-        self, batch: CardBatch, ratings: bytes | bytearray | Sequence[RatingLike], now: datetime
-    ) -> None: ...
     def retrievability(self, card: Card, now: datetime) -> float: ...
     def memory_state(self, history: Sequence[tuple[RatingLike, int]]) -> tuple[float, float]: ...
     def next_states(
-        self,
-        memory: tuple[float, float] | None,
-        desired_retention: float = 0.9,
-        days_elapsed: int = 0,
+        self, memory: tuple[float, float] | None, desired_retention: float, days_elapsed: int
     ) -> dict[Rating, tuple[float, float, float]]: ...
     def next_interval(
-        self,
-        stability: float | None,
-        desired_retention: float = 0.9,
-        rating: RatingLike | None = None,
+        self, stability: float | None, desired_retention: float, rating: RatingLike
     ) -> float: ...
+
+class Sm2(_Scheduler):
+    """SuperMemo's SM-2 (quality 0-5; the four ratings are qualities 2-5)."""
+
+    def __init__(
+        self,
+        *,
+        maximum_interval: int = ...,
+        enable_fuzzing: bool = ...,
+        load_balancing: bool = ...,
+        easy_days: EasyDays | None = ...,
+    ) -> None: ...
+    def review_quality(self, card: Card, quality: int, now: datetime) -> tuple[Card, ReviewLog]: ...
+
+class AnkiSm2(_Scheduler):
+    """Anki's SM-2 variant (four buttons, ease steps, multipliers)."""
+
+    def __init__(
+        self,
+        *,
+        learning_steps: Sequence[Seconds] = ...,
+        relearning_steps: Sequence[Seconds] = ...,
+        graduating_interval: int = ...,
+        easy_interval: int = ...,
+        starting_ease: float = ...,
+        easy_bonus: float = ...,
+        hard_multiplier: float = ...,
+        interval_modifier: float = ...,
+        lapse_multiplier: float = ...,
+        minimum_lapse_interval: int = ...,
+        maximum_interval: int = ...,
+        enable_fuzzing: bool = ...,
+        load_balancing: bool = ...,
+        easy_days: EasyDays | None = ...,
+    ) -> None: ...
+
+QueueOrder = Literal["retrievability", "due", "shuffled"]
 
 def due_queue(
     cards: Sequence[Card] | CardBatch,
     now: datetime,
-    new_limit: int = 20,
-    review_limit: int = 200,
-    order: Literal["retrievability", "due", "shuffled"] = "retrievability",
-    seed: int = 0,
+    *,
+    new_limit: int = ...,
+    review_limit: int = ...,
+    order: QueueOrder = ...,
+    seed: int = ...,
+    learn_ahead: Seconds = ...,
+    review_ahead: Seconds = ...,
 ) -> list[int]: ...
 def forecast(cards: Sequence[Card] | CardBatch, now: datetime, days: int) -> list[int]: ...
 
-JsonDict = dict[str, Any]
 Purpose = Literal["analytics", "research"]
 
 class Store:
@@ -173,14 +231,16 @@ class Store:
         self,
         path: str | os.PathLike[str],
         *,
-        actor: str = "learnloop",
-        durability: Literal["process", "full"] = "process",
-        busy_timeout: float = 30.0,
+        actor: str = ...,
+        durability: Literal["process", "full"] = ...,
+        busy_timeout: Seconds = ...,
     ) -> None: ...
     @staticmethod
     def in_memory() -> Store: ...
     @staticmethod
     def from_bytes(image: bytes) -> Store: ...
+    @property
+    def options(self) -> JsonDict: ...
     def to_bytes(self) -> bytes: ...
     def schema_version(self) -> int: ...
     def save_session(self, learner_id: str, session_id: str, document: JsonDict) -> None: ...
@@ -188,18 +248,12 @@ class Store:
     def save_adaptive_state(self, session_id: str, state: JsonDict, at: datetime) -> None: ...
     def adaptive_state(self, session_id: str) -> JsonDict: ...
     def set_session_active(self, session_id: str, *, active: bool, at: datetime) -> None: ...
-    def active_sessions(self, learner_id: str, limit: int = 10) -> list[JsonDict]: ...
+    def active_sessions(self, learner_id: str, limit: int) -> list[JsonDict]: ...
     def append_adaptation(self, session_id: str, record: JsonDict) -> None: ...
-    def adaptation_history(
-        self, session_id: str, since: datetime | None = None
-    ) -> list[JsonDict]: ...
-    def put_cards(
-        self, learner_id: str, cards: Sequence[Card] | CardBatch, at: datetime | None = None
-    ) -> None: ...
+    def adaptation_history(self, session_id: str, since: datetime | None = None) -> list[JsonDict]: ...
+    def put_cards(self, learner_id: str, cards: Sequence[Card] | CardBatch, at: datetime) -> None: ...
     def record_review(self, learner_id: str, card: Card, log: ReviewLog) -> None: ...
-    def record_reviews(
-        self, learner_id: str, reviews: Sequence[tuple[Card, ReviewLog]]
-    ) -> None: ...
+    def record_reviews(self, learner_id: str, reviews: Sequence[tuple[Card, ReviewLog]]) -> None: ...
     def card(self, learner_id: str, card_id: str) -> Card: ...
     def cards(self, learner_id: str) -> CardBatch: ...
     def review_logs(self, learner_id: str, card_id: str) -> list[ReviewLog]: ...
@@ -207,17 +261,18 @@ class Store:
         self,
         learner_id: str,
         now: datetime,
-        new_limit: int = 20,
-        review_limit: int = 200,
-        order: Literal["retrievability", "due", "shuffled"] = "retrievability",
-        seed: int = 0,
+        *,
+        new_limit: int = ...,
+        review_limit: int = ...,
+        order: QueueOrder = ...,
+        seed: int = ...,
+        learn_ahead: Seconds = ...,
+        review_ahead: Seconds = ...,
     ) -> list[Card]: ...
     def forecast(self, learner_id: str, now: datetime, days: int) -> list[int]: ...
     def append_events(self, learner_id: str, events: Sequence[JsonDict]) -> int: ...
     def events(self, learner_id: str) -> list[JsonDict]: ...
-    def set_consent(
-        self, learner_id: str, purpose: Purpose, granted: bool, at: datetime
-    ) -> None: ...
+    def set_consent(self, learner_id: str, purpose: Purpose, granted: bool, at: datetime) -> None: ...
     def consent(self, learner_id: str, purpose: Purpose) -> JsonDict | None: ...
     def export_learner(self, learner_id: str) -> JsonDict: ...
     def import_learner(self, export: JsonDict) -> None: ...
@@ -233,32 +288,39 @@ Answer = bool | int | float | None
 """One answer cell: True/1 right, False/0 wrong; None, NaN or a negative code
 (-1) not answered. numpy scalars and arrays are accepted."""
 
-class EloRating:
-    """A rating (logits) and the number of answers it rests on."""
-    def __init__(self, rating: float = 0.0, answers: int = 0) -> None: ...
-    @property
-    def rating(self) -> float: ...
-    @property
-    def answers(self) -> int: ...
+class EloRating(TypedDict, total=False):
+    """A rating (logits) and the number of answers it rests on; a key left
+    out is a newcomer's (rating 0, no answers)."""
 
-class EloUpdate:
-    @property
-    def learner(self) -> EloRating: ...
-    @property
-    def item(self) -> EloRating: ...
-    @property
-    def predicted(self) -> float: ...
+    rating: float
+    answers: int
+
+class EloUpdate(TypedDict):
+    learner: EloRating
+    item: EloRating
+    predicted: float
 
 class Elo:
     """Elo for learners and items, uncertainty alpha / (1 + beta n) (Pelanek 2016)."""
-    def __init__(self, alpha: float = 1.0, beta: float = 0.05) -> None: ...
+
+    def __init__(self, *, alpha: float = ..., beta: float = ...) -> None: ...
+    @property
+    def options(self) -> JsonDict: ...
     def uncertainty(self, answers: int) -> float: ...
-    def probability(self, learner: EloRating, item: EloRating, options: int = 0) -> float: ...
-    def update(self, learner: EloRating, item: EloRating, score: float, options: int = 0) -> EloUpdate: ...
+    def probability(self, learner: EloRating, item: EloRating, *, options: int | None = None) -> float: ...
+    def update(
+        self, learner: EloRating, item: EloRating, score: float, *, options: int | None = None
+    ) -> EloUpdate: ...
+
+class ItemDict(TypedDict, total=False):
+    discrimination: float
+    difficulty: float
+    guessing: float
 
 class ItemParameters:
     """A 1PL/2PL/3PL item: P = c + (1 - c) / (1 + exp(-a (theta - b)))."""
-    def __init__(self, discrimination: float, difficulty: float, guessing: float = 0.0) -> None: ...
+
+    def __init__(self, discrimination: float, difficulty: float, guessing: float | None = None) -> None: ...
     @property
     def discrimination(self) -> float: ...
     @property
@@ -267,68 +329,76 @@ class ItemParameters:
     def guessing(self) -> float: ...
     def probability(self, theta: float) -> float: ...
     def information(self, theta: float) -> float: ...
+    def to_dict(self) -> ItemDict: ...
 
-class AbilityEstimate:
-    @property
-    def theta(self) -> float: ...
-    @property
-    def standard_error(self) -> float: ...
+Items = Sequence[ItemParameters | ItemDict]
+
+class AbilityEstimate(TypedDict):
+    theta: float
+    standard_error: float
 
 def estimate_ability_eap(
-    items: Sequence[ItemParameters], responses: Sequence[Answer], *, prior_mean: float = 0.0, prior_sd: float = 1.0
+    items: Items, responses: Sequence[Answer], *, mean: float = ..., sd: float = ...
 ) -> AbilityEstimate: ...
-def estimate_ability_mle(items: Sequence[ItemParameters], responses: Sequence[Answer]) -> AbilityEstimate:
+def estimate_ability_mle(items: Items, responses: Sequence[Answer]) -> AbilityEstimate:
     """Raises NotEstimableError for all-right or all-wrong answers."""
 
-class Calibration:
-    @property
-    def items(self) -> list[ItemParameters]: ...
-    @property
-    def abilities(self) -> list[AbilityEstimate]: ...
-    @property
-    def log_likelihood(self) -> float: ...
-    @property
-    def iterations(self) -> int: ...
-    @property
-    def converged(self) -> bool: ...
+class Calibration(TypedDict):
+    items: list[ItemDict]
+    abilities: list[AbilityEstimate]
+    log_likelihood: float
+    iterations: int
+    converged: bool
 
 def calibrate(
     responses: Iterable[Iterable[Answer]],
     *,
-    model: Literal["1PL", "2PL", "3PL"] = "2PL",
-    fixed_discrimination: float = 1.0,
-    quadrature_points: int = 41,
-    quadrature_bound: float = 5.0,
-    tolerance: float = 1e-4,
-    max_iterations: int = 500,
-    guessing_prior: tuple[float, float] = (5.0, 17.0),
+    model: Literal["1PL", "2PL", "3PL"] = ...,
+    fixed_discrimination: float = ...,
+    quadrature_points: int = ...,
+    quadrature_bound: float = ...,
+    tolerance: float = ...,
+    max_iterations: int = ...,
+    guessing_prior: tuple[float, float] = ...,
 ) -> Calibration:
     """Marginal maximum likelihood (Bock-Aitkin EM); runs without the GIL."""
 
 class ItemSelector:
     def __init__(
         self,
-        rule: Literal["maximum_information", "success_band"] = "maximum_information",
+        rule: Literal["maximum_information", "success_band"] | None = None,
         *,
-        low: float = 0.7,
-        high: float = 0.85,
-        randomesque: int = 1,
-        max_exposure_rate: float | None = None,
+        low: float = ...,
+        high: float = ...,
+        randomesque: int = ...,
+        max_exposure_rate: float | None = ...,
     ) -> None: ...
+    @property
+    def options(self) -> JsonDict: ...
     def select(
         self,
-        items: Sequence[ItemParameters],
+        items: Items,
         theta: float,
         *,
-        administered: Sequence[int] = (),
-        exposure: Sequence[int] = (),
-        sessions: int = 0,
-        seed: int = 0,
+        administered: Sequence[int] = ...,
+        exposure: Sequence[int] = ...,
+        sessions: int | None = None,
+        seed: int | None = None,
     ) -> int | None: ...
+
+class BktDict(TypedDict):
+    prior: float
+    learn: float
+    forget: float
+    guess: float
+    slip: float
 
 class BktParameters:
     """Bayesian Knowledge Tracing parameters of one skill (guess + slip < 1)."""
-    def __init__(self, prior: float, learn: float, guess: float, slip: float, forget: float = 0.0) -> None: ...
+
+    def __init__(
+        self, prior: float, learn: float, guess: float, slip: float, forget: float | None = None
+    ) -> None: ...
     @property
     def prior(self) -> float: ...
     @property
@@ -344,41 +414,37 @@ class BktParameters:
     def update(self, known: float, correct: bool) -> float: ...
     def trace(self, answers: Sequence[bool]) -> float: ...
     def predict_sequence(self, answers: Sequence[bool]) -> list[float]: ...
+    def to_dict(self) -> BktDict: ...
 
 MASTERY_THRESHOLD: float
 
-class BktSkillFit:
-    @property
-    def skill(self) -> str: ...
-    @property
-    def parameters(self) -> BktParameters: ...
-    @property
-    def log_likelihood(self) -> float: ...
-    @property
-    def answers(self) -> int: ...
-    @property
-    def students(self) -> int: ...
-    @property
-    def iterations(self) -> int: ...
-    @property
-    def converged(self) -> bool: ...
+class BktSkillFit(TypedDict):
+    skill: str
+    parameters: BktDict
+    log_likelihood: float
+    answers: int
+    students: int
+    iterations: int
+    converged: bool
 
 def fit_bkt(
     answers: Iterable[tuple[object, object, bool | int]],
     *,
-    forgetting: bool = False,
-    max_guess: float = 0.3,
-    max_slip: float = 0.1,
-    tolerance: float = 1e-6,
-    max_iterations: int = 500,
+    forgetting: bool = ...,
+    max_guess: float = ...,
+    max_slip: float = ...,
+    tolerance: float = ...,
+    max_iterations: int = ...,
+    initial: BktDict = ...,
 ) -> list[BktSkillFit]:
     """(student, skill, correct) in order (ids that are not str are str()-ed);
     one fit per skill, sorted by skill."""
 
 class Pfa:
     """Performance Factors Analysis (Pavlik, Cen & Koedinger 2009)."""
+
     @staticmethod
-    def fit(answers: Sequence[tuple[str, Sequence[str], bool]], l2: float = 1.0) -> Pfa: ...
+    def fit(answers: Sequence[tuple[str, Sequence[str], bool]], *, l2: float = ...) -> Pfa: ...
     def probability(self, practice: Sequence[tuple[str, int, int]]) -> float: ...
     @property
     def intercept(self) -> float: ...
@@ -391,25 +457,30 @@ def auc(predicted: Sequence[float], observed: Sequence[bool]) -> float: ...
 def log_loss(predicted: Sequence[float], observed: Sequence[bool]) -> float: ...
 def rmse(predicted: Sequence[float], observed: Sequence[bool]) -> float: ...
 
+class EloOptions(TypedDict, total=False):
+    alpha: float
+    beta: float
+
 class AdaptiveEngine:
     """Observes one interaction at a time; states are the Store's dicts."""
+
     def __init__(
         self,
         *,
-        success_band_low: float = 0.70,
-        success_band_high: float = 0.85,
-        seed: int = 0,
-        trend_window: int = 10,
-        smoothing: float = 0.3,
-        max_step: float = 0.15,
-        difficulty_scale: float = 3.0,
-        hint_penalty: float = 0.2,
-        expected_response_ms: int = 30_000,
-        elo: Elo | None = None,
+        success_band_low: float = ...,
+        success_band_high: float = ...,
+        seed: int = ...,
+        trend_window: int = ...,
+        smoothing: float = ...,
+        max_step: float = ...,
+        difficulty_scale: float = ...,
+        hint_penalty: float = ...,
+        expected_response_ms: int = ...,
+        elo: EloOptions = ...,
     ) -> None: ...
     @property
     def config(self) -> JsonDict: ...
-    def initial_state(self, at: datetime | None = None) -> JsonDict: ...
+    def initial_state(self, at: datetime) -> JsonDict: ...
     def predict_success(self, state: JsonDict, difficulty: float) -> float: ...
     def observe(
         self,
@@ -417,27 +488,35 @@ class AdaptiveEngine:
         *,
         question_id: str,
         at: datetime,
-        correct: bool | None = None,
-        score: float | None = None,
-        difficulty: float | None = None,
-        response_time_ms: int | None = None,
-        expected_time_ms: int | None = None,
-        confidence: float | None = None,
-        hints_used: int = 0,
-        content_format: str | None = None,
+        correct: bool = ...,
+        score: float = ...,
+        difficulty: float | None = ...,
+        response_time_ms: int | None = ...,
+        expected_time_ms: int | None = ...,
+        confidence: float | None = ...,
+        hints_used: int = ...,
+        content_format: str | None = ...,
     ) -> JsonDict:
         """{"state", "record", "predictedSuccess", "nextPredictedSuccess", "nextContentFormat"}."""
 
 class LearnloopError(Exception):
+    kind: str
     code: str
     field: str
 
 class InvalidInputError(LearnloopError): ...
 class InvalidParameterError(InvalidInputError): ...
 class InvalidRatingError(InvalidInputError): ...
-class ReviewOrderError(InvalidInputError): ...
-class StorageError(LearnloopError): ...
+class OutOfOrderError(InvalidInputError): ...
+
+ReviewOrderError = OutOfOrderError
+
+class NotEstimableError(LearnloopError): ...
 class NotFoundError(LearnloopError): ...
+class StorageError(LearnloopError): ...
+class StorageBusyError(StorageError): ...
+class StorageFullError(StorageError): ...
+class StorageReadOnlyError(StorageError): ...
+class StorageCorruptError(StorageError): ...
 class VersionTooNewError(LearnloopError): ...
 class MigrationChangedError(LearnloopError): ...
-class NotEstimableError(LearnloopError): ...

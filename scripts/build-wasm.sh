@@ -65,8 +65,8 @@ raw=$(stat -c %s "$pkg/learnloop_bg.wasm")
 gz=$(gzip -9 -c "$pkg/learnloop_bg.wasm" | wc -c)
 all=$(tar -C "$pkg" -cf - learnloop.js learnloop.d.ts learnloop_bg.wasm node.js package.json | gzip -9 | wc -c)
 echo "wasm: $raw bytes raw, $gz bytes gzipped; whole package gzipped: $all bytes"
-# The default entry's size budget: 250 KB gzipped for the whole package.
-budget=250000
+# The default entry's size budget: 350 KB gzipped for the whole package.
+budget=350000
 if [ "$all" -gt "$budget" ]; then
     echo "the default package is $all bytes gzipped, over its budget of $budget" >&2
     exit 1

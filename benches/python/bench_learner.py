@@ -69,7 +69,7 @@ def bench_bkt(skills: int, students: int, length: int, runs: int) -> None:
         runs,
         lambda: mirt.fit_bkt_em(wide, assignment, guess_bounds=(1e-4, 0.3), slip_bounds=(1e-4, 0.1)),
     )
-    ours = np.array([[f.parameters.prior, f.parameters.learn, f.parameters.guess, f.parameters.slip] for f in fits])
+    ours = np.array([[f["parameters"][k] for k in ("prior", "learn", "guess", "slip")] for f in fits])
     order = np.argsort([f"k{k}" for k in range(skills)])
     m = res.model
     theirs = np.array([m.p_init, m.p_learn, m.p_guess, m.p_slip]).T[order]
@@ -99,11 +99,11 @@ def bench_2pl(persons: int, items: int, runs: int) -> None:
     t_ll, fit = best_of(runs, lambda: ll.calibrate(rows))
     t_m, f = best_of(runs, lambda: mirt.fit_mirt(x, model="2PL", n_quadpts=41, compute_standard_errors=False))
     t_g, g = best_of(1, lambda: girth.twopl_mml(x.T))
-    ours_a = np.array([i.discrimination for i in fit.items])
-    ours_b = np.array([i.difficulty for i in fit.items])
+    ours_a = np.array([i["discrimination"] for i in fit["items"]])
+    ours_b = np.array([i["difficulty"] for i in fit["items"]])
     c = f.coef()
     print(f"2PL calibration, {persons:,} persons x {items} items:")
-    print(f"  learnloop.calibrate {t_ll:8.3f} s   ({fit.iterations} EM iterations)")
+    print(f"  learnloop.calibrate {t_ll:8.3f} s   ({fit['iterations']} EM iterations)")
     print(
         f"  mirt.fit_mirt       {t_m:8.3f} s   ratio {t_m / t_ll:5.1f}x   largest difference a {np.abs(ours_a - c['discrimination'].to_numpy()).max():.4f}, b {np.abs(ours_b - c['difficulty'].to_numpy()).max():.4f}"
     )

@@ -25,14 +25,31 @@ static uint32_t be32(const uint8_t *p) {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+static double be_f64(const uint8_t *p) {
+    uint64_t bits = ((uint64_t)be32(p) << 32) | be32(p + 4);
+    double value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
 int main(void) {
     RustCallStatus status = {0};
 
     /* A scheduler handle and a method on it. */
     uint64_t fsrs = uniffi_learnloop_mobile_fn_constructor_fsrs_withdefaults(&status);
     CHECK(status.code == 0 && fsrs != 0, "Fsrs.withDefaults() returns a handle");
-    double retention = uniffi_learnloop_mobile_fn_method_fsrs_desired_retention(fsrs, &status);
-    CHECK(status.code == 0 && retention == 0.9, "desired retention is 0.9");
+    /* Its options record: parameters (i32 count, then big-endian f64s), then
+     * desired_retention. */
+    RustBuffer options = uniffi_learnloop_mobile_fn_method_fsrs_options(fsrs, &status);
+    CHECK(status.code == 0 && options.len >= 4, "Fsrs.options() returns a record");
+    if (status.code == 0 && options.len >= 4) {
+        uint32_t count = be32(options.data);
+        CHECK(count == 21, "FSRS-6 has 21 parameters");
+        CHECK(options.len >= 4 + 8 * (count + 1) && be_f64(options.data + 4 + 8 * count) == 0.9,
+              "desired retention is 0.9");
+        RustCallStatus s = {0};
+        ffi_learnloop_mobile_rustbuffer_free(options, &s);
+    }
 
     /* A value in a RustBuffer: enum Rating is its 1-based variant index, big-endian. */
     RustCallStatus ok = {0};

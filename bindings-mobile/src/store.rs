@@ -3,27 +3,16 @@
 //! learner exports cross as JSON text in the core's serialized shapes (the
 //! same documents every other language stores).
 
-use crate::{Card, Result, ReviewLog, cards_to_core, to_utc};
-use learnloop::store::{self, Purpose};
+use crate::Result;
+use learnloop::srs::{Card, QueueOptions, ReviewLog};
+use learnloop::store::{self, Purpose, StoreOptions};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-/// What a learner consents to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ConsentPurpose {
-    /// Learning analytics (the pseudonymised analytics export).
-    Analytics,
-    /// Research use.
-    Research,
-}
-
-impl From<ConsentPurpose> for Purpose {
-    fn from(p: ConsentPurpose) -> Self {
-        match p {
-            ConsentPurpose::Analytics => Purpose::Analytics,
-            ConsentPurpose::Research => Purpose::Research,
-        }
-    }
+/// The store's default settings.
+#[uniffi::export]
+pub fn default_store_options() -> StoreOptions {
+    StoreOptions::default()
 }
 
 /// An embedded learnloop database (SQLite, WAL), migrated on open. Safe to
@@ -35,8 +24,13 @@ pub struct Store(store::Store);
 impl Store {
     /// Open (creating it if missing) the database file at `path`.
     #[uniffi::constructor]
-    pub fn open(path: String) -> Result<Arc<Self>> {
-        Ok(Arc::new(Store(store::Store::open(path)?)))
+    pub fn open(path: String, options: StoreOptions) -> Result<Arc<Self>> {
+        Ok(Arc::new(Store(store::Store::open_with(path, options)?)))
+    }
+
+    /// The settings the store was opened with.
+    pub fn options(&self) -> StoreOptions {
+        self.0.options().clone()
     }
 
     /// A private in-memory database.
@@ -70,9 +64,7 @@ impl Store {
         at: SystemTime,
     ) -> Result<()> {
         let state: learnloop::adaptive::AdaptiveState = learnloop::json::from_json(&json)?;
-        Ok(self
-            .0
-            .save_adaptive_state(&session_id, &state, to_utc("at", at)?)?)
+        Ok(self.0.save_adaptive_state(&session_id, &state, at.into())?)
     }
 
     /// A session's adaptive state as JSON, exactly as last saved.
@@ -91,40 +83,27 @@ impl Store {
 
     /// Store cards; cards already stored (by id) are updated in place.
     pub fn put_cards(&self, learner_id: String, cards: Vec<Card>, at: SystemTime) -> Result<()> {
-        let cards = cards_to_core(&cards)?;
-        Ok(self.0.put_cards(&learner_id, &cards, to_utc("at", at)?)?)
+        Ok(self.0.put_cards(&learner_id, &cards, at.into())?)
     }
 
     /// Record one review: the card and its log, both or neither.
     pub fn record_review(&self, learner_id: String, card: Card, log: ReviewLog) -> Result<()> {
-        let card = card.to_core("card")?;
-        let log = log.to_core("log")?;
         Ok(self.0.record_review(&learner_id, &card, &log)?)
     }
 
     /// One of a learner's cards.
     pub fn card(&self, learner_id: String, card_id: String) -> Result<Card> {
-        Ok(self.0.card(&learner_id, &card_id)?.into())
+        Ok(self.0.card(&learner_id, &card_id)?)
     }
 
     /// Every card of a learner, in insertion order.
     pub fn cards(&self, learner_id: String) -> Result<Vec<Card>> {
-        Ok(self
-            .0
-            .cards(&learner_id)?
-            .into_iter()
-            .map(Card::from)
-            .collect())
+        Ok(self.0.cards(&learner_id)?)
     }
 
     /// A card's review logs, oldest first.
     pub fn review_logs(&self, learner_id: String, card_id: String) -> Result<Vec<ReviewLog>> {
-        Ok(self
-            .0
-            .review_logs(&learner_id, &card_id)?
-            .into_iter()
-            .map(ReviewLog::from)
-            .collect())
+        Ok(self.0.review_logs(&learner_id, &card_id)?)
     }
 
     /// The cards to study at `now`, in order: learning, reviews, new.
@@ -132,50 +111,32 @@ impl Store {
         &self,
         learner_id: String,
         now: SystemTime,
-        new_limit: u32,
-        review_limit: u32,
+        options: QueueOptions,
     ) -> Result<Vec<Card>> {
-        let options = learnloop::srs::QueueOptions {
-            new_limit: new_limit as usize,
-            review_limit: review_limit as usize,
-            ..learnloop::srs::QueueOptions::default()
-        };
-        Ok(self
-            .0
-            .due_queue(&learner_id, to_utc("now", now)?, &options)?
-            .into_iter()
-            .map(Card::from)
-            .collect())
+        Ok(self.0.due_queue(&learner_id, now.into(), &options)?)
     }
 
     /// Due counts for each of the next `days` days.
     pub fn forecast(&self, learner_id: String, now: SystemTime, days: u32) -> Result<Vec<u32>> {
-        Ok(self.0.forecast(&learner_id, to_utc("now", now)?, days)?)
+        Ok(self.0.forecast(&learner_id, now.into(), days)?)
     }
 
     /// Record a consent decision.
     pub fn set_consent(
         &self,
         learner_id: String,
-        purpose: ConsentPurpose,
+        purpose: Purpose,
         granted: bool,
         at: SystemTime,
     ) -> Result<()> {
         Ok(self
             .0
-            .set_consent(&learner_id, purpose.into(), granted, to_utc("at", at)?)?)
+            .set_consent(&learner_id, purpose, granted, at.into())?)
     }
 
     /// The learner's latest decision for `purpose` (None if never asked).
-    pub fn consent_granted(
-        &self,
-        learner_id: String,
-        purpose: ConsentPurpose,
-    ) -> Result<Option<bool>> {
-        Ok(self
-            .0
-            .consent(&learner_id, purpose.into())?
-            .map(|c| c.granted))
+    pub fn consent_granted(&self, learner_id: String, purpose: Purpose) -> Result<Option<bool>> {
+        Ok(self.0.consent(&learner_id, purpose)?.map(|c| c.granted))
     }
 
     /// Everything stored about a learner, as one JSON document.
@@ -204,7 +165,7 @@ impl Store {
 
     /// Delete events older than `cutoff`; returns how many.
     pub fn purge_events_before(&self, cutoff: SystemTime) -> Result<u64> {
-        Ok(self.0.purge_events_before(to_utc("cutoff", cutoff)?)? as u64)
+        Ok(self.0.purge_events_before(cutoff.into())? as u64)
     }
 
     /// The actions recorded in the audit log about a learner, oldest first.

@@ -15,8 +15,12 @@ let now = ISO8601DateFormatter().date(from: "2026-01-05T09:00:00Z")!
 func codeAndField(_ e: LearnloopException) -> (String, String) {
     switch e {
     case let .InvalidInput(code, field, _), let .InvalidParameter(code, field, _),
-         let .InvalidRating(code, field, _), let .ReviewOrder(code, field, _),
-         let .NotFound(code, field, _), let .NotEstimable(code, field, _), let .Storage(code, field, _):
+         let .InvalidRating(code, field, _), let .OutOfOrder(code, field, _),
+         let .NotEstimable(code, field, _), let .NotFound(code, field, _),
+         let .StorageBusy(code, field, _), let .StorageFull(code, field, _),
+         let .StorageReadOnly(code, field, _), let .StorageCorrupt(code, field, _),
+         let .StorageFailed(code, field, _), let .NewerVersion(code, field, _),
+         let .MigrationChanged(code, field, _):
         return (code, field)
     }
 }
@@ -24,17 +28,26 @@ func codeAndField(_ e: LearnloopException) -> (String, String) {
 // The documented usage.
 do {
     let fsrs = Fsrs.withDefaults()
-    check(fsrs.desiredRetention() == 0.9, "default retention")
-    let card = try newCard(id: "card-1", now: now)
+    check(fsrs.options().desiredRetention == 0.9, "default retention")
+    var options = defaultFsrsOptions()
+    options.desiredRetention = 0.85
+    options.learningSteps = [300]
+    check(try Fsrs(options: options).options().learningSteps == [300], "options from the defaults")
+    let card = newCard(id: "card-1", now: now)
     let preview = try fsrs.preview(card: card, now: now)
-    check(preview.good.due == now.addingTimeInterval(600), "Good is due in 10 minutes")
+    check(preview.good.card.due == now.addingTimeInterval(600), "Good is due in 10 minutes")
     let outcome = try fsrs.review(card: card, rating: .good, now: now)
-    check(outcome.card == preview.good, "review equals the preview")
+    check(outcome.card == preview.good.card, "review equals the preview")
     check(outcome.card.state == .learning, "learning after the first Good")
     let state = try fsrs.memoryState(ratings: [.again, .good], daysElapsed: [0, 1])
     check(state.stability > 0 && (1...10).contains(state.difficulty), "memory state in bounds")
-    let json = try cardToJson(card: outcome.card)
+    let json = cardToJson(card: outcome.card)
     check(try cardFromJson(json: json) == outcome.card, "JSON round trip")
+    var sm2Options = defaultSm2Options()
+    sm2Options.maximumInterval = 365
+    let sm2 = try Sm2(options: sm2Options)
+    check(try sm2.reviewQuality(card: card, quality: 5, now: now).card.scheduledDays == 1, "SM-2 first interval")
+    check(try AnkiSm2.withDefaults().review(card: card, rating: .easy, now: now).log.scheduledDays == 4, "Anki easy interval")
 } catch {
     check(false, "documented usage threw \(error)")
 }
@@ -49,7 +62,9 @@ do {
     check(false, "unexpected error \(error)")
 }
 do {
-    _ = try Fsrs(options: FsrsOptions(parameters: Array(repeating: 1.0, count: 21)))
+    var options = defaultFsrsOptions()
+    options.parameters = Array(repeating: 1.0, count: 21)
+    _ = try Fsrs(options: options)
     check(false, "out-of-range parameters must throw")
 } catch let LearnloopException.InvalidParameter(_, field, _) {
     check(field == "parameters[7]", "InvalidParameter names parameters[7]")
@@ -58,11 +73,11 @@ do {
 }
 do {
     let fsrs = Fsrs.withDefaults()
-    let card = try fsrs.review(card: try newCard(id: "c", now: now), rating: .easy, now: now).card
+    let card = try fsrs.review(card: newCard(id: "c", now: now), rating: .easy, now: now).card
     _ = try fsrs.review(card: card, rating: .good, now: now.addingTimeInterval(-1))
     check(false, "a review before the last must throw")
-} catch let LearnloopException.ReviewOrder(code, field, _) {
-    check(code == "review_before_last_review" && field == "now", "ReviewOrder")
+} catch let LearnloopException.OutOfOrder(code, field, _) {
+    check(code == "review_before_last_review" && field == "now", "OutOfOrder")
 } catch {
     check(false, "unexpected error \(error)")
 }
@@ -70,7 +85,7 @@ do {
 // One scheduler shared by eight threads gives every thread the same answers.
 do {
     let fsrs = Fsrs.withDefaults()
-    let cards = try (0..<200).map { try newCard(id: "t\($0)", now: now) }
+    let cards = (0..<200).map { newCard(id: "t\($0)", now: now) }
     let expected = try cards.map { try fsrs.review(card: $0, rating: .good, now: now).card }
     let lock = NSLock()
     var agreeing = 0
@@ -92,12 +107,13 @@ let iso = ISO8601DateFormatter()
 let ratings: [Int: Rating] = [1: .again, 2: .hard, 3: .good, 4: .easy]
 
 func scheduler(_ spec: [String: Any]) throws -> Fsrs {
-    try Fsrs(options: FsrsOptions(
-        parameters: (spec["parameters"] as? [Double]) ?? [],
-        desiredRetention: spec["desired_retention"] as! Double,
-        learningSteps: (spec["learning_steps"] as! [Int]).map { UInt32($0) },
-        relearningSteps: (spec["relearning_steps"] as! [Int]).map { UInt32($0) },
-        maximumInterval: UInt32(spec["maximum_interval"] as! Int)))
+    var options = defaultFsrsOptions()
+    if let parameters = spec["parameters"] as? [Double] { options.parameters = parameters }
+    options.desiredRetention = spec["desired_retention"] as! Double
+    options.learningSteps = (spec["learning_steps"] as! [Int]).map { Int64($0) }
+    options.relearningSteps = (spec["relearning_steps"] as! [Int]).map { Int64($0) }
+    options.maximumInterval = UInt32(spec["maximum_interval"] as! Int)
+    return try Fsrs(options: options)
 }
 func card(_ value: Any) throws -> Card {
     let json = String(data: try JSONSerialization.data(withJSONObject: value), encoding: .utf8)!
@@ -113,9 +129,16 @@ for c in cases {
     let name = c["name"] as! String
     let op = c["op"] as! String
     let expect = c["expect"] as! [String: Any]
-    if op == "next_states" { continue }
     do {
         switch op {
+        case "next_states":
+            let m = (c["memory"] as? [Double]).map { MemoryState(stability: $0[0], difficulty: $0[1]) }
+            let n = try Fsrs.withDefaults().nextStates(memory: m, desiredRetention: c["desired_retention"] as! Double,
+                                                        daysElapsed: UInt32(c["days_elapsed"] as! Int))
+            for (key, item) in [("again", n.again), ("hard", n.hard), ("good", n.good), ("easy", n.easy)] {
+                let want = expect[key] as! [Double]
+                check(same([item.memory.stability, item.memory.difficulty, item.interval], want, "\(name).\(key)"), name)
+            }
         case "new_scheduler":
             _ = try scheduler(c["scheduler"] as! [String: Any])
         case "memory_state":
@@ -124,7 +147,7 @@ for c in cases {
             check(abs(m.stability - (expect["stability"] as! Double)) <= 1e-12 * max(1, m.stability), name)
         case "preview":
             let p = try scheduler(c["scheduler"] as! [String: Any]).preview(card: card(c["card"]!), now: iso.date(from: c["now"] as! String)!)
-            check(try sameCard(p.again, expect["again"]!) && sameCard(p.hard, expect["hard"]!) && sameCard(p.good, expect["good"]!) && sameCard(p.easy, expect["easy"]!), name)
+            check(try sameCard(p.again.card, expect["again"]!) && sameCard(p.hard.card, expect["hard"]!) && sameCard(p.good.card, expect["good"]!) && sameCard(p.easy.card, expect["easy"]!), name)
         case "review":
             let r = try ratingFromNumber(value: Int64(c["rating"] as! Int))
             let o = try scheduler(c["scheduler"] as! [String: Any]).review(card: card(c["card"]!), rating: r, now: iso.date(from: c["now"] as! String)!)
@@ -155,13 +178,16 @@ do {
     let path = dir.appendingPathComponent("learner.db").path
     let legacy = try String(contentsOfFile: fixtures + "/sessions/v1_firestore_times.json", encoding: .utf8)
     do {
-        let store = try Store.open(path: path)
+        let store = try Store.open(path: path, options: defaultStoreOptions())
         check(try store.schemaVersion() >= 3, "schema version")
         try store.saveSession(learnerId: "learner-1", sessionId: "session-1", json: legacy)
-        let outcome = try Fsrs.withDefaults().review(card: try newCard(id: "c1", now: now), rating: .good, now: now)
+        let outcome = try Fsrs.withDefaults().review(card: newCard(id: "c1", now: now), rating: .good, now: now)
         try store.recordReview(learnerId: "learner-1", card: outcome.card, log: outcome.log)
     }
-    let store = try Store.open(path: path)
+    var storeOptions = defaultStoreOptions()
+    storeOptions.actor = "swift-test"
+    let store = try Store.open(path: path, options: storeOptions)
+    check(store.options().actor == "swift-test", "store options")
     check(try store.card(learnerId: "learner-1", cardId: "c1").state == .learning, "card survives reopening")
     check(try store.reviewLogs(learnerId: "learner-1", cardId: "c1").map { $0.state } == [.new], "log survives")
     check(try store.activeSessions(learnerId: "learner-1", limit: 10).contains("session-1"), "active session")
@@ -247,14 +273,14 @@ func itemMap(_ i: ItemParameters) -> [String: Any] { ["discrimination": i.discri
 func abilityMap(_ e: AbilityEstimate) -> [String: Any] { ["theta": e.theta, "standard_error": e.standardError] }
 func bktOf(_ o: Any?) -> BktParameters {
     let d = o as! [String: Any]
-    return BktParameters(prior: number(d["prior"])!, learn: number(d["learn"])!, guess: number(d["guess"])!, slip: number(d["slip"])!, forget: number(d["forget"]) ?? 0)
+    return BktParameters(prior: number(d["prior"])!, learn: number(d["learn"])!, forget: number(d["forget"])!, guess: number(d["guess"])!, slip: number(d["slip"])!)
 }
 
 func runLearner(_ c: [String: Any]) throws -> Any? {
     let x = c["input"] as! [String: Any]
     switch c["op"] as! String {
     case "elo_update":
-        let u = try Elo(alpha: number(x["alpha"])!, beta: number(x["beta"])!)
+        let u = try Elo(options: EloOptions(alpha: number(x["alpha"])!, beta: number(x["beta"])!))
             .update(learner: ratingOf(x["learner"]), item: ratingOf(x["item"]), score: number(x["score"])!, options: UInt32(number(x["options"])!))
         return ["learner": ratingMap(u.learner), "item": ratingMap(u.item), "predicted": u.predicted] as [String: Any]
     case "irt_item":
@@ -262,19 +288,26 @@ func runLearner(_ c: [String: Any]) throws -> Any? {
         return ["probability": try itemProbability(item: i, theta: t), "information": try itemInformation(item: i, theta: t)] as [String: Any]
     case "irt_eap":
         return abilityMap(try estimateAbilityEap(items: (x["items"] as! [Any]).map(itemOf), responses: cellsOf(x["responses"] as! String),
-                                                 priorMean: number(x["prior_mean"])!, priorSd: number(x["prior_sd"])!))
+                                                 prior: NormalPrior(mean: number(x["prior_mean"])!, sd: number(x["prior_sd"])!)))
     case "irt_mle":
         return abilityMap(try estimateAbilityMle(items: (x["items"] as! [Any]).map(itemOf), responses: cellsOf(x["responses"] as! String)))
     case "irt_calibrate":
         let model: IrtModel = ["1PL": .onePl, "2PL": .twoPl][x["model"] as! String] ?? .threePl
-        let fit = try calibrate(responses: (x["rows"] as! [String]).map(cellsOf), options: CalibrationOptions(model: model))
+        var options = defaultCalibrationOptions()
+        options.model = model
+        let fit = try calibrate(responses: (x["rows"] as! [String]).map(cellsOf), options: options)
         return ["items": fit.items.map(itemMap), "log_likelihood": fit.logLikelihood, "iterations": fit.iterations,
                 "converged": fit.converged, "first_abilities": fit.abilities.prefix(3).map(abilityMap)] as [String: Any]
     case "irt_select":
         let r = x["rule"] as! [String: Any]
-        let rule: SelectionRule = (r["rule"] as! String) == "success_band"
-            ? .successBand(low: number(r["low"])!, high: number(r["high"])!) : .maximumInformation
-        let chosen = try ItemSelector(rule: rule, randomesque: UInt32(number(x["randomesque"])!), maxExposureRate: nil)
+        var options = defaultItemSelectorOptions()
+        if (r["rule"] as! String) == "success_band" {
+            options.rule = .successBand
+            options.low = number(r["low"])!
+            options.high = number(r["high"])!
+        }
+        options.randomesque = UInt32(number(x["randomesque"])!)
+        let chosen = try ItemSelector(options: options)
             .select(items: (x["items"] as! [Any]).map(itemOf), theta: number(x["theta"])!,
                     administered: (x["administered"] as! [Any]).map { UInt32(number($0)!) }, exposure: [], sessions: 0, seed: UInt64(number(x["seed"])!))
         return ["item": chosen as Any] as [String: Any]
@@ -285,7 +318,9 @@ func runLearner(_ c: [String: Any]) throws -> Any? {
         return try bktCheck(parameters: bktOf(x))
     case "bkt_fit":
         let answers = (x["answers"] as! [[Any]]).map { BktAnswer(student: $0[0] as! String, skill: $0[1] as! String, correct: $0[2] as! Bool) }
-        return try fitBkt(answers: answers, forgetting: x["forgetting"] as! Bool).map { f -> [String: Any] in
+        var options = defaultBktFitOptions()
+        options.forgetting = x["forgetting"] as! Bool
+        return try fitBkt(answers: answers, options: options).map { f -> [String: Any] in
             let p = f.parameters
             return ["skill": f.skill, "parameters": ["prior": p.prior, "learn": p.learn, "forget": p.forget, "guess": p.guess, "slip": p.slip],
                     "log_likelihood": f.logLikelihood, "answers": f.answers, "students": f.students, "iterations": f.iterations, "converged": f.converged]
@@ -293,7 +328,7 @@ func runLearner(_ c: [String: Any]) throws -> Any? {
     case "pfa":
         let answers = (x["answers"] as! [[Any]]).map { PfaAnswer(student: $0[0] as! String, skills: $0[1] as! [String], correct: $0[2] as! Bool) }
         let practice = (x["practice"] as! [[Any]]).map { SkillPractice(skill: $0[0] as! String, successes: UInt32(number($0[1])!), failures: UInt32(number($0[2])!)) }
-        let pfa = try Pfa.fit(answers: answers, l2: number(x["l2"])!)
+        let pfa = try Pfa.fit(answers: answers, options: PfaOptions(l2: number(x["l2"])!))
         return ["probability": try pfa.probability(practice: practice), "intercept": pfa.intercept(), "skills": jsonValue(pfa.skillsJson())] as [String: Any]
     case "engine":
         let cfg = x["config"] as! [String: Any]; let elo = cfg["elo"] as! [String: Any]
@@ -303,8 +338,8 @@ func runLearner(_ c: [String: Any]) throws -> Any? {
             smoothing: number(cfg["smoothing"])!, maxStep: number(cfg["max_step"])!,
             difficultyScale: number(cfg["difficulty_scale"])!, hintPenalty: number(cfg["hint_penalty"])!,
             expectedResponseMs: UInt64(number(cfg["expected_response_ms"])!),
-            eloAlpha: number(elo["alpha"])!, eloBeta: number(elo["beta"])!))
-        var state = try engine.initialStateJson(at: iso.date(from: x["start"] as! String)!)
+            elo: EloOptions(alpha: number(elo["alpha"])!, beta: number(elo["beta"])!)))
+        var state = engine.initialStateJson(at: iso.date(from: x["start"] as! String)!)
         var seen: [Any] = []
         for i in x["interactions"] as! [[String: Any]] {
             let o = try engine.observe(stateJson: state, interaction: Interaction(
@@ -348,24 +383,46 @@ do {
 
 // A session driven answer by answer, and an estimate that does not exist.
 do {
-    let engine = try AdaptiveEngine(config: EngineConfig(seed: 5))
-    var state = try engine.initialStateJson(at: now)
+    var config = defaultEngineConfig()
+    config.seed = 5
+    let engine = try AdaptiveEngine(config: config)
+    var state = engine.initialStateJson(at: now)
     var levels: [Double] = []
     for k in 0..<16 {
-        let o = try engine.observe(stateJson: state, interaction: Interaction(
-            questionId: "q\(k)", score: k >= 4 ? 1 : 0, at: now.addingTimeInterval(Double(40 * k)), contentFormat: "video"))
+        var answer = answered(questionId: "q\(k)", correct: k >= 4, at: now.addingTimeInterval(Double(40 * k)))
+        answer.contentFormat = "video"
+        let o = try engine.observe(stateJson: state, interaction: answer)
         state = o.stateJson
         levels.append(o.record.adaptiveDifficulty)
     }
     check(levels[3] < levels[0] && levels[15] > levels[4], "difficulty follows the answers \(levels)")
     do {
-        _ = try estimateAbilityMle(items: [ItemParameters(discrimination: 1, difficulty: 0)], responses: [true])
+        _ = try estimateAbilityMle(items: [ItemParameters(discrimination: 1, difficulty: 0, guessing: 0)], responses: [true])
         check(false, "all-correct MLE must throw")
     } catch let LearnloopException.NotEstimable(code, field, _) {
         check(code == "not_estimable" && field == "responses", "NotEstimable names the responses")
     }
 } catch {
     check(false, "engine session threw \(error)")
+}
+
+// The defaults case of every options struct (tests/fixtures/conformance/defaults.json).
+do {
+    let defaultsData = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/conformance/defaults.json"))
+    let defaults = try JSONSerialization.jsonObject(with: defaultsData) as! [String: Any]
+    let options = defaults["options"] as! [String: Any]
+    check(Set(options.keys) == Set(optionsNames()), "every options struct has a defaults case")
+    for (name, want) in options {
+        check(same(jsonValue(try optionsJson(name: name, given: "{}")), want, name), "defaults of \(name)")
+    }
+    check(Fsrs.withDefaults().options() == defaultFsrsOptions(), "Fsrs with no settings")
+    check(Sm2.withDefaults().options() == defaultSm2Options(), "Sm2 with no settings")
+    check(AnkiSm2.withDefaults().options() == defaultAnkiSm2Options(), "AnkiSm2 with no settings")
+    let fsrsWant = options["fsrs"] as! [String: Any]
+    check(defaultFsrsOptions().desiredRetention == number(fsrsWant["desired_retention"]), "FSRS default retention")
+    check((defaults["store"] as! [String: Any])["actor"] as? String == defaultStoreOptions().actor, "store default actor")
+} catch {
+    check(false, "defaults threw \(error)")
 }
 
 print("\(passed) passed, \(failed) failed")

@@ -1,65 +1,35 @@
 //! Learner models and the adaptive engine for Python. Conversions only:
-//! small values are frozen classes, adaptive states and observations are
-//! the JSON-ready dicts the store keeps, and the fits run without the GIL.
+//! settings are keyword arguments decoded into the core's options, results
+//! are the core's records as dicts, items and BKT parameters are small
+//! frozen classes (they have methods), and the fits run without the GIL.
 
+use crate::convert::{from_py, options, to_py_object, to_value};
+use crate::errors::to_py;
 use crate::store::run;
-use crate::{from_dict, invalid, optional_utc_time, to_dict, to_py, utc_time};
+use crate::time::{invalid, timestamp};
 use learnloop::adaptive::{AdaptiveState, Engine, EngineConfig, Interaction};
 use learnloop::learner::{bkt, elo, irt, logistic, metrics};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use serde_json::Value;
 
-/// A rating and the number of answers it rests on.
-#[pyclass(frozen, eq, name = "EloRating", module = "learnloop")]
-#[derive(Clone, Copy, PartialEq)]
-pub struct PyEloRating(elo::EloRating);
-
-#[pymethods]
-impl PyEloRating {
-    #[new]
-    #[pyo3(signature = (rating = 0.0, answers = 0))]
-    fn new(rating: f64, answers: u32) -> Self {
-        PyEloRating(elo::EloRating { rating, answers })
+/// A dict of keyword arguments with `extra` pairs added (positional
+/// arguments that name a field).
+fn with_fields<'py>(
+    py: Python<'py>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+    extra: &[(&str, Option<Bound<'py, PyAny>>)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = match kwargs {
+        Some(k) => k.copy()?,
+        None => PyDict::new(py),
+    };
+    for (key, value) in extra {
+        if let Some(value) = value {
+            dict.set_item(key, value)?;
+        }
     }
-    /// Skill (learner) or difficulty (item), in logits.
-    #[getter]
-    fn rating(&self) -> f64 {
-        self.0.rating
-    }
-    /// Answers the rating rests on.
-    #[getter]
-    fn answers(&self) -> u32 {
-        self.0.answers
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "EloRating(rating={}, answers={})",
-            self.0.rating, self.0.answers
-        )
-    }
-}
-
-/// Both ratings after one answer, and the prediction made before it.
-#[pyclass(frozen, name = "EloUpdate", module = "learnloop")]
-pub struct PyEloUpdate(elo::EloUpdate);
-
-#[pymethods]
-impl PyEloUpdate {
-    /// The learner's new rating.
-    #[getter]
-    fn learner(&self) -> PyEloRating {
-        PyEloRating(self.0.learner)
-    }
-    /// The item's new rating.
-    #[getter]
-    fn item(&self) -> PyEloRating {
-        PyEloRating(self.0.item)
-    }
-    /// P(correct) before the answer.
-    #[getter]
-    fn predicted(&self) -> f64 {
-        self.0.predicted
-    }
+    Ok(dict)
 }
 
 /// Elo for learners and items with the uncertainty function alpha / (1 + beta n).
@@ -68,33 +38,54 @@ pub struct PyElo(elo::Elo);
 
 #[pymethods]
 impl PyElo {
+    /// An Elo model; keyword arguments `alpha` and `beta` (the core's defaults otherwise).
     #[new]
-    #[pyo3(signature = (alpha = 1.0, beta = 0.05))]
-    fn new(alpha: f64, beta: f64) -> PyResult<Self> {
-        elo::Elo::new(alpha, beta).map(PyElo).map_err(to_py)
+    #[pyo3(signature = (**options))]
+    fn new(options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let o: elo::Elo = self::options(options)?;
+        elo::Elo::new(o.alpha, o.beta).map(PyElo).map_err(to_py)
+    }
+    /// The settings, as a dict.
+    #[getter]
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py_object(py, &self.0)
     }
     /// Step size of a rating resting on `answers` answers.
     fn uncertainty(&self, answers: u32) -> f64 {
         self.0.uncertainty(answers)
     }
-    /// P(correct); `options` > 1 adds the 1/options guessing floor.
-    #[pyo3(signature = (learner, item, options = 0))]
-    fn probability(&self, learner: &PyEloRating, item: &PyEloRating, options: u32) -> f64 {
-        self.0.probability(learner.0, item.0, options)
-    }
-    /// Both ratings after an answer scored `score` (0-1).
-    #[pyo3(signature = (learner, item, score, options = 0))]
-    fn update(
+    /// P(correct) of `learner` on `item` (dicts `{"rating", "answers"}`);
+    /// `options` > 1 adds the 1/options guessing floor of a multiple-choice
+    /// question.
+    #[pyo3(signature = (learner, item, *, options = None))]
+    fn probability(
         &self,
-        learner: &PyEloRating,
-        item: &PyEloRating,
+        learner: &Bound<'_, PyAny>,
+        item: &Bound<'_, PyAny>,
+        options: Option<u32>,
+    ) -> PyResult<f64> {
+        let (learner, item) = (from_py("learner", learner)?, from_py("item", item)?);
+        Ok(self
+            .0
+            .probability(learner, item, options.unwrap_or_default()))
+    }
+    /// Both ratings after an answer scored `score` (0-1), and the prediction
+    /// made before it: `{"learner", "item", "predicted"}`.
+    #[pyo3(signature = (learner, item, score, *, options = None))]
+    fn update<'py>(
+        &self,
+        py: Python<'py>,
+        learner: &Bound<'_, PyAny>,
+        item: &Bound<'_, PyAny>,
         score: f64,
-        options: u32,
-    ) -> PyResult<PyEloUpdate> {
-        self.0
-            .update(learner.0, item.0, score, options)
-            .map(PyEloUpdate)
-            .map_err(to_py)
+        options: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (learner, item) = (from_py("learner", learner)?, from_py("item", item)?);
+        let update = self
+            .0
+            .update(learner, item, score, options.unwrap_or_default())
+            .map_err(to_py)?;
+        to_py_object(py, &update)
     }
 }
 
@@ -105,10 +96,11 @@ pub struct PyItemParameters(irt::ItemParameters);
 
 #[pymethods]
 impl PyItemParameters {
+    /// An item; `guessing` is the 3PL floor (none if omitted).
     #[new]
-    #[pyo3(signature = (discrimination, difficulty, guessing = 0.0))]
-    fn new(discrimination: f64, difficulty: f64, guessing: f64) -> PyResult<Self> {
-        irt::ItemParameters::new(discrimination, difficulty, guessing)
+    #[pyo3(signature = (discrimination, difficulty, guessing = None))]
+    fn new(discrimination: f64, difficulty: f64, guessing: Option<f64>) -> PyResult<Self> {
+        irt::ItemParameters::new(discrimination, difficulty, guessing.unwrap_or_default())
             .map(PyItemParameters)
             .map_err(to_py)
     }
@@ -135,40 +127,30 @@ impl PyItemParameters {
     fn information(&self, theta: f64) -> f64 {
         self.0.information(theta)
     }
+    /// `{"discrimination", "difficulty", "guessing"}`.
+    #[pyo3(name = "to_dict")]
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py_object(py, &self.0)
+    }
     fn __repr__(&self) -> String {
-        format!(
-            "ItemParameters(discrimination={}, difficulty={}, guessing={})",
-            self.0.discrimination, self.0.difficulty, self.0.guessing
-        )
+        format!("ItemParameters({})", learnloop::json::to_json(&self.0))
     }
 }
 
-/// An ability and its standard error.
-#[pyclass(frozen, name = "AbilityEstimate", module = "learnloop")]
-pub struct PyAbilityEstimate(irt::AbilityEstimate);
-
-#[pymethods]
-impl PyAbilityEstimate {
-    /// The ability.
-    #[getter]
-    fn theta(&self) -> f64 {
-        self.0.theta
-    }
-    /// Its standard error.
-    #[getter]
-    fn standard_error(&self) -> f64 {
-        self.0.standard_error
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "AbilityEstimate(theta={}, standard_error={})",
-            self.0.theta, self.0.standard_error
-        )
-    }
-}
-
-fn items_of(items: Vec<PyRef<'_, PyItemParameters>>) -> Vec<irt::ItemParameters> {
-    items.iter().map(|i| i.0).collect()
+/// Items: `ItemParameters` objects or dicts in their shape.
+fn items_of(items: &Bound<'_, PyAny>) -> PyResult<Vec<irt::ItemParameters>> {
+    items
+        .try_iter()
+        .map_err(|_| invalid("items", "expected a sequence of items"))?
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            match item.cast::<PyItemParameters>() {
+                Ok(p) => Ok(p.get().0),
+                Err(_) => from_py(&format!("items[{i}]"), &item),
+            }
+        })
+        .collect()
 }
 
 /// One answer cell: True/1 right, False/0 wrong, None not answered.
@@ -205,165 +187,97 @@ fn answers_of(field: &str, row: &Bound<'_, PyAny>) -> PyResult<Vec<Option<bool>>
         .collect()
 }
 
-/// The expected a-posteriori ability (never fails on all-right or all-wrong answers).
+/// The expected a-posteriori ability `{"theta", "standard_error"}` (never
+/// fails on all-right or all-wrong answers); keyword arguments `mean` and
+/// `sd` of the normal prior (the standard normal otherwise).
 #[pyfunction]
-#[pyo3(signature = (items, responses, *, prior_mean = 0.0, prior_sd = 1.0))]
-fn estimate_ability_eap(
-    items: Vec<PyRef<'_, PyItemParameters>>,
+#[pyo3(signature = (items, responses, **prior))]
+fn estimate_ability_eap<'py>(
+    py: Python<'py>,
+    items: &Bound<'_, PyAny>,
     responses: &Bound<'_, PyAny>,
-    prior_mean: f64,
-    prior_sd: f64,
-) -> PyResult<PyAbilityEstimate> {
+    prior: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
     let responses = answers_of("responses", responses)?;
-    let prior = irt::NormalPrior {
-        mean: prior_mean,
-        sd: prior_sd,
-    };
-    irt::estimate_ability_eap(&items_of(items), &responses, prior)
-        .map(PyAbilityEstimate)
-        .map_err(to_py)
+    let estimate = irt::estimate_ability_eap(&items_of(items)?, &responses, options(prior)?);
+    to_py_object(py, &estimate.map_err(to_py)?)
 }
 
-/// The maximum-likelihood ability; raises NotEstimableError when it is infinite.
+/// The maximum-likelihood ability `{"theta", "standard_error"}`; raises
+/// NotEstimableError when it is infinite.
 #[pyfunction]
-fn estimate_ability_mle(
-    items: Vec<PyRef<'_, PyItemParameters>>,
+fn estimate_ability_mle<'py>(
+    py: Python<'py>,
+    items: &Bound<'_, PyAny>,
     responses: &Bound<'_, PyAny>,
-) -> PyResult<PyAbilityEstimate> {
+) -> PyResult<Bound<'py, PyAny>> {
     let responses = answers_of("responses", responses)?;
-    irt::estimate_ability_mle(&items_of(items), &responses)
-        .map(PyAbilityEstimate)
-        .map_err(to_py)
-}
-
-/// The result of `calibrate`.
-#[pyclass(frozen, name = "Calibration", module = "learnloop")]
-pub struct PyCalibration(irt::Calibration);
-
-#[pymethods]
-impl PyCalibration {
-    /// The items' parameters, in column order.
-    #[getter]
-    fn items(&self) -> Vec<PyItemParameters> {
-        self.0.items.iter().copied().map(PyItemParameters).collect()
-    }
-    /// Each person's EAP ability.
-    #[getter]
-    fn abilities(&self) -> Vec<PyAbilityEstimate> {
-        self.0
-            .abilities
-            .iter()
-            .copied()
-            .map(PyAbilityEstimate)
-            .collect()
-    }
-    /// Marginal log-likelihood.
-    #[getter]
-    fn log_likelihood(&self) -> f64 {
-        self.0.log_likelihood
-    }
-    /// EM iterations run.
-    #[getter]
-    fn iterations(&self) -> usize {
-        self.0.iterations
-    }
-    /// Whether the tolerance was reached.
-    #[getter]
-    fn converged(&self) -> bool {
-        self.0.converged
-    }
+    let estimate = irt::estimate_ability_mle(&items_of(items)?, &responses).map_err(to_py)?;
+    to_py_object(py, &estimate)
 }
 
 /// Calibrates item parameters by marginal maximum likelihood (EM) from a
-/// persons x items matrix of True/False/None (or 1/0/None).
+/// persons x items matrix of True/False/None (or 1/0/None); keyword
+/// arguments are the calibration options. Returns `{"items", "abilities",
+/// "log_likelihood", "iterations", "converged"}`.
 #[pyfunction]
-#[pyo3(signature = (responses, *, model = "2PL", fixed_discrimination = 1.0, quadrature_points = 41,
-    quadrature_bound = 5.0, tolerance = 1e-4, max_iterations = 500, guessing_prior = (5.0, 17.0)))]
-#[allow(clippy::too_many_arguments)]
-fn calibrate(
-    py: Python<'_>,
+#[pyo3(signature = (responses, **options))]
+fn calibrate<'py>(
+    py: Python<'py>,
     responses: &Bound<'_, PyAny>,
-    model: &str,
-    fixed_discrimination: f64,
-    quadrature_points: usize,
-    quadrature_bound: f64,
-    tolerance: f64,
-    max_iterations: usize,
-    guessing_prior: (f64, f64),
-) -> PyResult<PyCalibration> {
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
     let rows: Vec<Vec<Option<bool>>> = responses
         .try_iter()
         .map_err(|_| invalid("responses", "expected a sequence of rows"))?
         .enumerate()
         .map(|(p, row)| answers_of(&format!("responses[{p}]"), &row?))
         .collect::<PyResult<_>>()?;
-    let options = irt::CalibrationOptions {
-        model: irt::IrtModel::from_name(model, "model").map_err(to_py)?,
-        fixed_discrimination,
-        quadrature_points,
-        quadrature_bound,
-        tolerance,
-        max_iterations,
-        guessing_prior,
-    };
-    run(py, || {
+    let options: irt::CalibrationOptions = self::options(options)?;
+    let fit = run(py, || {
         let matrix = irt::ResponseMatrix::from_rows(&rows)?;
         irt::calibrate(&matrix, &options)
-    })
-    .map(PyCalibration)
+    })?;
+    to_py_object(py, &fit)
 }
 
-/// Chooses the next item: rule "maximum_information" or "success_band".
+/// Chooses the next item: `rule` "maximum_information" or "success_band",
+/// and the selector's options as keyword arguments.
 #[pyclass(frozen, name = "ItemSelector", module = "learnloop")]
 pub struct PyItemSelector(irt::ItemSelector);
 
 #[pymethods]
 impl PyItemSelector {
     #[new]
-    #[pyo3(signature = (rule = "maximum_information", *, low = 0.7, high = 0.85, randomesque = 1, max_exposure_rate = None))]
+    #[pyo3(signature = (rule = None, **options))]
     fn new(
-        rule: &str,
-        low: f64,
-        high: f64,
-        randomesque: usize,
-        max_exposure_rate: Option<f64>,
+        py: Python<'_>,
+        rule: Option<Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let rule = match rule {
-            "maximum_information" => irt::SelectionRule::MaximumInformation,
-            "success_band" => irt::SelectionRule::SuccessBand { low, high },
-            other => {
-                return Err(invalid(
-                    "rule",
-                    format!("{other:?} is not \"maximum_information\" or \"success_band\""),
-                ));
-            }
-        };
-        Ok(PyItemSelector(irt::ItemSelector {
-            rule,
-            randomesque,
-            max_exposure_rate,
-        }))
+        let fields = with_fields(py, options, &[("rule", rule)])?;
+        self::options(Some(&fields)).map(PyItemSelector)
+    }
+    /// The settings, as a dict.
+    #[getter]
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py_object(py, &self.0)
     }
     /// The index of the next item, or None when all were administered.
-    #[pyo3(signature = (items, theta, *, administered = Vec::new(), exposure = Vec::new(), sessions = 0, seed = 0))]
+    #[pyo3(signature = (items, theta, *, administered = Vec::new(), exposure = Vec::new(), sessions = None, seed = None))]
     fn select(
         &self,
-        items: Vec<PyRef<'_, PyItemParameters>>,
+        items: &Bound<'_, PyAny>,
         theta: f64,
         administered: Vec<usize>,
         exposure: Vec<u64>,
-        sessions: u64,
-        seed: u64,
+        sessions: Option<u64>,
+        seed: Option<u64>,
     ) -> PyResult<Option<usize>> {
+        let items = items_of(items)?;
+        let (sessions, seed) = (sessions.unwrap_or_default(), seed.unwrap_or_default());
         self.0
-            .select(
-                &items_of(items),
-                theta,
-                &administered,
-                &exposure,
-                sessions,
-                seed,
-            )
+            .select(&items, theta, &administered, &exposure, sessions, seed)
             .map_err(to_py)
     }
 }
@@ -375,10 +289,11 @@ pub struct PyBktParameters(bkt::BktParameters);
 
 #[pymethods]
 impl PyBktParameters {
+    /// The parameters of one skill (`forget` none if omitted).
     #[new]
-    #[pyo3(signature = (prior, learn, guess, slip, forget = 0.0))]
-    fn new(prior: f64, learn: f64, guess: f64, slip: f64, forget: f64) -> PyResult<Self> {
-        bkt::BktParameters::new(prior, learn, forget, guess, slip)
+    #[pyo3(signature = (prior, learn, guess, slip, forget = None))]
+    fn new(prior: f64, learn: f64, guess: f64, slip: f64, forget: Option<f64>) -> PyResult<Self> {
+        bkt::BktParameters::new(prior, learn, forget.unwrap_or_default(), guess, slip)
             .map(PyBktParameters)
             .map_err(to_py)
     }
@@ -427,122 +342,70 @@ impl PyBktParameters {
     fn predict_sequence(&self, answers: Vec<bool>) -> Vec<f64> {
         self.0.predict_sequence(&answers)
     }
+    /// `{"prior", "learn", "forget", "guess", "slip"}`.
+    #[pyo3(name = "to_dict")]
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py_object(py, &self.0)
+    }
     fn __repr__(&self) -> String {
-        let p = self.0;
-        format!(
-            "BktParameters(prior={}, learn={}, guess={}, slip={}, forget={})",
-            p.prior, p.learn, p.guess, p.slip, p.forget
+        format!("BktParameters({})", learnloop::json::to_json(&self.0))
+    }
+}
+
+/// One fit answer from a `(student, skill, correct)` triple.
+fn bkt_answer(i: usize, a: &Bound<'_, PyAny>) -> PyResult<bkt::BktAnswer> {
+    let field = format!("answers[{i}]");
+    if a.len().ok() != Some(3) {
+        return Err(invalid(&field, "expected (student, skill, correct)"));
+    }
+    let correct = cell(&format!("{field}[2]"), &a.get_item(2)?)?.ok_or_else(|| {
+        invalid(
+            &format!("{field}[2]"),
+            "an answer to fit must be right or wrong",
         )
-    }
+    })?;
+    Ok(bkt::BktAnswer {
+        student: id_text(&a.get_item(0)?)?,
+        skill: id_text(&a.get_item(1)?)?,
+        correct,
+    })
 }
 
-/// The fitted parameters of one skill.
-#[pyclass(frozen, name = "BktSkillFit", module = "learnloop")]
-pub struct PyBktSkillFit(bkt::BktSkillFit);
-
-#[pymethods]
-impl PyBktSkillFit {
-    /// The skill.
-    #[getter]
-    fn skill(&self) -> &str {
-        &self.0.skill
-    }
-    /// Its parameters.
-    #[getter]
-    fn parameters(&self) -> PyBktParameters {
-        PyBktParameters(self.0.parameters)
-    }
-    /// Log-likelihood of its answers.
-    #[getter]
-    fn log_likelihood(&self) -> f64 {
-        self.0.log_likelihood
-    }
-    /// Answers seen.
-    #[getter]
-    fn answers(&self) -> usize {
-        self.0.answers
-    }
-    /// Students seen.
-    #[getter]
-    fn students(&self) -> usize {
-        self.0.students
-    }
-    /// EM iterations.
-    #[getter]
-    fn iterations(&self) -> usize {
-        self.0.iterations
-    }
-    /// Whether the tolerance was reached.
-    #[getter]
-    fn converged(&self) -> bool {
-        self.0.converged
-    }
-}
-
-/// Fits BKT per skill by EM from (student, skill, correct) triples in order.
+/// Fits BKT per skill by EM from (student, skill, correct) triples in order;
+/// keyword arguments are the fit options. One dict per skill, sorted by skill.
 #[pyfunction]
-#[pyo3(signature = (answers, *, forgetting = false, max_guess = 0.3, max_slip = 0.1, tolerance = 1e-6, max_iterations = 500))]
-fn fit_bkt(
-    py: Python<'_>,
+#[pyo3(signature = (answers, **options))]
+fn fit_bkt<'py>(
+    py: Python<'py>,
     answers: &Bound<'_, PyAny>,
-    forgetting: bool,
-    max_guess: f64,
-    max_slip: f64,
-    tolerance: f64,
-    max_iterations: usize,
-) -> PyResult<Vec<PyBktSkillFit>> {
-    let options = bkt::BktFitOptions {
-        forgetting,
-        max_guess,
-        max_slip,
-        tolerance,
-        max_iterations,
-        ..bkt::BktFitOptions::default()
-    };
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options: bkt::BktFitOptions = self::options(options)?;
     // The common case (str ids, bool answers) converts in one typed pass;
-    // anything else (numpy ints, int ids) goes item by item below.
-    if let Ok(typed) = answers.extract::<Vec<(String, String, bool)>>() {
-        let answers: Vec<bkt::BktAnswer> = typed
+    // anything else (numpy ints, int ids) goes item by item.
+    let answers: Vec<bkt::BktAnswer> = match answers.extract::<Vec<(String, String, bool)>>() {
+        Ok(typed) => typed
             .into_iter()
             .map(|(student, skill, correct)| bkt::BktAnswer {
                 student,
                 skill,
                 correct,
             })
-            .collect();
-        return run(py, || bkt::fit(&answers, &options))
-            .map(|fits| fits.into_iter().map(PyBktSkillFit).collect());
-    }
-    let answers: Vec<bkt::BktAnswer> = answers
-        .try_iter()
-        .map_err(|_| {
-            invalid(
-                "answers",
-                "expected a sequence of (student, skill, correct)",
-            )
-        })?
-        .enumerate()
-        .map(|(i, a)| {
-            let a = a?;
-            let field = format!("answers[{i}]");
-            if a.len().ok() != Some(3) {
-                return Err(invalid(&field, "expected (student, skill, correct)"));
-            }
-            let correct = cell(&format!("{field}[2]"), &a.get_item(2)?)?.ok_or_else(|| {
+            .collect(),
+        Err(_) => answers
+            .try_iter()
+            .map_err(|_| {
                 invalid(
-                    &format!("{field}[2]"),
-                    "an answer to fit must be right or wrong",
+                    "answers",
+                    "expected a sequence of (student, skill, correct)",
                 )
-            })?;
-            Ok(bkt::BktAnswer {
-                student: id_text(&a.get_item(0)?)?,
-                skill: id_text(&a.get_item(1)?)?,
-                correct,
-            })
-        })
-        .collect::<PyResult<_>>()?;
-    run(py, || bkt::fit(&answers, &options))
-        .map(|fits| fits.into_iter().map(PyBktSkillFit).collect())
+            })?
+            .enumerate()
+            .map(|(i, a)| bkt_answer(i, &a?))
+            .collect::<PyResult<_>>()?,
+    };
+    let fits = run(py, || bkt::fit(&answers, &options))?;
+    to_py_object(py, &fits)
 }
 
 /// A fitted Performance Factors Analysis model.
@@ -551,10 +414,16 @@ pub struct PyPfa(logistic::Pfa);
 
 #[pymethods]
 impl PyPfa {
-    /// Fits from (student, skills, correct) triples in chronological order.
+    /// Fits from (student, skills, correct) triples in chronological order;
+    /// keyword arguments are the fit options (`l2`).
     #[staticmethod]
-    #[pyo3(signature = (answers, l2 = 1.0))]
-    fn fit(py: Python<'_>, answers: Vec<(String, Vec<String>, bool)>, l2: f64) -> PyResult<Self> {
+    #[pyo3(signature = (answers, **options))]
+    fn fit(
+        py: Python<'_>,
+        answers: Vec<(String, Vec<String>, bool)>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let options: logistic::PfaOptions = self::options(options)?;
         let answers: Vec<logistic::PfaAnswer> = answers
             .into_iter()
             .map(|(student, skills, correct)| logistic::PfaAnswer {
@@ -563,7 +432,7 @@ impl PyPfa {
                 correct,
             })
             .collect();
-        run(py, || logistic::Pfa::fit(&answers, l2)).map(PyPfa)
+        run(py, || logistic::Pfa::fit(&answers, &options)).map(PyPfa)
     }
     /// P(success) after the given (skill, successes, failures) practice.
     fn probability(&self, practice: Vec<(String, u32, u32)>) -> PyResult<f64> {
@@ -585,7 +454,7 @@ impl PyPfa {
     /// {skill: {"easiness", "success", "failure"}}.
     #[getter]
     fn skills<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_dict(py, &self.0.skills)
+        to_py_object(py, &self.0.skills)
     }
     /// Log-likelihood of the training answers.
     #[getter]
@@ -619,117 +488,89 @@ pub struct PyAdaptiveEngine(Engine);
 
 #[pymethods]
 impl PyAdaptiveEngine {
+    /// An engine with these settings (keyword arguments), the defaults for the rest.
     #[new]
-    #[pyo3(signature = (*, success_band_low = 0.70, success_band_high = 0.85, seed = 0, trend_window = 10,
-        smoothing = 0.3, max_step = 0.15, difficulty_scale = 3.0, hint_penalty = 0.2,
-        expected_response_ms = 30_000, elo = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        success_band_low: f64,
-        success_band_high: f64,
-        seed: u64,
-        trend_window: usize,
-        smoothing: f64,
-        max_step: f64,
-        difficulty_scale: f64,
-        hint_penalty: f64,
-        expected_response_ms: u64,
-        elo: Option<&PyElo>,
-    ) -> PyResult<Self> {
-        let config = EngineConfig {
-            success_band_low,
-            success_band_high,
-            seed,
-            trend_window,
-            smoothing,
-            max_step,
-            difficulty_scale,
-            hint_penalty,
-            expected_response_ms,
-            elo: elo.map_or_else(elo::Elo::default, |e| e.0),
-        };
+    #[pyo3(signature = (**config))]
+    fn new(config: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let config: EngineConfig = options(config)?;
         Engine::new(config).map(PyAdaptiveEngine).map_err(to_py)
     }
 
     /// The settings, as a dict.
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_dict(py, self.0.config())
+        to_py_object(py, self.0.config())
     }
 
-    /// The state of a fresh session (now if `at` is None).
-    #[pyo3(signature = (at = None))]
+    /// The state of a fresh session started at `at`.
     fn initial_state<'py>(
         &self,
         py: Python<'py>,
-        at: Option<&Bound<'py, PyAny>>,
+        at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        to_dict(py, &AdaptiveState::initial(optional_utc_time("at", at)?))
+        to_py_object(
+            py,
+            &AdaptiveState::initial(timestamp("at", at)?.to_datetime()),
+        )
     }
 
     /// Predicted success on a question of `difficulty` (0-1).
     fn predict_success(&self, state: &Bound<'_, PyAny>, difficulty: f64) -> PyResult<f64> {
-        let state: AdaptiveState = from_dict(state)?;
+        let state: AdaptiveState = from_py("state", state)?;
         Ok(self.0.predict_success(&state, difficulty))
     }
 
-    /// Observe one answer: returns {"state", "record", "predictedSuccess",
-    /// "nextPredictedSuccess", "nextContentFormat"}. Give `correct` or `score`.
-    #[pyo3(signature = (state, *, question_id, at, correct = None, score = None, difficulty = None,
-        response_time_ms = None, expected_time_ms = None, confidence = None, hints_used = 0,
-        content_format = None))]
-    #[allow(clippy::too_many_arguments)]
+    /// Observe one answer, given as keyword arguments (`question_id`, `at`,
+    /// `correct` or `score`, and what else is known): returns {"state",
+    /// "record", "predictedSuccess", "nextPredictedSuccess",
+    /// "nextContentFormat"}.
+    #[pyo3(signature = (state, **interaction))]
     fn observe<'py>(
         &self,
         py: Python<'py>,
         state: &Bound<'py, PyAny>,
-        question_id: String,
-        at: &Bound<'py, PyAny>,
-        correct: Option<bool>,
-        score: Option<f64>,
-        difficulty: Option<f64>,
-        response_time_ms: Option<u64>,
-        expected_time_ms: Option<u64>,
-        confidence: Option<f64>,
-        hints_used: u32,
-        content_format: Option<String>,
+        interaction: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let score = Interaction::score_from("score", correct, score).map_err(to_py)?;
-        let state: AdaptiveState = if state.is_instance_of::<PyDict>() {
-            from_dict(state)?
-        } else {
+        if !state.is_instance_of::<PyDict>() {
             return Err(invalid(
                 "state",
                 "expected the state dict (AdaptiveEngine.initial_state or Store.adaptive_state)",
             ));
+        }
+        let state: AdaptiveState = from_py("state", state)?;
+        let mut fields = match interaction {
+            Some(i) => match to_value("interaction", i.as_any())? {
+                Value::Object(map) => map,
+                _ => unreachable!("a dict converts to an object"),
+            },
+            None => Default::default(),
         };
-        let interaction = Interaction {
-            question_id,
-            score,
-            at: utc_time("at", at)?,
-            difficulty,
-            response_time_ms,
-            expected_time_ms,
-            confidence,
-            hints_used,
-            content_format,
-        };
+        // Right/wrong or a score, by the one rule every binding follows.
+        let correct = fields
+            .remove("correct")
+            .map(|c| c.as_bool().ok_or(()))
+            .transpose();
+        let correct = correct.map_err(|()| invalid("correct", "expected True or False"))?;
+        let score = fields
+            .remove("score")
+            .map(|s| s.as_f64().ok_or(()))
+            .transpose();
+        let score = score.map_err(|()| invalid("score", "expected a number from 0 to 1"))?;
+        let score = Interaction::score_from("score", correct, score).map_err(to_py)?;
+        fields.insert("score".into(), Value::from(score));
+        let interaction: Interaction =
+            learnloop::json::from_value(Value::Object(fields)).map_err(to_py)?;
         let seen = self.0.observe(&state, &interaction).map_err(to_py)?;
-        to_dict(py, &seen)
+        to_py_object(py, &seen)
     }
 }
 
 /// Adds the learner classes and functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyEloRating>()?;
-    m.add_class::<PyEloUpdate>()?;
     m.add_class::<PyElo>()?;
     m.add_class::<PyItemParameters>()?;
-    m.add_class::<PyAbilityEstimate>()?;
-    m.add_class::<PyCalibration>()?;
     m.add_class::<PyItemSelector>()?;
     m.add_class::<PyBktParameters>()?;
-    m.add_class::<PyBktSkillFit>()?;
     m.add_class::<PyPfa>()?;
     m.add_class::<PyAdaptiveEngine>()?;
     m.add_function(wrap_pyfunction!(estimate_ability_eap, m)?)?;

@@ -2,12 +2,15 @@
 //! dicts (the same shapes as the core's serde forms); every database call
 //! runs without the GIL, so a FastAPI thread pool can share one `Store`.
 
-use crate::{PyCard, PyCardBatch, PyReviewLog, from_dict, invalid, queue_options, to_dict, to_py};
-use crate::{optional_utc_time, utc_time};
-use learnloop::store::{self, Durability, Purpose, StoreOptions};
+use crate::convert::{from_py, options, to_py_object};
+use crate::errors::to_py;
+use crate::srs::{PyCard, PyCardBatch, PyReviewLog, with_cards};
+use crate::time::timestamp;
+use learnloop::srs;
+use learnloop::store::{self, StoreOptions};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// An embedded learnloop database (SQLite, WAL), migrated on open.
 ///
@@ -16,10 +19,6 @@ use std::time::Duration;
 /// file (writers wait for each other instead of failing with "locked").
 #[pyclass(frozen, name = "Store", module = "learnloop")]
 pub struct PyStore(store::Store);
-
-fn purpose(name: &str) -> PyResult<Purpose> {
-    name.parse().map_err(to_py)
-}
 
 /// Run a core call without the GIL and map its error.
 pub(crate) fn run<T: Send>(
@@ -31,34 +30,20 @@ pub(crate) fn run<T: Send>(
 
 #[pymethods]
 impl PyStore {
-    /// Open (creating it if missing) the database at `path` and migrate it.
+    /// Open (creating it if missing) the database at `path` and migrate it;
+    /// keyword arguments are the store options (`actor`, `durability`,
+    /// `busy_timeout` in seconds).
     #[new]
-    #[pyo3(signature = (path, *, actor = "learnloop", durability = "process", busy_timeout = 30.0))]
-    fn new(
-        py: Python<'_>,
-        path: PathBuf,
-        actor: &str,
-        durability: &str,
-        busy_timeout: f64,
-    ) -> PyResult<Self> {
-        let durability = match durability {
-            "process" => Durability::Process,
-            "full" => Durability::Full,
-            other => {
-                return Err(invalid(
-                    "durability",
-                    format!("{other:?} is not one of \"process\", \"full\""),
-                ));
-            }
-        };
-        let busy_timeout = Duration::try_from_secs_f64(busy_timeout)
-            .map_err(|_| invalid("busy_timeout", "must be a finite number of seconds >= 0"))?;
-        let options = StoreOptions {
-            actor: actor.to_string(),
-            durability,
-            busy_timeout,
-        };
+    #[pyo3(signature = (path, **options))]
+    fn new(py: Python<'_>, path: PathBuf, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let options: StoreOptions = self::options(options)?;
         run(py, || store::Store::open_with(&path, options)).map(PyStore)
+    }
+
+    /// The settings the store was opened with, as a dict.
+    #[getter]
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py_object(py, self.0.options())
     }
 
     /// A private in-memory database (for tests and short-lived work).
@@ -94,7 +79,7 @@ impl PyStore {
         session_id: &str,
         document: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let value: serde_json::Value = from_dict(document)?;
+        let value: serde_json::Value = from_py("document", document)?;
         let doc = learnloop::migrate::upgrade_session(value).map_err(to_py)?;
         run(py, || self.0.save_session(learner_id, session_id, &doc))
     }
@@ -102,7 +87,7 @@ impl PyStore {
     /// The session document saved under `session_id`.
     fn load_session<'py>(&self, py: Python<'py>, session_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let doc = run(py, || self.0.load_session(session_id))?;
-        to_dict(py, &doc)
+        to_py_object(py, &doc)
     }
 
     /// Save a session's adaptive state (the hot path after each interaction).
@@ -113,8 +98,8 @@ impl PyStore {
         state: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let state: learnloop::adaptive::AdaptiveState = from_dict(state)?;
-        let at = utc_time("at", at)?;
+        let state: learnloop::adaptive::AdaptiveState = from_py("state", state)?;
+        let at = timestamp("at", at)?.to_datetime();
         run(py, || self.0.save_adaptive_state(session_id, &state, at))
     }
 
@@ -125,7 +110,7 @@ impl PyStore {
         session_id: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let state = run(py, || self.0.adaptive_state(session_id))?;
-        to_dict(py, &state)
+        to_py_object(py, &state)
     }
 
     /// Mark a session completed (`active=False`) or active again.
@@ -137,7 +122,7 @@ impl PyStore {
         active: bool,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let at = utc_time("at", at)?;
+        let at = timestamp("at", at)?.to_datetime();
         let state = if active {
             learnloop::migrate::SessionState::Active
         } else {
@@ -147,7 +132,6 @@ impl PyStore {
     }
 
     /// A learner's active sessions, most recently updated first.
-    #[pyo3(signature = (learner_id, limit = 10))]
     fn active_sessions<'py>(
         &self,
         py: Python<'py>,
@@ -155,7 +139,7 @@ impl PyStore {
         limit: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
         let list = run(py, || self.0.active_sessions(learner_id, limit))?;
-        to_dict(py, &list)
+        to_py_object(py, &list)
     }
 
     /// Append one adaptation record to a session's history.
@@ -165,7 +149,7 @@ impl PyStore {
         session_id: &str,
         record: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let record: learnloop::adaptive::AdaptationRecord = from_dict(record)?;
+        let record: learnloop::adaptive::AdaptationRecord = from_py("record", record)?;
         run(py, || self.0.append_adaptation(session_id, &record))
     }
 
@@ -177,33 +161,24 @@ impl PyStore {
         session_id: &str,
         since: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let since = since.map(|t| utc_time("since", t)).transpose()?;
+        let since = since
+            .map(|t| timestamp("since", t).map(|t| t.to_datetime()))
+            .transpose()?;
         let list = run(py, || self.0.adaptation_history(session_id, since))?;
-        to_dict(py, &list)
+        to_py_object(py, &list)
     }
 
-    /// Store cards (a list of `Card` or a `CardBatch`) for a learner; cards
-    /// already stored (by id) are updated in place.
-    #[pyo3(signature = (learner_id, cards, at = None))]
+    /// Store cards (a list of `Card` or a `CardBatch`) for a learner at
+    /// `at`; cards already stored (by id) are updated in place.
     fn put_cards(
         &self,
         py: Python<'_>,
         learner_id: &str,
         cards: &Bound<'_, PyAny>,
-        at: Option<&Bound<'_, PyAny>>,
+        at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let at = optional_utc_time("at", at)?;
-        if let Ok(batch) = cards.cast::<PyCardBatch>() {
-            let batch = batch.get();
-            return run(py, || self.0.put_cards(learner_id, &batch.cards()[..], at));
-        }
-        let owned: Vec<learnloop::srs::Card> = cards
-            .extract::<Vec<PyRef<'_, PyCard>>>()
-            .map_err(|_| invalid("cards", "expected a list of Card or a CardBatch"))?
-            .iter()
-            .map(|c| c.0.clone())
-            .collect();
-        run(py, || self.0.put_cards(learner_id, &owned, at))
+        let at = timestamp("at", at)?.to_datetime();
+        with_cards(py, cards, |cards| self.0.put_cards(learner_id, cards, at))?.map_err(to_py)
     }
 
     /// Record one review: the reviewed card and its log, both or neither.
@@ -253,21 +228,17 @@ impl PyStore {
     }
 
     /// The cards a learner should study at `now`, in study order (the same
-    /// rules and options as `learnloop.due_queue`).
-    #[pyo3(signature = (learner_id, now, new_limit = 20, review_limit = 200, order = "retrievability", seed = 0))]
-    #[allow(clippy::too_many_arguments)]
+    /// rules and keyword options as `learnloop.due_queue`).
+    #[pyo3(signature = (learner_id, now, **options))]
     fn due_queue(
         &self,
         py: Python<'_>,
         learner_id: &str,
         now: &Bound<'_, PyAny>,
-        new_limit: usize,
-        review_limit: usize,
-        order: &str,
-        seed: u64,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Vec<PyCard>> {
-        let now = utc_time("now", now)?;
-        let options = queue_options(new_limit, review_limit, order, seed)?;
+        let now = timestamp("now", now)?.to_datetime();
+        let options: srs::QueueOptions = self::options(options)?;
         let cards = run(py, || self.0.due_queue(learner_id, now, &options))?;
         Ok(cards.into_iter().map(PyCard).collect())
     }
@@ -280,7 +251,7 @@ impl PyStore {
         now: &Bound<'_, PyAny>,
         days: u32,
     ) -> PyResult<Vec<u32>> {
-        let now = utc_time("now", now)?;
+        let now = timestamp("now", now)?.to_datetime();
         run(py, || self.0.forecast(learner_id, now, days))
     }
 
@@ -293,14 +264,14 @@ impl PyStore {
         learner_id: &str,
         events: &Bound<'_, PyAny>,
     ) -> PyResult<usize> {
-        let events: Vec<store::Event> = from_dict(events)?;
+        let events: Vec<store::Event> = from_py("events", events)?;
         run(py, || self.0.append_events(learner_id, &events))
     }
 
     /// A learner's events in time order.
     fn events<'py>(&self, py: Python<'py>, learner_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let events = run(py, || self.0.events(learner_id))?;
-        to_dict(py, &events)
+        to_py_object(py, &events)
     }
 
     /// Record a consent decision for `purpose` ("analytics" or "research").
@@ -312,8 +283,8 @@ impl PyStore {
         granted: bool,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let purpose = self::purpose(purpose)?;
-        let at = utc_time("at", at)?;
+        let purpose = purpose.parse().map_err(to_py)?;
+        let at = timestamp("at", at)?.to_datetime();
         run(py, || self.0.set_consent(learner_id, purpose, granted, at))
     }
 
@@ -324,9 +295,9 @@ impl PyStore {
         learner_id: &str,
         purpose: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let purpose = self::purpose(purpose)?;
+        let purpose = purpose.parse().map_err(to_py)?;
         let consent = run(py, || self.0.consent(learner_id, purpose))?;
-        to_dict(py, &consent)
+        to_py_object(py, &consent)
     }
 
     /// Everything stored about a learner, as one JSON-ready dict.
@@ -336,12 +307,12 @@ impl PyStore {
         learner_id: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let export = run(py, || self.0.export_learner(learner_id))?;
-        to_dict(py, &export)
+        to_py_object(py, &export)
     }
 
     /// Import an `export_learner` dict into this store, all or nothing.
     fn import_learner(&self, py: Python<'_>, export: &Bound<'_, PyAny>) -> PyResult<()> {
-        let export: store::LearnerExport = from_dict(export)?;
+        let export: store::LearnerExport = from_py("export", export)?;
         run(py, || self.0.import_learner(&export))
     }
 
@@ -355,17 +326,17 @@ impl PyStore {
     /// for every learner who consented to analytics.
     fn analytics_export<'py>(&self, py: Python<'py>, key: &[u8]) -> PyResult<Bound<'py, PyAny>> {
         let records = run(py, || self.0.analytics_export(key))?;
-        to_dict(py, &records)
+        to_py_object(py, &records)
     }
 
     /// Delete events older than `cutoff` (a retention policy); returns how
     /// many were deleted.
     fn purge_events_before(&self, py: Python<'_>, cutoff: &Bound<'_, PyAny>) -> PyResult<usize> {
-        let cutoff = utc_time("cutoff", cutoff)?;
+        let cutoff = timestamp("cutoff", cutoff)?.to_datetime();
         run(py, || self.0.purge_events_before(cutoff))
     }
 
-    /// Audit entries about one learner, or all of them, oldest first.
+    /// Audit entries about one learner (all of them with None), oldest first.
     #[pyo3(signature = (learner_id = None))]
     fn audit_log<'py>(
         &self,
@@ -373,7 +344,7 @@ impl PyStore {
         learner_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let entries = run(py, || self.0.audit_log(learner_id))?;
-        to_dict(py, &entries)
+        to_py_object(py, &entries)
     }
 
     /// The pseudonym the audit log uses for a learner.

@@ -23,6 +23,12 @@ def learner_cases() -> list[dict[str, Any]]:
     return cases
 
 
+@pytest.fixture(scope="session")
+def defaults() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((ROOT / "tests/fixtures/conformance/defaults.json").read_text())
+    return doc
+
+
 EightThreads = Callable[[Callable[[int], None]], list[BaseException]]
 
 

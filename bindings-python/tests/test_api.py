@@ -36,8 +36,10 @@ def test_the_documented_usage() -> None:
 
 
 def test_card_defaults_and_times_are_utc() -> None:
-    card = ll.Card("c")  # due now, by the host clock
+    card = ll.Card("c", NOW)
     assert card.due.tzinfo is not None and card.due.utcoffset() == timedelta(0)
+    with pytest.raises(TypeError):
+        ll.Card("c")  # type: ignore[call-arg]  # the library never reads the host clock
     assert card.state == ll.State.NEW and card.stability is None
     # An aware non-UTC time is converted, not rejected.
     paris = timezone(timedelta(hours=1))
@@ -192,6 +194,9 @@ def test_queue_and_forecast() -> None:
     with pytest.raises(ll.InvalidInputError) as info:
         ll.due_queue(cards, later, order="alphabetical")  # type: ignore[arg-type]
     assert info.value.field == "order"
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.due_queue(cards, later, new_limt=3)  # type: ignore[call-arg]
+    assert info.value.field == "new_limt"
 
 
 def test_ratings_are_ints() -> None:

@@ -38,10 +38,10 @@ def test_session_survives_reopening(tmp_path: Path) -> None:
     doc = reopened.load_session("session-1")
     assert doc["metadata"]["schemaVersion"] == 2
     assert doc["adaptiveState"] == state
-    [summary] = reopened.active_sessions("learner-1")
+    [summary] = reopened.active_sessions("learner-1", 10)
     assert summary["id"] == "session-1"
     reopened.set_session_active("session-1", active=False, at=NOW)
-    assert reopened.active_sessions("learner-1") == []
+    assert reopened.active_sessions("learner-1", 10) == []
 
 
 def test_adaptation_history_in_time_order() -> None:

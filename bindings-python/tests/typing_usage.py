@@ -6,7 +6,10 @@ import learnloop as ll
 
 
 def schedule(cards: list[ll.Card], now: datetime) -> list[ll.Card]:
-    fsrs = ll.Fsrs(desired_retention=0.9, learning_steps=[timedelta(minutes=1)])
+    fsrs = ll.Fsrs(desired_retention=0.9, learning_steps=[timedelta(minutes=1)], enable_fuzzing=True)
+    sm2, anki = ll.Sm2(maximum_interval=365), ll.AnkiSm2(starting_ease=2.3)
+    assert sm2.review(cards[0], 3, now)[0].reps == anki.review(cards[0], ll.Rating.GOOD, now)[0].reps
+    defaults: dict[str, object] = ll.options("queue", order="due")
     card, log = fsrs.review(cards[0], ll.Rating.GOOD, now, duration_ms=3200)
     preview: dict[ll.Rating, ll.Card] = fsrs.preview(card, now)
     due: datetime = preview[ll.Rating.EASY].due
@@ -44,25 +47,25 @@ def persist(card: ll.Card, log: ll.ReviewLog, now: datetime) -> int:
 
 
 def adapt(now: datetime) -> float:
-    engine = ll.AdaptiveEngine(seed=1, elo=ll.Elo(1.0, 0.05))
+    engine = ll.AdaptiveEngine(seed=1, elo={"alpha": 1.0, "beta": 0.05})
     state = engine.initial_state(now)
     seen = engine.observe(state, question_id="q1", correct=True, at=now, content_format="video")
     items = [ll.ItemParameters(1.2, -0.5), ll.ItemParameters(0.8, 0.5, 0.2)]
     fit: ll.Calibration = ll.calibrate([[True, None], [False, True], [True, False]], model="2PL")
-    ability = ll.estimate_ability_eap(items, [True, None]).theta
-    chosen: int | None = ll.ItemSelector("success_band").select(fit.items, ability)
+    ability = ll.estimate_ability_eap(items, [True, None], mean=0.0)["theta"]
+    chosen: int | None = ll.ItemSelector("success_band").select(fit["items"], ability)
     fits: list[ll.BktSkillFit] = ll.fit_bkt([("s", "k", True), ("s", "k", False)])
     pfa = ll.Pfa.fit([("s", ["k"], True), ("s", ["k"], False)])
-    u = ll.Elo().update(ll.EloRating(), ll.EloRating(0.5, 3), 1.0, options=4)
+    u = ll.Elo(alpha=1.0).update({}, {"rating": 0.5, "answers": 3}, 1.0, options=4)
     try:
         ll.estimate_ability_mle(items, [True, True])
     except ll.NotEstimableError as e:
         print(e.code, e.field, chosen)
     return (
         engine.predict_success(seen["state"], 0.5)
-        + fits[0].parameters.learn
+        + fits[0]["parameters"]["learn"]
         + pfa.probability([("k", 1, 1)])
-        + u.predicted
+        + u["predicted"]
         + ll.auc([0.2, 0.8], [False, True])
     )
 

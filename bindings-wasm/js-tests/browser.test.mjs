@@ -48,13 +48,13 @@ test("loads in headless Chromium", async () => {
       try {
         fsrs.review(card, 9, "2026-01-05T09:00:00Z");
       } catch (e) {
-        error = { name: e.name, code: e.code, field: e.field, isError: e instanceof Error };
+        error = { name: e.name, kind: e.kind, code: e.code, field: e.field, isError: e instanceof Error };
       }
       return { due: next.due, state: next.state, error, agent: navigator.userAgent };
     });
     assert.equal(result.due, "2026-01-05T09:10:00Z");
     assert.equal(result.state, "learning");
-    assert.deepEqual(result.error, { name: "LearnloopError", code: "invalid_rating", field: "rating", isError: true });
+    assert.deepEqual(result.error, { name: "InvalidRatingError", kind: "invalid_rating", code: "invalid_rating", field: "rating", isError: true });
     assert.match(result.agent, /HeadlessChrome|Chrome/);
 
     // The store entry: SQLite running in the page, saved to bytes and reopened.

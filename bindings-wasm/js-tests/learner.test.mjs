@@ -35,11 +35,11 @@ function run(c) {
   const x = c.input;
   switch (c.op) {
     case "elo_update":
-      return new Elo(x.alpha, x.beta).update(x.learner, x.item, x.score, x.options);
+      return new Elo({ alpha: x.alpha, beta: x.beta }).update(x.learner, x.item, x.score, x.options);
     case "irt_item":
       return { probability: itemProbability(x.item, x.theta), information: itemInformation(x.item, x.theta) };
     case "irt_eap":
-      return estimateAbilityEap(x.items, cells(x.responses), x.prior_mean, x.prior_sd);
+      return estimateAbilityEap(x.items, cells(x.responses), { mean: x.prior_mean, sd: x.prior_sd });
     case "irt_mle":
       return estimateAbilityMle(x.items, cells(x.responses));
     case "irt_calibrate": {
@@ -60,7 +60,7 @@ function run(c) {
     case "bkt_fit":
       return fitBkt(x.answers, { forgetting: x.forgetting });
     case "pfa": {
-      const pfa = Pfa.fit(x.answers, x.l2);
+      const pfa = Pfa.fit(x.answers, { l2: x.l2 });
       return { probability: pfa.probability(x.practice), intercept: pfa.intercept, skills: pfa.skills };
     }
     case "engine": {
@@ -117,9 +117,12 @@ test("a session of answers adapts, explains and accepts Dates", () => {
   assert.ok(engine.predictSuccess(state, 0) > engine.predictSuccess(state, 1));
 });
 
+const NAMES = { invalid_input: "InvalidInputError", not_estimable: "NotEstimableError", not_found: "NotFoundError" };
+
 function throwsWith(fn, code, field) {
   assert.throws(fn, (e) => {
-    assert.equal(e.name, "LearnloopError");
+    assert.equal(e.kind, code, "these codes are kinds too");
+    assert.equal(e.name, NAMES[e.kind]);
     assert.equal(e.code, code, e.message);
     assert.equal(e.field, field, e.message);
     return true;
@@ -132,7 +135,8 @@ test("bad input is a typed error naming the field", () => {
   throwsWith(() => engine.observe(state, { question_id: "q", at: "2026-03-02T09:01:00Z" }), "invalid_input", "interaction.score");
   throwsWith(() => engine.observe(state, { question_id: "q", correct: true, at: "yesterday" }), "invalid_input", "interaction.at");
   throwsWith(() => engine.observe(state, { question_id: "q", correct: true, at: "2026-03-02T09:01:00Z", questionId: "x" }), "invalid_input", "interaction.questionId");
-  throwsWith(() => new AdaptiveEngine({ successBandLow: 0.6 }), "invalid_input", "config.successBandLow");
+  throwsWith(() => new AdaptiveEngine({ successBandLo: 0.6 }), "invalid_input", "options.success_band_lo");
+  assert.equal(new AdaptiveEngine({ successBandLow: 0.6 }).config.successBandLow, 0.6);
   throwsWith(() => new AdaptiveEngine({ success_band_low: 0.9, success_band_high: 0.8 }), "invalid_input", "success_band_high");
   throwsWith(() => engine.observe({ adaptiveDifficultyLevel: "hard" }, { question_id: "q", correct: true, at: "2026-03-02T09:01:00Z" }), "invalid_input", "state.adaptiveDifficultyLevel");
   throwsWith(() => calibrate([[true, 2]]), "invalid_input", "responses[0][1]");

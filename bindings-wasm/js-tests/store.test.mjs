@@ -26,7 +26,7 @@ test("a session and reviews survive a save to bytes and a reopen", () => {
   assert.deepEqual(reopened.adaptiveState("session-1"), state);
   assert.deepEqual(reopened.card("learner-1", "c1"), card);
   assert.deepEqual(reopened.reviewLogs("learner-1", "c1"), [log]);
-  assert.equal(reopened.activeSessions("learner-1")[0].id, "session-1");
+  assert.equal(reopened.activeSessions("learner-1", 10)[0].id, "session-1");
   assert.deepEqual(reopened.dueQueue("learner-1", card.due).map((c) => c.id), ["c1"]);
   assert.equal(reopened.forecast("learner-1", now, 3).length, 3);
 });

@@ -1,8 +1,12 @@
 // Checked by `tsc --noEmit`: the generated types describe the API.
-import { CardBatch, Fsrs, Rating, newCard, dueQueue, forecast } from "learnloop";
-import type { Card, LearnloopError, Preview, ReviewOutcome, MemoryState } from "learnloop";
+import { AnkiSm2, CardBatch, Fsrs, Rating, Sm2, newCard, dueQueue, forecast, optionsOf } from "learnloop";
+import type { Card, FsrsOptions, LearnloopError, Options, Preview, ReviewOutcome, MemoryState } from "learnloop";
 
-const fsrs: Fsrs = new Fsrs({ desiredRetention: 0.9, learningSteps: [60, 600] });
+const settings: Options<FsrsOptions> = { desiredRetention: 0.9, learningSteps: [60, 600], enableFuzzing: true };
+const fsrs: Fsrs = new Fsrs(settings);
+const sm2 = new Sm2({ maximumInterval: 365 });
+const anki = new AnkiSm2({ startingEase: 2.3 });
+console.log(sm2.options, anki.options, optionsOf("queue", { newLimit: 5 }));
 let card: Card = newCard("card-1", new Date());
 const preview: Preview = fsrs.preview(card, "2026-01-05T09:00:00Z");
 const due: string = preview.easy.card.due;
@@ -30,14 +34,15 @@ import { AdaptiveEngine, Elo, ItemSelector, calibrate, estimateAbilityEap, fitBk
 import type { AbilityEstimate, BktSkillFit, Calibration, EloUpdate, ItemParameters, Observation } from "learnloop";
 
 export function adapt(): number {
-  const engine = new AdaptiveEngine({ seed: 1, success_band_low: 0.7 });
+  const engine = new AdaptiveEngine({ seed: 1, successBandLow: 0.7 });
   const state = engine.initialState("2026-03-02T09:00:00Z");
+  const elo = new Elo();
   const seen: Observation = engine.observe(state, { question_id: "q1", correct: true, at: new Date() });
   const items: ItemParameters[] = [{ discrimination: 1, difficulty: 0 }, { discrimination: 1.4, difficulty: 1, guessing: 0.2 }];
   const fit: Calibration = calibrate([[true, false], [false, true], [true, true], [false, false]], { model: "2PL" });
-  const ability: AbilityEstimate = estimateAbilityEap(items, [true, null]);
+  const ability: AbilityEstimate = estimateAbilityEap(items, [true, null], { mean: 0 });
   const next: number | undefined = new ItemSelector({ rule: "success_band" }).select(fit.items, ability.theta, { seed: 3 });
   const fits: BktSkillFit[] = fitBkt([["s", "k", true]], { forgetting: false });
-  const u: EloUpdate = new Elo().update({ rating: 0, answers: 0 }, { rating: 0.5, answers: 2 }, 1, 4);
+  const u: EloUpdate = elo.update({ rating: 0, answers: 0 }, { rating: 0.5, answers: 2 }, 1, 4);
   return seen.nextPredictedSuccess + (next ?? 0) + fits.length + u.predicted;
 }

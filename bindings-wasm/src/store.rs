@@ -3,14 +3,13 @@
 //! `toBytes()` gives the database image to keep in IndexedDB or OPFS and
 //! `Store.fromBytes()` opens it again (migrating an older image).
 
-use crate::{from_js, js_error, queue_options, to_js, utc};
+use crate::{err, from_js, js_error, options, time, to_js};
 use learnloop::srs;
-use learnloop::store::{self, Purpose};
+use learnloop::store;
 use wasm_bindgen::prelude::*;
 
-fn purpose(value: &str) -> Result<Purpose, JsValue> {
-    value.parse().map_err(js_error)
-}
+#[wasm_bindgen(typescript_custom_section)]
+const PURPOSE: &str = store::Purpose::TS_TYPE;
 
 /// A learnloop database in the page's memory (SQLite compiled to wasm).
 #[wasm_bindgen]
@@ -28,6 +27,12 @@ impl Store {
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Store, JsValue> {
         store::Store::from_bytes(bytes).map(Store).map_err(js_error)
+    }
+
+    /// The settings the store was opened with.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, unknown>")]
+    pub fn options(&self) -> Result<JsValue, JsValue> {
+        crate::options_to_js(self.0.options())
     }
 
     /// The whole database as an SQLite image, to save and reopen later.
@@ -75,9 +80,8 @@ impl Store {
         #[wasm_bindgen(unchecked_param_type = "DateInput")] at: JsValue,
     ) -> Result<(), JsValue> {
         let state: learnloop::adaptive::AdaptiveState = from_js("state", &state)?;
-        self.0
-            .save_adaptive_state(session_id, &state, utc("at", &at)?)
-            .map_err(js_error)
+        let at = time("at", &at)?.to_datetime();
+        err(self.0.save_adaptive_state(session_id, &state, at))
     }
 
     /// A session's adaptive state, exactly as last saved.
@@ -94,15 +98,9 @@ impl Store {
     pub fn active_sessions(
         &self,
         #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
-        limit: Option<u32>,
+        limit: u32,
     ) -> Result<JsValue, JsValue> {
-        let limit = limit.unwrap_or(10) as usize;
-        to_js(
-            &self
-                .0
-                .active_sessions(learner_id, limit)
-                .map_err(js_error)?,
-        )
+        to_js(&err(self.0.active_sessions(learner_id, limit as usize))?)
     }
 
     /// Store cards; cards already stored (by id) are updated in place.
@@ -114,9 +112,9 @@ impl Store {
         #[wasm_bindgen(unchecked_param_type = "DateInput")] at: JsValue,
     ) -> Result<(), JsValue> {
         let cards: Vec<srs::Card> = from_js("cards", &cards)?;
-        self.0
-            .put_cards(learner_id, &cards, utc("at", &at)?)
-            .map_err(js_error)
+        err(self
+            .0
+            .put_cards(learner_id, &cards, time("at", &at)?.to_datetime()))
     }
 
     /// Record one review: the card and its log, both or neither.
@@ -169,15 +167,13 @@ impl Store {
         &self,
         #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
         #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "QueueOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Options<QueueOptions>")] options: Option<
+            JsValue,
+        >,
     ) -> Result<JsValue, JsValue> {
-        let options = queue_options(&options)?;
-        to_js(
-            &self
-                .0
-                .due_queue(learner_id, utc("now", &now)?, &options)
-                .map_err(js_error)?,
-        )
+        let options: srs::QueueOptions = self::options(&options)?;
+        let now = time("now", &now)?.to_datetime();
+        to_js(&err(self.0.due_queue(learner_id, now, &options))?)
     }
 
     /// Due counts for each of the next `days` days.
@@ -188,12 +184,8 @@ impl Store {
         #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
         days: u32,
     ) -> Result<JsValue, JsValue> {
-        to_js(
-            &self
-                .0
-                .forecast(learner_id, utc("now", &now)?, days)
-                .map_err(js_error)?,
-        )
+        let now = time("now", &now)?.to_datetime();
+        to_js(&err(self.0.forecast(learner_id, now, days))?)
     }
 
     /// Record a consent decision ("analytics" or "research").
@@ -201,18 +193,12 @@ impl Store {
     pub fn set_consent(
         &self,
         #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
-        purpose: &str,
+        #[wasm_bindgen(unchecked_param_type = "Purpose")] purpose: &str,
         granted: bool,
         #[wasm_bindgen(unchecked_param_type = "DateInput")] at: JsValue,
     ) -> Result<(), JsValue> {
-        self.0
-            .set_consent(
-                learner_id,
-                self::purpose(purpose)?,
-                granted,
-                utc("at", &at)?,
-            )
-            .map_err(js_error)
+        let (purpose, at) = (err(purpose.parse())?, time("at", &at)?.to_datetime());
+        err(self.0.set_consent(learner_id, purpose, granted, at))
     }
 
     /// Everything stored about a learner, as one document.

@@ -2,7 +2,7 @@
 //! wasm-bindgen-test, run under Node by wasm-bindgen-test-runner: the exported
 //! functions called from inside the wasm module, JS values and all.
 
-use learnloop_wasm::{Fsrs, Rating, due_queue, new_card};
+use learnloop_wasm::srs::{Fsrs, Rating, due_queue, new_card};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 

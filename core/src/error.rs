@@ -1,6 +1,179 @@
-//! The one error type of the crate.
+//! The one error type of the crate, and the closed set of kinds it falls in.
 
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// What kind of failure an [`Error`] is: the decision a caller (and each
+/// language binding) makes about it. Closed on purpose: every binding maps
+/// each kind to its own exception or class in one exhaustive `match`, so a
+/// new kind does not compile until every language has decided what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A value is missing, not finite, out of range or inconsistent.
+    InvalidInput,
+    /// An FSRS parameter vector has the wrong length or a value out of range.
+    InvalidParameter,
+    /// A rating outside 1 (Again) to 4 (Easy).
+    InvalidRating,
+    /// An input is dated before what it must follow (a review before the
+    /// card's last review).
+    OutOfOrder,
+    /// The data do not determine the estimate asked for.
+    NotEstimable,
+    /// Something asked for is not stored.
+    NotFound,
+    /// The database stayed locked by other writers past the busy timeout.
+    StorageBusy,
+    /// The disk (or the database's size limit) is full.
+    StorageFull,
+    /// The database file or its directory cannot be written.
+    StorageReadOnly,
+    /// The file is not a database, or the database is damaged.
+    StorageCorrupt,
+    /// Any other failure of the storage layer (I/O, a file that cannot be
+    /// opened, a failed migration).
+    StorageFailed,
+    /// A document or database written by a newer learnloop; nothing was read
+    /// into or changed in it.
+    NewerVersion,
+    /// A schema migration applied to the database differs from the one this
+    /// library ships.
+    MigrationChanged,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 13] = [
+        ErrorKind::InvalidInput,
+        ErrorKind::InvalidParameter,
+        ErrorKind::InvalidRating,
+        ErrorKind::OutOfOrder,
+        ErrorKind::NotEstimable,
+        ErrorKind::NotFound,
+        ErrorKind::StorageBusy,
+        ErrorKind::StorageFull,
+        ErrorKind::StorageReadOnly,
+        ErrorKind::StorageCorrupt,
+        ErrorKind::StorageFailed,
+        ErrorKind::NewerVersion,
+        ErrorKind::MigrationChanged,
+    ];
+
+    /// The kind's stable name (`invalid_input`, `storage_busy`, ...), which
+    /// the bindings expose as the error's `kind`.
+    ///
+    /// ```
+    /// use learnloop::ErrorKind;
+    /// assert_eq!(ErrorKind::StorageReadOnly.as_str(), "storage_read_only");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::InvalidParameter => "invalid_parameter",
+            ErrorKind::InvalidRating => "invalid_rating",
+            ErrorKind::OutOfOrder => "out_of_order",
+            ErrorKind::NotEstimable => "not_estimable",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::StorageBusy => "storage_busy",
+            ErrorKind::StorageFull => "storage_full",
+            ErrorKind::StorageReadOnly => "storage_read_only",
+            ErrorKind::StorageCorrupt => "storage_corrupt",
+            ErrorKind::StorageFailed => "storage_failed",
+            ErrorKind::NewerVersion => "newer_version",
+            ErrorKind::MigrationChanged => "migration_changed",
+        }
+    }
+
+    /// Whether the kind is a failure of the storage layer (the operation
+    /// may succeed later or elsewhere; the input was not at fault).
+    pub const fn is_storage(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::StorageBusy
+                | ErrorKind::StorageFull
+                | ErrorKind::StorageReadOnly
+                | ErrorKind::StorageCorrupt
+                | ErrorKind::StorageFailed
+        )
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Why the storage layer failed (see [`Error::Storage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StorageFailure {
+    /// Locked by other writers past the busy timeout.
+    Busy,
+    /// The disk or the database's size limit is full.
+    Full,
+    /// The file or its directory cannot be written.
+    ReadOnly,
+    /// Not a database, or a damaged one.
+    Corrupt,
+    /// Anything else: I/O, a file that cannot be opened, a failed migration.
+    Other,
+}
+
+impl StorageFailure {
+    /// The [`ErrorKind`] of a storage error that failed this way.
+    pub const fn kind(self) -> ErrorKind {
+        match self {
+            StorageFailure::Busy => ErrorKind::StorageBusy,
+            StorageFailure::Full => ErrorKind::StorageFull,
+            StorageFailure::ReadOnly => ErrorKind::StorageReadOnly,
+            StorageFailure::Corrupt => ErrorKind::StorageCorrupt,
+            StorageFailure::Other => ErrorKind::StorageFailed,
+        }
+    }
+}
+
+/// The underlying error of a storage failure (for SQLite, the
+/// `rusqlite::Error`), kept whole so that [`std::error::Error::source`]
+/// reaches it; [`Cause::get`] gives it for downcasting.
+#[derive(Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Cause {
+    /// Wrap an error.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause(Arc::new(error))
+    }
+
+    /// The wrapped error, e.g. `cause.get().downcast_ref::<rusqlite::Error>()`.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// Two causes are equal when they say the same (errors rarely compare).
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
 
 /// Everything that can go wrong in learnloop, one variant per cause.
 ///
@@ -106,14 +279,19 @@ pub enum Error {
         /// Why it cannot be estimated, and what to use instead.
         reason: String,
     },
-    /// The storage layer failed (I/O, a full disk, a corrupt file). The
-    /// transaction in progress was rolled back.
+    /// The storage layer failed (see [`StorageFailure`]). The transaction
+    /// in progress was rolled back.
     #[error("storage: {operation}: {message}")]
     Storage {
         /// What was being done (`open`, `record_review`, ...).
         operation: String,
+        /// How it failed.
+        failure: StorageFailure,
         /// The database's own message.
         message: String,
+        /// The database's own error, when there is one.
+        #[source]
+        cause: Option<Cause>,
     },
 }
 
@@ -150,9 +328,34 @@ impl Error {
         }
     }
 
-    /// A stable, machine-readable code for the kind of error
-    /// (`invalid_input`, `parameter_out_of_range`, ...). A batch error has
-    /// the code of the item's error.
+    /// What kind of failure this is; a batch error has the kind of the
+    /// item's error.
+    ///
+    /// ```
+    /// use learnloop::{srs::Rating, ErrorKind};
+    /// assert_eq!(Rating::try_from(7u8).unwrap_err().kind(), ErrorKind::InvalidRating);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InBatch { error, .. } => error.kind(),
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::ParameterOutOfRange { .. } | Error::ParameterCount { .. } => {
+                ErrorKind::InvalidParameter
+            }
+            Error::InvalidRating { .. } => ErrorKind::InvalidRating,
+            Error::ReviewBeforeLastReview { .. } => ErrorKind::OutOfOrder,
+            Error::VersionTooNew { .. } => ErrorKind::NewerVersion,
+            Error::MigrationChanged { .. } => ErrorKind::MigrationChanged,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::NotEstimable { .. } => ErrorKind::NotEstimable,
+            Error::Storage { failure, .. } => failure.kind(),
+        }
+    }
+
+    /// A stable, machine-readable code for the precise cause, finer than
+    /// the [`kind`](Error::kind) (`parameter_count` and
+    /// `parameter_out_of_range` are both [`ErrorKind::InvalidParameter`]).
+    /// A batch error has the code of the item's error.
     pub fn code(&self) -> &'static str {
         match self {
             Error::InBatch { error, .. } => error.code(),
@@ -164,7 +367,7 @@ impl Error {
             Error::VersionTooNew { .. } => "version_too_new",
             Error::MigrationChanged { .. } => "migration_changed",
             Error::NotFound { .. } => "not_found",
-            Error::Storage { .. } => "storage",
+            Error::Storage { failure, .. } => failure.kind().as_str(),
             Error::NotEstimable { .. } => "not_estimable",
         }
     }

@@ -81,7 +81,7 @@ pub(crate) mod utc {
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, or None when chrono must format it.
-    fn fast_format(t: &DateTime<Utc>) -> Option<[u8; 20]> {
+    pub(crate) fn fast_format(t: &DateTime<Utc>) -> Option<[u8; 20]> {
         let year = t.year();
         if t.nanosecond() != 0 || !(0..=9999).contains(&year) {
             return None;
@@ -144,33 +144,65 @@ pub(crate) mod utc {
             ))
         })
     }
+}
 
-    /// The same for `Option<DateTime<Utc>>` (`null` for None).
-    pub(crate) mod option {
-        use chrono::{DateTime, Utc};
+/// Serde for durations as whole seconds (`[60, 600]`), the form every
+/// language writes steps in: integers, or numbers with no fraction.
+pub(crate) mod seconds {
+    use chrono::TimeDelta;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Whole seconds up to about 292 billion years either way, from an
+    /// integer or a float without a fraction.
+    fn whole<E: serde::de::Error>(seconds: f64) -> Result<TimeDelta, E> {
+        if seconds.fract() == 0.0 && seconds.abs() < 9.0e12 {
+            Ok(TimeDelta::seconds(seconds as i64))
+        } else {
+            Err(E::custom(format!(
+                "{seconds} is not a whole number of seconds"
+            )))
+        }
+    }
+
+    pub(crate) fn serialize<S: Serializer>(steps: &[TimeDelta], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(steps.iter().map(TimeDelta::num_seconds))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TimeDelta>, D::Error> {
+        Vec::<f64>::deserialize(d)?.into_iter().map(whole).collect()
+    }
+
+    /// A `std::time::Duration` as seconds with a fraction (`30.0`).
+    #[cfg(feature = "sqlite")]
+    pub(crate) mod float {
         use serde::{Deserialize, Deserializer, Serializer};
+        use std::time::Duration;
 
-        pub(crate) fn serialize<S: Serializer>(
-            t: &Option<DateTime<Utc>>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => super::serialize(t, s),
-                None => s.serialize_none(),
-            }
+        pub(crate) fn serialize<S: Serializer>(t: &Duration, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_f64(t.as_secs_f64())
         }
 
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<DateTime<Utc>>, D::Error> {
-            match <Option<std::borrow::Cow<'de, str>>>::deserialize(d)? {
-                None => Ok(None),
-                Some(text) => super::parse(&text).map(Some).ok_or_else(|| {
-                    serde::de::Error::custom(format!(
-                        "{text:?} is not an RFC 3339 time with an offset (such as 2026-01-05T09:00:00Z)"
-                    ))
-                }),
-            }
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+            let seconds = f64::deserialize(d)?;
+            Duration::try_from_secs_f64(seconds).map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "{seconds} is not a finite number of seconds >= 0"
+                ))
+            })
+        }
+    }
+
+    /// The same for one duration.
+    pub(crate) mod one {
+        use chrono::TimeDelta;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(crate) fn serialize<S: Serializer>(t: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_i64(t.num_seconds())
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeDelta, D::Error> {
+            super::whole(f64::deserialize(d)?)
         }
     }
 }

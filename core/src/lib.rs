@@ -42,11 +42,16 @@ pub mod json;
 pub mod learner;
 mod math;
 pub mod migrate;
+mod names;
+pub mod options;
+mod parallel;
 pub mod srs;
 #[cfg(feature = "sqlite")]
 pub mod store;
+mod time;
 
-pub use error::{Error, Result};
+pub use error::{Cause, Error, ErrorKind, Result, StorageFailure};
+pub use time::Timestamp;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -84,21 +84,10 @@ impl SplitMix64 {
 /// e^x.
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
-    if !exp_in_table_range(x) {
+    // Inside +-708 the result is a normal number; the rest (and NaN) goes to libm.
+    if x.abs() >= 708.0 || x.is_nan() {
         return libm::exp(x);
     }
-    exp_by_table(x)
-}
-
-/// Inside +-708 the result is a normal number; the rest (and NaN) goes to libm.
-#[inline(always)]
-fn exp_in_table_range(x: f64) -> bool {
-    x.abs() < 708.0
-}
-
-/// [`exp`] for an `x` in [`exp_in_table_range`]: no branch.
-#[inline(always)]
-fn exp_by_table(x: f64) -> f64 {
     let shifted = x * INV_LN2_N + ROUND_SHIFT;
     let ki = shifted.to_bits();
     let kd = shifted - ROUND_SHIFT;
@@ -109,42 +98,6 @@ fn exp_by_table(x: f64) -> f64 {
     let scale =
         f64::from_bits(EXP_TABLE[(ki as usize) & (N - 1)].wrapping_add(ki << (52 - TABLE_BITS)));
     scale + scale * tail
-}
-
-/// `f` of every lane, as a plain loop: `array::map` calls `f` once per
-/// lane through a helper that was not inlined, which kept the compiler
-/// from running the lanes side by side.
-#[inline(always)]
-pub(crate) fn lanes<const L: usize>(x: [f64; L], f: impl Fn(f64) -> f64) -> [f64; L] {
-    let mut out = [0.0; L];
-    for i in 0..L {
-        out[i] = f(x[i]);
-    }
-    out
-}
-
-/// [`exp`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
-#[inline]
-pub(crate) fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    by_table_lanes(x, exp_in_table_range, exp_by_table, exp)
-}
-
-/// `exact` of every lane. When every lane is `in_range` (the usual case)
-/// the lanes all take `by_table`, the same function without its branches,
-/// which the compiler can run side by side in vector registers; otherwise
-/// each lane takes `exact`.
-#[inline(always)]
-fn by_table_lanes<const L: usize>(
-    x: [f64; L],
-    in_range: impl Fn(f64) -> bool,
-    by_table: impl Fn(f64) -> f64,
-    exact: impl Fn(f64) -> f64,
-) -> [f64; L] {
-    if x.iter().all(|&x| in_range(x)) {
-        lanes(x, by_table)
-    } else {
-        lanes(x, exact)
-    }
 }
 
 /// ln(1 + r) for |r| < 1/64, as a series to r^8 (error below 2^-51 relative,
@@ -168,19 +121,6 @@ pub(crate) fn ln(x: f64) -> f64 {
     if x > 1.0 - 1.0 / 256.0 && x < 1.0 + 1.0 / 128.0 {
         return ln_1p_series(x - 1.0);
     }
-    ln_by_table(x)
-}
-
-/// Whether [`ln`] takes the table for `x`: a positive normal number away from 1.
-#[inline(always)]
-fn ln_in_table_range(x: f64) -> bool {
-    (f64::MIN_POSITIVE..f64::INFINITY).contains(&x)
-        && !(x > 1.0 - 1.0 / 256.0 && x < 1.0 + 1.0 / 128.0)
-}
-
-/// [`ln`] for an `x` in [`ln_in_table_range`]: no branch.
-#[inline(always)]
-fn ln_by_table(x: f64) -> f64 {
     let ix = x.to_bits();
     let tmp = ix.wrapping_sub(LN_OFF);
     let i = ((tmp >> (52 - TABLE_BITS)) as usize) & (N - 1);
@@ -190,26 +130,6 @@ fn ln_by_table(x: f64) -> f64 {
     let r = (z - ln_centre(i)) * LN_INV[i];
     let kd = k as f64;
     kd * LN2_HI + (kd * LN2_LO + LN_TABLE[i] + ln_1p_series(r))
-}
-
-/// [`ln`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
-#[inline]
-pub(crate) fn ln_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    by_table_lanes(x, ln_in_table_range, ln_by_table, ln)
-}
-
-/// [`ln_1p`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
-#[inline]
-pub(crate) fn ln_1p_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    let in_range = |x: f64| x.abs() >= 1.0 / 64.0 && ln_in_table_range(1.0 + x);
-    by_table_lanes(x, in_range, |x| ln_by_table(1.0 + x), ln_1p)
-}
-
-/// [`expm1`] of every lane, the same bits lane by lane (see [`by_table_lanes`]).
-#[inline]
-pub(crate) fn expm1_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
-    let in_range = |x: f64| x.abs() >= 1.0 / 64.0 && exp_in_table_range(x);
-    by_table_lanes(x, in_range, |x| exp_by_table(x) - 1.0, expm1)
 }
 
 /// ln(1 + x), accurate near 0.
@@ -362,43 +282,6 @@ mod tests {
         assert!(round_half_even(f64::NAN).is_nan());
         assert_eq!(round_half_even(2.5), 2.0);
         assert_eq!(round_half_even(3.5), 4.0);
-    }
-
-    /// The lane functions give each lane's scalar bits, whether every lane
-    /// takes the table (one branch-free path) or some lane does not (the
-    /// near-zero series, near 1, the libm edges, NaN).
-    #[test]
-    fn lanes_give_the_scalar_bits() {
-        let odd = [
-            0.0,
-            -0.0,
-            1e-3,
-            -1e-3,
-            0.999,
-            1.001,
-            1e-310,
-            -2.0,
-            700.0,
-            -800.0,
-            f64::INFINITY,
-            f64::NAN,
-        ];
-        let typical = || samples(4_000, -6.0, 6.0, 13);
-        let mixed = typical().zip(odd.iter().cycle());
-        let inputs: Vec<f64> = typical()
-            .chain(samples(4_000, 0.0, 30.0, 14))
-            .chain(mixed.flat_map(|(x, &o)| [x, x, x, o]))
-            .collect();
-        let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
-        for lane in inputs.chunks_exact(4) {
-            let x: [f64; 4] = lane.try_into().unwrap();
-            for (i, &x_i) in x.iter().enumerate() {
-                assert!(same(exp_lanes(x)[i], exp(x_i)), "exp({x_i}) in {x:?}");
-                assert!(same(ln_lanes(x)[i], ln(x_i)), "ln({x_i}) in {x:?}");
-                assert!(same(ln_1p_lanes(x)[i], ln_1p(x_i)), "ln_1p({x_i}) in {x:?}");
-                assert!(same(expm1_lanes(x)[i], expm1(x_i)), "expm1({x_i}) in {x:?}");
-            }
-        }
     }
 
     #[test]

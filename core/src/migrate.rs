@@ -27,14 +27,14 @@ use serde_json::{Map, Value};
 /// The session document version this library writes.
 pub const SESSION_SCHEMA_VERSION: i64 = 2;
 
-/// Whether a session is still going on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionState {
-    /// In progress (listed by `active_sessions`).
-    Active,
-    /// Finished.
-    Completed,
+crate::names::named_enum! {
+    /// Whether a session is still going on.
+    pub enum SessionState in "state" {
+        /// In progress (listed by `active_sessions`).
+        Active = "active",
+        /// Finished.
+        Completed = "completed",
+    }
 }
 
 /// A session's metadata (`metadata`).
@@ -205,7 +205,8 @@ fn v1_to_v2(mut document: Value) -> Result<Value> {
         .entry("metadata")
         .or_insert_with(|| Value::Object(Map::new()));
     let meta = object_mut(metadata, "metadata")?;
-    meta.entry("state").or_insert(Value::from("active"));
+    meta.entry("state")
+        .or_insert(Value::from(SessionState::Active.as_str()));
     meta.entry("topics").or_insert(Value::Array(Vec::new()));
     if !meta.contains_key("createdAt") {
         let created = first.ok_or_else(|| {

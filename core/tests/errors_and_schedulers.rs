@@ -3,8 +3,8 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use learnloop::Error;
 use learnloop::srs::{
-    AnkiSm2, AnkiSm2Config, Card, EasyDays, Fsrs, IntervalShaping, MemoryState, Parameters, Rating,
-    Scheduler, Sm2, State, compat, reschedule,
+    AnkiSm2, AnkiSm2Options, Card, EasyDays, Fsrs, FsrsOptions, MemoryState, Parameters, Rating,
+    ReviewContext, Scheduler, Sm2, State, compat, reschedule,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -95,16 +95,15 @@ fn settings_are_validated() {
     assert_eq!(err.field(), "maximum_interval");
     let mut days = [1.0; 7];
     days[2] = 1.5;
-    let err = Fsrs::default()
-        .with_shaping(IntervalShaping {
-            easy_days: Some(EasyDays(days)),
-            ..Default::default()
-        })
-        .unwrap_err();
+    let err = Fsrs::new(FsrsOptions {
+        easy_days: Some(EasyDays(days)),
+        ..Default::default()
+    })
+    .unwrap_err();
     assert_eq!(err.field(), "easy_days[2]");
     let err = Fsrs::default().next_states(None, 1.2, 3).unwrap_err();
     assert_eq!(err.field(), "desired_retention");
-    let err = AnkiSm2::new(AnkiSm2Config {
+    let err = AnkiSm2::new(AnkiSm2Options {
         starting_ease: 1.0,
         ..Default::default()
     })
@@ -119,7 +118,7 @@ fn settings_are_validated() {
 fn review_card(stability: f64, difficulty: f64) -> Card {
     let mut card = Card::new("c", t0());
     card.state = State::Review;
-    card.last_review = Some(t0());
+    card.last_review = Some(t0().into());
     card.memory = Some(MemoryState {
         stability,
         difficulty,
@@ -217,7 +216,7 @@ fn learning_steps_follow_the_reference() {
 fn sm2_cards_migrate_to_fsrs() {
     let anki = AnkiSm2::default();
     let mut card = Card::new("m", t0());
-    let mut now = t0();
+    let mut now = learnloop::Timestamp::from(t0());
     for _ in 0..6 {
         card = anki.review(&card, Rating::Good, now).unwrap().card;
         now = card.due;
@@ -278,12 +277,11 @@ fn anki_sm2_worked_example() {
 
 #[test]
 fn load_balancing_uses_the_histogram() {
-    let fsrs = Fsrs::default()
-        .with_shaping(IntervalShaping {
-            load_balance: true,
-            ..Default::default()
-        })
-        .unwrap();
+    let fsrs = Fsrs::new(FsrsOptions {
+        load_balancing: true,
+        ..Default::default()
+    })
+    .unwrap();
     let card = review_card(30.0, 5.0);
     let now = t0() + TimeDelta::days(30);
     let plain = fsrs
@@ -295,8 +293,10 @@ fn load_balancing_uses_the_histogram() {
     let mut counts = vec![100; (hi + 2) as usize];
     counts[lo as usize] = 0;
     let load = learnloop::srs::DueLoad { counts };
-    let balanced = fsrs
-        .schedule(&card, Rating::Good, now, Some(&load))
-        .unwrap();
+    let context = ReviewContext {
+        now: now.into(),
+        load: Some(&load),
+    };
+    let balanced = fsrs.review_in(&card, Rating::Good, &context).unwrap();
     assert_eq!(balanced.log.scheduled_days, lo);
 }

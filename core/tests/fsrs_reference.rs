@@ -62,7 +62,7 @@ fn fixture() -> Fixture {
 
 fn scheduler(c: &Config) -> Fsrs {
     let steps = |s: &[i64]| s.iter().map(|&x| TimeDelta::seconds(x)).collect::<Vec<_>>();
-    Fsrs::new(&c.parameters)
+    Fsrs::with_parameters(&c.parameters)
         .and_then(|f| f.with_desired_retention(c.desired_retention))
         .and_then(|f| f.with_learning_steps(steps(&c.learning_steps)))
         .and_then(|f| f.with_relearning_steps(steps(&c.relearning_steps)))
@@ -181,7 +181,7 @@ fn published_vectors() {
             .unwrap()
             .card;
         intervals.push((card.due - now).num_days());
-        now = card.due;
+        now = card.due.into();
     }
     assert_eq!(
         intervals,

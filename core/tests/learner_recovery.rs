@@ -3,7 +3,7 @@
 
 use learnloop::learner::bkt::{self, BktAnswer, BktFitOptions, BktParameters};
 use learnloop::learner::irt::{self, CalibrationOptions, IrtModel, ItemParameters, ResponseMatrix};
-use learnloop::learner::logistic::{Pfa, PfaAnswer};
+use learnloop::learner::logistic::{Pfa, PfaAnswer, PfaOptions};
 use learnloop::learner::metrics::auc;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -238,7 +238,7 @@ fn pfa_learns_that_practice_helps() {
             });
         }
     }
-    let pfa = Pfa::fit(&answers, 0.01).unwrap();
+    let pfa = Pfa::fit(&answers, &PfaOptions { l2: 0.01 }).unwrap();
     let w = pfa.skills["topic"];
     assert_close("success weight", w.success, 0.3, 0.08);
     assert_close("failure weight", w.failure, 0.1, 0.08);

@@ -206,7 +206,7 @@ fn a_rebuild_refuses_orphan_rows_and_changes_nothing() {
     );
     let before = schema_of(&path);
     let e = Store::open(&path).unwrap_err();
-    assert_eq!(e.code(), "storage", "{e}");
+    assert_eq!(e.code(), "storage_failed", "{e}");
     assert!(e.to_string().contains("migration 4"), "{e}");
     assert_eq!(schema_of(&path), before);
     let c = Connection::open(&path).unwrap();
@@ -237,7 +237,7 @@ fn a_log_without_its_card_fails_migration_6_and_changes_nothing() {
     );
     let before = (schema_of(&path), dump_all(&path));
     let e = Store::open(&path).unwrap_err();
-    assert_eq!(e.code(), "storage", "{e}");
+    assert_eq!(e.code(), "storage_failed", "{e}");
     assert!(e.to_string().contains("migration 6"), "{e}");
     assert_eq!((schema_of(&path), dump_all(&path)), before);
 }
@@ -415,8 +415,8 @@ proptest! {
     #[test]
     fn due_queue_and_forecast_match_the_core(
         specs in prop::collection::vec((0u8..4, 1.0f64..400.0, -40i64..40, 0i64..400), 1..80),
-        new_limit in 0usize..10,
-        review_limit in 0usize..30,
+        new_limit in 0u32..10,
+        review_limit in 0u32..30,
         by_due in any::<bool>(),
     ) {
         let store = Store::open_in_memory().unwrap();
@@ -427,8 +427,8 @@ proptest! {
                 c.state = [learnloop::srs::State::Learning, learnloop::srs::State::Review,
                            learnloop::srs::State::Relearning][state as usize - 1];
                 c.memory = Some(learnloop::srs::MemoryState { stability: s, difficulty: 5.0 });
-                c.last_review = Some(now - TimeDelta::days(last) - TimeDelta::hours(i as i64 % 24));
-                c.due = now + TimeDelta::hours(due * 13);
+                c.last_review = Some((now - TimeDelta::days(last) - TimeDelta::hours(i as i64 % 24)).into());
+                c.due = (now + TimeDelta::hours(due * 13)).into();
             }
             c
         }).collect();
@@ -550,7 +550,7 @@ fn reviews_are_recorded_card_and_log_together() {
         let out = fsrs.review(&card, r, now).unwrap();
         store.record_review("l1", &out.card, &out.log).unwrap();
         card = out.card;
-        now = card.due;
+        now = card.due.into();
     }
     assert_eq!(store.card("l1", "c1").unwrap(), card);
     let logs = store.review_logs("l1", "c1").unwrap();
@@ -590,7 +590,7 @@ fn a_batch_keeps_the_order_of_reviews_of_one_card() {
                 let rating = [Rating::Good, Rating::Again, Rating::Hard][i % 3];
                 let out = fsrs.review(&card, rating, now).unwrap();
                 card = out.card.clone();
-                now = card.due;
+                now = card.due.into();
                 ratings.push(rating);
                 batch.push((out.card, out.log));
             } else {
@@ -960,24 +960,19 @@ fn eight_writers_on_one_file_lose_nothing() {
     assert_eq!(orphan_logs(&c), 0);
 }
 
-/// The child side of the crash test: records reviews one by one and prints
-/// each acknowledged review's number after its commit returns.
-#[test]
-fn crash_child() {
-    let Ok(path) = std::env::var("LEARNLOOP_CRASH_DB") else {
-        return;
-    };
-    let start: u64 = std::env::var("LEARNLOOP_CRASH_START")
-        .unwrap()
-        .parse()
-        .unwrap();
-    let store = Store::open(&path).unwrap();
+/// The writer the crash test kills: records reviews one by one and prints
+/// each acknowledged review's number after its commit returns, until it is
+/// killed.
+fn crash_writer(path: &str, start: u64) -> ! {
+    let store = Store::open(path).unwrap();
     let fsrs = Fsrs::default();
     let mut stdout = std::io::stdout().lock();
     for n in start.. {
         let card = Card::new(format!("card-{}", n % 97), t0());
         let prior = store.card("crash", &card.id).unwrap_or(card);
-        let now = prior.last_review.map_or(t0(), |t| t + TimeDelta::days(1));
+        let now = prior
+            .last_review
+            .map_or(t0(), |t| (t + TimeDelta::days(1)).into());
         let out = fsrs.review(&prior, Rating::Good, now).unwrap();
         let mut log = out.log.clone();
         log.duration_ms = Some(n as u32);
@@ -986,10 +981,18 @@ fn crash_child() {
         writeln!(stdout, "{n}").unwrap();
         stdout.flush().unwrap();
     }
+    unreachable!("a writer runs until it is killed")
 }
 
+/// Writers killed with SIGKILL at random points. The test runs itself as
+/// the writer (this same test, with `LEARNLOOP_CRASH_DB` set), so without
+/// the variable it is the killing side and always checks.
 #[test]
 fn killed_writers_never_lose_or_tear_an_acknowledged_review() {
+    if let Ok(path) = std::env::var("LEARNLOOP_CRASH_DB") {
+        let start = std::env::var("LEARNLOOP_CRASH_START").unwrap();
+        crash_writer(&path, start.parse().unwrap());
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crash.db");
     drop(Store::open(&path).unwrap());
@@ -1000,7 +1003,12 @@ fn killed_writers_never_lose_or_tear_an_acknowledged_review() {
     let kills = 200;
     for _ in 0..kills {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "killed_writers_never_lose_or_tear_an_acknowledged_review",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("LEARNLOOP_CRASH_DB", &path)
             .env("LEARNLOOP_CRASH_START", next.to_string())
             .stdout(Stdio::piped())
@@ -1123,4 +1131,51 @@ fn a_database_image_reopens_in_memory_and_bad_images_are_refused() {
         Store::from_bytes(&image).unwrap_err().code(),
         "version_too_new"
     );
+}
+
+/// Storage failures say what failed ([`ErrorKind`]) and keep SQLite's own
+/// error as their source: a file that is not a database, a database held by
+/// another writer past the busy timeout, a database opened read-only.
+#[test]
+fn storage_failures_say_what_failed() {
+    use learnloop::ErrorKind;
+    use learnloop::store::StoreOptions;
+    use std::error::Error as _;
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite_cause = |e: &learnloop::Error| {
+        e.source()
+            .and_then(|s| s.downcast_ref::<learnloop::Cause>())
+            .and_then(|c| c.get().downcast_ref::<rusqlite::Error>())
+            .and_then(rusqlite::Error::sqlite_error_code)
+    };
+
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(&garbage, vec![0x5a; 8192]).unwrap();
+    let e = Store::open(&garbage).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::StorageCorrupt, "{e}");
+    assert_eq!(sqlite_cause(&e), Some(rusqlite::ErrorCode::NotADatabase));
+    assert_eq!(std::fs::read(&garbage).unwrap(), vec![0x5a; 8192]);
+
+    let path = dir.path().join("busy.db");
+    drop(Store::open(&path).unwrap());
+    let holder = Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let impatient = StoreOptions {
+        busy_timeout: std::time::Duration::ZERO,
+        ..StoreOptions::default()
+    };
+    let e = Store::open_with(&path, impatient).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::StorageBusy, "{e}");
+    assert_eq!(e.code(), "storage_busy");
+    holder.execute_batch("ROLLBACK").unwrap();
+
+    let uri = format!("file:{}?mode=ro", path.display());
+    let e = match Store::open(&uri) {
+        Ok(store) => store
+            .save_session("learner", "s", &SessionDocument::new(vec![], t0()))
+            .unwrap_err(),
+        Err(e) => e,
+    };
+    assert_eq!(e.kind(), ErrorKind::StorageReadOnly, "{e}");
+    assert!(sqlite_cause(&e).is_some(), "the SQLite error is the source");
 }

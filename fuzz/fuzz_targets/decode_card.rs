@@ -3,7 +3,7 @@
 //! reviews or gives a typed error; a review never moves `due` before `now`.
 #![no_main]
 
-use learnloop::srs::{AnkiSm2, Card, Fsrs, Rating, Scheduler, Sm2};
+use learnloop::srs::{AnkiSm2, Card, Fsrs, Rating, ReviewContext, Scheduler, Sm2};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let now = card.last_review.unwrap_or(card.due).max(card.due);
     let schedulers: [&dyn Scheduler; 3] = [&Fsrs::default(), &Sm2::default(), &AnkiSm2::default()];
     for scheduler in schedulers {
-        if let Ok(out) = scheduler.review(&card, rating, now) {
+        if let Ok(out) = scheduler.review_in(&card, rating, &ReviewContext::at(now)) {
             assert!(out.card.due >= now, "due moved before now");
             if let Some(m) = out.card.memory {
                 assert!(m.stability.is_finite() || card.memory.is_some());

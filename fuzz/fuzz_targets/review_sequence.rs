@@ -4,7 +4,7 @@
 #![no_main]
 
 use chrono::{TimeDelta, TimeZone, Utc};
-use learnloop::srs::{AnkiSm2, Card, Fsrs, Rating, Scheduler, Sm2};
+use learnloop::srs::{AnkiSm2, Card, Fsrs, Rating, ReviewContext, Scheduler, Sm2};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
             let rating = Rating::ALL[usize::from(chunk[0] % 4)];
             let gap = chunk.get(1..).map_or(0, |b| b.iter().fold(0i64, |a, &x| a * 256 + i64::from(x)));
             now += TimeDelta::seconds(gap * 1_000);
-            match scheduler.review(&card, rating, now) {
+            match scheduler.review_in(&card, rating, &ReviewContext::at(now)) {
                 Ok(out) => {
                     assert!(out.card.due >= now);
                     if let Some(m) = out.card.memory {

@@ -20,12 +20,9 @@
 //! - **Session average**: the mean score; **momentum**: a recency-weighted
 //!   success rate (moving average with weight `smoothing`).
 //! - **Next difficulty**: kept while the predicted success at the current
-//!   difficulty lies in the success band (default 0.70-0.85: hard enough to
-//!   learn from, easy enough to keep going; the "desirable difficulty"
-//!   region of R. A. Bjork, 1994, and the ~85 % optimum of R. C. Wilson et
-//!   al., "The eighty five percent rule for optimal learning", Nature
-//!   Communications 10, 2019); otherwise moved toward the band's centre by
-//!   at most `max_step`.
+//!   difficulty lies in the success band (default
+//!   [`SUCCESS_BAND`], 0.70-0.85); otherwise moved toward the band's centre
+//!   by at most `max_step`.
 //! - **Interaction preferences**: a Beta posterior of success per content
 //!   format; `detected_learning_style` is the format with the best posterior
 //!   mean once two formats have 3+ answers, with the probability that it
@@ -42,7 +39,7 @@
 use super::{AdaptationRecord, AdaptiveState, FormatEvidence, PerformanceTrend};
 use crate::error::{Error, Result};
 use crate::learner::elo::{Elo, EloRating};
-use crate::learner::{check_range, check_score, sigmoid};
+use crate::learner::{SUCCESS_BAND, check_range, check_score, sigmoid};
 use crate::math;
 use crate::math::SplitMix64;
 use chrono::{DateTime, Utc};
@@ -50,17 +47,20 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 /// The engine's settings. The defaults are documented per field.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EngineConfig {
-    /// Lowest predicted success the next question should have (0.70).
+    /// Lowest predicted success the next question should have (0.70,
+    /// [`SUCCESS_BAND`]).
     pub success_band_low: f64,
-    /// Highest predicted success the next question should have (0.85).
+    /// Highest predicted success the next question should have (0.85,
+    /// [`SUCCESS_BAND`]).
     pub success_band_high: f64,
     /// Seed of the content-format draws (0).
     pub seed: u64,
     /// How many recent scores the trend is computed from (10).
-    pub trend_window: usize,
+    pub trend_window: u32,
     /// Weight of the newest value in the moving averages of confidence,
     /// engagement and momentum (0.3).
     pub smoothing: f64,
@@ -80,8 +80,8 @@ pub struct EngineConfig {
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
-            success_band_low: 0.70,
-            success_band_high: 0.85,
+            success_band_low: SUCCESS_BAND.0,
+            success_band_high: SUCCESS_BAND.1,
             seed: 0,
             trend_window: 10,
             smoothing: 0.3,
@@ -95,6 +95,7 @@ impl Default for EngineConfig {
 }
 
 /// One answer and how it was given.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Interaction {
@@ -105,6 +106,7 @@ pub struct Interaction {
     #[serde(alias = "correct", deserialize_with = "score_or_correct")]
     pub score: f64,
     /// When it was answered.
+    #[cfg_attr(feature = "tsify", tsify(type = "Timestamp"))]
     #[serde(with = "crate::json::utc")]
     pub at: DateTime<Utc>,
     /// The question's difficulty level, 0-1; the session's current level
@@ -192,6 +194,7 @@ impl Interaction {
 }
 
 /// What [`Engine::observe`] returns.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Observation {
@@ -349,8 +352,10 @@ impl Engine {
         }
         next.learning_momentum_score += lambda * (score - next.learning_momentum_score);
         model.recent_scores.push(score);
-        if model.recent_scores.len() > cfg.trend_window {
-            let excess = model.recent_scores.len() - cfg.trend_window;
+        // Checked to lie in 2..=1000.
+        let window = cfg.trend_window as usize;
+        if model.recent_scores.len() > window {
+            let excess = model.recent_scores.len() - window;
             model.recent_scores.drain(..excess);
         }
         let (slope, slope_error) = trend(&model.recent_scores);
@@ -466,11 +471,9 @@ impl Engine {
         }
         s.push_str("; understanding ");
         fixed2(&mut s, next.live_performance_metrics.current_understanding);
-        s.push_str(match next.live_performance_metrics.performance_trend {
-            PerformanceTrend::Improving => ", trend improving. Predicted success at difficulty ",
-            PerformanceTrend::Stable => ", trend stable. Predicted success at difficulty ",
-            PerformanceTrend::Declining => ", trend declining. Predicted success at difficulty ",
-        });
+        s.push_str(", trend ");
+        s.push_str(next.live_performance_metrics.performance_trend.as_str());
+        s.push_str(". Predicted success at difficulty ");
         fixed2(&mut s, current);
         s.push_str(" is ");
         fixed2(&mut s, at_current);

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 /// The evidence about one content format: how much success and failure the
 /// learner had with it (scores summed), the parameters of a Beta(1 +
 /// successes, 1 + failures) posterior of its success rate.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct FormatEvidence {
     /// Summed scores of the answers in this format.
@@ -30,6 +31,11 @@ pub struct FormatEvidence {
 /// What the engine keeps between interactions beyond the displayed metrics
 /// (`learnerModel` in the serialized state). A state without it (written
 /// before the engine existed) starts from these defaults.
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(missing_as_null, hashmap_as_object)
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LearnerModel {
@@ -45,20 +51,22 @@ pub struct LearnerModel {
     pub formats: BTreeMap<String, FormatEvidence>,
 }
 
-/// Direction of recent performance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PerformanceTrend {
-    /// Getting better.
-    Improving,
-    /// No clear direction (also: not enough answers yet).
-    #[default]
-    Stable,
-    /// Getting worse.
-    Declining,
+crate::names::named_enum! {
+    /// Direction of recent performance.
+    #[derive(Default)]
+    pub enum PerformanceTrend in "performanceTrend" {
+        /// Getting better.
+        Improving = "improving",
+        /// No clear direction (also: not enough answers yet).
+        #[default]
+        Stable = "stable",
+        /// Getting worse.
+        Declining = "declining",
+    }
 }
 
 /// The live estimates of one session (`livePerformanceMetrics`).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LivePerformanceMetrics {
@@ -73,6 +81,7 @@ pub struct LivePerformanceMetrics {
     /// Mean score of the session so far, 0-1.
     pub session_average: f64,
     /// When these estimates were last updated.
+    #[cfg_attr(feature = "tsify", tsify(type = "Timestamp"))]
     #[serde(with = "utc")]
     pub last_updated: DateTime<Utc>,
 }
@@ -92,6 +101,7 @@ impl LivePerformanceMetrics {
 }
 
 /// The adaptive state of a session (`adaptiveState`).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdaptiveState {
@@ -110,9 +120,11 @@ pub struct AdaptiveState {
     /// Learning momentum, 0-1.
     pub learning_momentum_score: f64,
     /// Host-defined conversation data, stored and returned untouched.
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     #[serde(default)]
     pub conversation_intelligence: Map<String, Value>,
     /// Host-defined learned preferences, stored and returned untouched.
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     #[serde(default)]
     pub learned_user_preferences: Map<String, Value>,
     /// The engine's own evidence (ability, recent scores, formats). Left out
@@ -231,10 +243,12 @@ impl AdaptiveState {
 }
 
 /// One adaptation decision (`questionAdaptationHistory[i]`).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdaptationRecord {
     /// When the decision was made.
+    #[cfg_attr(feature = "tsify", tsify(type = "Timestamp"))]
     #[serde(with = "utc")]
     pub timestamp: DateTime<Utc>,
     /// The question it was made for.

@@ -52,7 +52,7 @@ struct SimulateArgs {
     days: u32,
     /// New cards per day.
     #[arg(long, default_value_t = 20)]
-    new_per_day: usize,
+    new_per_day: u32,
     /// Desired retention (FSRS only), strictly between 0 and 1.
     #[arg(long, default_value_t = 0.9)]
     desired_retention: f64,
@@ -99,7 +99,7 @@ fn run(args: &SimulateArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut config = SimulationConfig::year(start, args.seed);
     config.days = args.days;
     config.new_per_day = args.new_per_day;
-    config.deck_size = args.new_per_day * args.days as usize;
+    config.deck_size = args.new_per_day.saturating_mul(args.days);
     let (name, report) = match args.scheduler {
         SchedulerKind::Fsrs => {
             let fsrs = Fsrs::default().with_desired_retention(args.desired_retention)?;
@@ -111,12 +111,49 @@ fn run(args: &SimulateArgs) -> Result<(), Box<dyn std::error::Error>> {
             simulate(&AnkiSm2::default(), &learner, &config)?,
         ),
     };
+    let saved = persist(args, name, &report)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-        return Ok(());
+        let output = serde_json::json!({
+            "scheduler": name,
+            "seed": args.seed,
+            "total_reviews": report.total_reviews(),
+            "retention": report.retention(),
+            "saved": saved,
+            "report": report,
+        });
+        println!("{}", serde_json::to_string_pretty(&output)?);
+    } else {
+        print_report(args, name, &report, &learner);
+        print_saved(&saved);
     }
-    print_report(args, name, &report, &learner);
-    persist(args, name, &report)
+    Ok(())
+}
+
+/// What one run kept in the database (printed as a table or in `--json`).
+#[derive(serde::Serialize)]
+struct SavedRun {
+    /// The SQLite file, or none for `--no-db`.
+    database: Option<PathBuf>,
+    /// Whether this run created the file.
+    created: bool,
+    schema_version: i64,
+    session_id: String,
+    /// Runs recorded in the session before this one (0 for a new session).
+    earlier_runs: usize,
+    /// The session's state as this run found it, for a resumed session.
+    resumed: Option<ResumedSession>,
+    /// The adaptive engine's decision on this run's last week.
+    decision: Option<String>,
+    difficulty: f64,
+    cards_stored: usize,
+    /// Ids of the cards due by tomorrow, read back from the database.
+    tomorrow_queue: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct ResumedSession {
+    difficulty: f64,
+    updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Keep the learner's session and cards in the database, so that the next
@@ -126,8 +163,8 @@ fn persist(
     args: &SimulateArgs,
     name: &str,
     report: &SimulationReport,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let existed = !args.no_db && args.db.exists();
+) -> Result<SavedRun, Box<dyn std::error::Error>> {
+    let created = !args.no_db && !args.db.exists();
     let store = if args.no_db {
         Store::open_in_memory()?
     } else {
@@ -136,33 +173,21 @@ fn persist(
     let learner = format!("simulated-learner-{}", args.seed);
     let session_id = format!("{learner}-session");
     let now = report.end;
-    println!();
-    if args.no_db {
-        println!("Database: in memory (--no-db): nothing is kept after this run.");
-    } else {
-        println!(
-            "Database: {} ({}, schema version {})",
-            args.db.display(),
-            if existed { "reopened" } else { "created" },
-            store.schema_version()?
-        );
-    }
-    let mut session = match store.load_session(&session_id) {
+    let (mut session, resumed) = match store.load_session(&session_id) {
         Ok(doc) => {
-            println!(
-                "Resumed session {session_id}: {} earlier run(s), difficulty {:.2}, last updated {}",
-                doc.question_adaptation_history.len(),
-                doc.adaptive_state.adaptive_difficulty_level,
-                doc.metadata.updated_at.format("%Y-%m-%d %H:%M UTC"),
-            );
-            doc
+            let resumed = ResumedSession {
+                difficulty: doc.adaptive_state.adaptive_difficulty_level,
+                updated_at: doc.metadata.updated_at,
+            };
+            (doc, Some(resumed))
         }
-        Err(e) if e.code() == "not_found" => {
-            println!("New session {session_id}: no earlier state for this learner.");
-            SessionDocument::new(vec![format!("{name} simulation")], now)
-        }
+        Err(e) if e.kind() == learnloop::ErrorKind::NotFound => (
+            SessionDocument::new(vec![format!("{name} simulation")], now),
+            None,
+        ),
         Err(e) => return Err(e.into()),
     };
+    let earlier_runs = session.question_adaptation_history.len();
     // The adaptive engine observes this run's last week, one day at a time
     // (the day's share of recalled reviews as the score), and decides the
     // next difficulty; the decision and its reason join the history.
@@ -192,28 +217,71 @@ fn persist(
         session.adaptive_state = seen.state;
         last = Some(seen.record);
     }
-    if let Some(record) = last {
-        println!("Adaptive engine: {}", record.adaptation_reasoning);
+    let decision = last.map(|record| {
+        let reason = record.adaptation_reasoning.clone();
         session.question_adaptation_history.push(record);
-    }
+        reason
+    });
     session.metadata.updated_at = now;
     store.save_session(&learner, &session_id, &session)?;
     store.put_cards(&learner, &report.cards, now)?;
     let tomorrow = now + TimeDelta::days(1);
     let queue = store.due_queue(&learner, tomorrow, &learnloop::srs::QueueOptions::default())?;
+    Ok(SavedRun {
+        database: (!args.no_db).then(|| args.db.clone()),
+        created,
+        schema_version: store.schema_version()?,
+        session_id,
+        earlier_runs,
+        resumed,
+        decision,
+        difficulty: session.adaptive_state.adaptive_difficulty_level,
+        cards_stored: store.cards(&learner)?.len(),
+        tomorrow_queue: queue.into_iter().map(|c| c.id).collect(),
+    })
+}
+
+fn print_saved(saved: &SavedRun) {
+    println!();
+    match &saved.database {
+        None => println!("Database: in memory (--no-db): nothing is kept after this run."),
+        Some(path) => println!(
+            "Database: {} ({}, schema version {})",
+            path.display(),
+            if saved.created { "created" } else { "reopened" },
+            saved.schema_version
+        ),
+    }
+    match &saved.resumed {
+        Some(resumed) => println!(
+            "Resumed session {}: {} earlier run(s), difficulty {:.2}, last updated {}",
+            saved.session_id,
+            saved.earlier_runs,
+            resumed.difficulty,
+            resumed.updated_at.format("%Y-%m-%d %H:%M UTC"),
+        ),
+        None => println!(
+            "New session {}: no earlier state for this learner.",
+            saved.session_id
+        ),
+    }
+    if let Some(reason) = &saved.decision {
+        println!("Adaptive engine: {reason}");
+    }
     println!(
-        "Saved run {run}: difficulty {:.2}, {} cards stored; tomorrow's queue from the database: {} cards{}",
-        session.adaptive_state.adaptive_difficulty_level,
-        store.cards(&learner)?.len(),
-        queue.len(),
-        queue
+        "Saved run {}: difficulty {:.2}, {} cards stored; tomorrow's queue from the database: {} cards{}",
+        saved.earlier_runs + 1,
+        saved.difficulty,
+        saved.cards_stored,
+        saved.tomorrow_queue.len(),
+        saved
+            .tomorrow_queue
             .first()
-            .map_or(String::new(), |c| format!(", first {}", c.id)),
+            .map_or(String::new(), |id| format!(", first {id}")),
     );
-    if !args.no_db {
+    if saved.database.is_some() {
         println!("Run the command again: the session resumes from this file.");
     }
-    Ok(())
 }
 
 fn bar(value: f64, max: f64, width: usize) -> String {
@@ -309,7 +377,7 @@ fn print_report(args: &SimulateArgs, name: &str, report: &SimulationReport, lear
         println!(
             "  {:<12} {}  stability {:>7.1} d  difficulty {:>4.1}",
             c.id,
-            c.due.format("%Y-%m-%d %H:%M"),
+            c.due.to_datetime().format("%Y-%m-%d %H:%M"),
             c.memory.map_or(0.0, |m| m.stability),
             c.memory.map_or(0.0, |m| m.difficulty)
         );
@@ -318,7 +386,7 @@ fn print_report(args: &SimulateArgs, name: &str, report: &SimulationReport, lear
         println!(
             "  ... the furthest is {} on {}",
             last.id,
-            last.due.date_naive()
+            last.due.to_datetime().date_naive()
         );
     }
 }

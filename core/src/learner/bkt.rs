@@ -24,6 +24,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The five probabilities of one skill.
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(missing_as_null, rename = "BktProbabilities")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BktParameters {
     /// P(known) before the first answer.
@@ -168,8 +173,11 @@ pub struct BktAnswer {
     pub correct: bool,
 }
 
-/// Settings of [`fit`].
+/// Settings of [`fit`], with the defaults below; in serialized form every
+/// field may be omitted.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BktFitOptions {
     /// Also estimate `forget` (otherwise it stays 0).
     pub forgetting: bool,
@@ -180,7 +188,7 @@ pub struct BktFitOptions {
     /// EM stops when no parameter moves more than this in one iteration.
     pub tolerance: f64,
     /// EM gives up (with `converged: false`) after this many iterations.
-    pub max_iterations: usize,
+    pub max_iterations: u32,
     /// Where EM starts.
     pub initial: BktParameters,
 }
@@ -213,6 +221,7 @@ impl BktFitOptions {
 }
 
 /// The fitted parameters of one skill.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BktSkillFit {
     /// The skill.
@@ -222,11 +231,11 @@ pub struct BktSkillFit {
     /// Log-likelihood of the skill's answers under them.
     pub log_likelihood: f64,
     /// Answers the fit saw.
-    pub answers: usize,
+    pub answers: u64,
     /// Students (sequences) the fit saw.
-    pub students: usize,
+    pub students: u64,
     /// EM iterations run.
-    pub iterations: usize,
+    pub iterations: u32,
     /// Whether the tolerance was reached within `max_iterations`.
     pub converged: bool,
 }
@@ -272,7 +281,7 @@ pub fn fit(answers: &[BktAnswer], options: &BktFitOptions) -> Result<Vec<BktSkil
         sequences[index].push(a.correct);
     }
     // Skills are independent: fit them side by side.
-    let mut fits: Vec<BktSkillFit> = super::parallel_map(per_skill.len(), |s| {
+    let mut fits: Vec<BktSkillFit> = crate::parallel::map(per_skill.len(), |s| {
         let (skill, _, sequences) = &per_skill[s];
         fit_sequences(skill, sequences, options)
     });
@@ -357,7 +366,7 @@ fn fit_sequences(skill: &str, sequences: &[Vec<bool>], options: &BktFitOptions) 
     let mut log_likelihood = 0.0;
     let mut answers = 0;
     for seq in sequences {
-        answers += seq.len();
+        answers += seq.len() as u64;
         let mut known = p.prior;
         for &correct in seq {
             let pc = p.predict(known);
@@ -370,7 +379,7 @@ fn fit_sequences(skill: &str, sequences: &[Vec<bool>], options: &BktFitOptions) 
         parameters: p,
         log_likelihood,
         answers,
-        students: sequences.iter().filter(|s| !s.is_empty()).count(),
+        students: sequences.iter().filter(|s| !s.is_empty()).count() as u64,
         iterations,
         converged,
     }

@@ -19,8 +19,11 @@ use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// A rating and the number of answers it rests on.
+/// A rating and the number of answers it rests on; a field left out of its
+/// serialized form is that of a newcomer (rating 0, no answers).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct EloRating {
     /// Skill (for a learner) or difficulty (for an item), in logits.
     pub rating: f64,
@@ -37,7 +40,8 @@ impl EloRating {
 
 /// The result of one answer: both new ratings and the prediction they
 /// were updated from.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EloUpdate {
     /// The learner's new rating.
     pub learner: EloRating,
@@ -86,11 +90,17 @@ pub struct EloFit {
 /// assert!(next.learner.rating > 0.0 && next.item.rating < 0.0);
 /// # Ok::<(), learnloop::Error>(())
 /// ```
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(missing_as_null, rename = "EloOptions")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Elo {
-    /// Step size of a rating with no answers yet.
+    /// Step size of a rating with no answers yet (1).
     pub alpha: f64,
-    /// How fast the step size shrinks with the number of answers.
+    /// How fast the step size shrinks with the number of answers (0.05).
     pub beta: f64,
 }
 

@@ -37,45 +37,22 @@ use crate::math;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-/// Which logistic model to calibrate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum IrtModel {
-    /// One parameter (difficulty); every item shares one fixed discrimination.
-    #[serde(rename = "1PL")]
-    OnePl,
-    /// Discrimination and difficulty.
-    #[serde(rename = "2PL")]
-    TwoPl,
-    /// Discrimination, difficulty and a guessing floor.
-    #[serde(rename = "3PL")]
-    ThreePl,
-}
-
-impl IrtModel {
-    /// The model's name as written in documents and bindings: `1PL`, `2PL`, `3PL`.
-    pub fn name(self) -> &'static str {
-        match self {
-            IrtModel::OnePl => "1PL",
-            IrtModel::TwoPl => "2PL",
-            IrtModel::ThreePl => "3PL",
-        }
-    }
-
-    /// Parses `1PL`, `2PL` or `3PL` (also lower case); the error names `field`.
-    pub fn from_name(name: &str, field: &str) -> Result<Self> {
-        match name.to_ascii_uppercase().as_str() {
-            "1PL" => Ok(IrtModel::OnePl),
-            "2PL" => Ok(IrtModel::TwoPl),
-            "3PL" => Ok(IrtModel::ThreePl),
-            _ => Err(Error::invalid(
-                field,
-                format!("{name:?} is not a model; expected \"1PL\", \"2PL\" or \"3PL\""),
-            )),
-        }
+crate::names::named_enum! {
+    /// Which logistic model to calibrate.
+    #[derive(Default)]
+    pub enum IrtModel in "model" {
+        /// One parameter (difficulty); every item shares one fixed discrimination.
+        OnePl = "1PL",
+        /// Discrimination and difficulty.
+        #[default]
+        TwoPl = "2PL",
+        /// Discrimination, difficulty and a guessing floor.
+        ThreePl = "3PL",
     }
 }
 
 /// The parameters of one item.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ItemParameters {
     /// Discrimination `a`: how sharply the item separates abilities.
@@ -149,6 +126,7 @@ pub fn test_information(items: &[ItemParameters], theta: f64) -> f64 {
 }
 
 /// An ability estimate with its standard error.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AbilityEstimate {
     /// The ability, on the items' scale (0 is the calibration sample's mean).
@@ -158,8 +136,11 @@ pub struct AbilityEstimate {
     pub standard_error: f64,
 }
 
-/// A normal prior over ability.
+/// A normal prior over ability; in serialized form every field may be
+/// omitted.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NormalPrior {
     /// Mean.
     pub mean: f64,
@@ -413,25 +394,55 @@ impl ResponseMatrix {
     }
 }
 
-/// Settings of [`calibrate`].
+/// A Beta(α, β) prior, written `[α, β]` in serialized form.
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(type = "[number, number]")
+)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "(f64, f64)", into = "(f64, f64)")]
+pub struct BetaPrior {
+    /// α, the pseudo-count of successes plus one.
+    pub alpha: f64,
+    /// β, the pseudo-count of failures plus one.
+    pub beta: f64,
+}
+
+impl From<(f64, f64)> for BetaPrior {
+    fn from((alpha, beta): (f64, f64)) -> Self {
+        BetaPrior { alpha, beta }
+    }
+}
+
+impl From<BetaPrior> for (f64, f64) {
+    fn from(p: BetaPrior) -> Self {
+        (p.alpha, p.beta)
+    }
+}
+
+/// Settings of [`calibrate`], each with its documented default; in
+/// serialized form every field may be omitted.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CalibrationOptions {
-    /// The model to fit.
+    /// The model to fit (2PL).
     pub model: IrtModel,
     /// The shared discrimination of the 1PL (1.0: the Rasch model).
     pub fixed_discrimination: f64,
-    /// Quadrature points over [-`quadrature_bound`, `quadrature_bound`].
-    pub quadrature_points: usize,
-    /// Half-width of the quadrature grid, in standard deviations.
+    /// Quadrature points over [-`quadrature_bound`, `quadrature_bound`] (41).
+    pub quadrature_points: u32,
+    /// Half-width of the quadrature grid, in standard deviations (5).
     pub quadrature_bound: f64,
-    /// EM stops when no parameter moves more than this in one iteration.
+    /// EM stops when no parameter moves more than this in one iteration (1e-4).
     pub tolerance: f64,
-    /// EM gives up (with `converged: false`) after this many iterations.
-    pub max_iterations: usize,
+    /// EM gives up (with `converged: false`) after this many iterations (500).
+    pub max_iterations: u32,
     /// Beta(α, β) prior of the 3PL guessing floor; BILOG-MG's default for
     /// five options is Beta(5, 17) (Zimowski, Muraki, Mislevy & Bock,
-    /// "BILOG-MG 3", 2003: α = 20/k + 1, β = 20 (1 - 1/k) + 1).
-    pub guessing_prior: (f64, f64),
+    /// "BILOG-MG 3", 2003: α = 20/k + 1, β = 20 (1 - 1/k) + 1), the default.
+    pub guessing_prior: BetaPrior,
 }
 
 impl Default for CalibrationOptions {
@@ -444,7 +455,10 @@ impl Default for CalibrationOptions {
             quadrature_bound: 5.0,
             tolerance: 1e-4,
             max_iterations: 500,
-            guessing_prior: (5.0, 17.0),
+            guessing_prior: BetaPrior {
+                alpha: 5.0,
+                beta: 17.0,
+            },
         }
     }
 }
@@ -476,13 +490,14 @@ impl CalibrationOptions {
         if self.max_iterations == 0 {
             return Err(Error::invalid("max_iterations", "must be at least 1"));
         }
-        check_range("guessing_prior.0", self.guessing_prior.0, 1.0, 1e4)?;
-        check_range("guessing_prior.1", self.guessing_prior.1, 1.0, 1e4)
+        check_range("guessing_prior[0]", self.guessing_prior.alpha, 1.0, 1e4)?;
+        check_range("guessing_prior[1]", self.guessing_prior.beta, 1.0, 1e4)
     }
 }
 
 /// The result of [`calibrate`].
-#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// The items' parameters, in column order.
     pub items: Vec<ItemParameters>,
@@ -491,7 +506,7 @@ pub struct Calibration {
     /// The marginal log-likelihood of the data at the fitted parameters.
     pub log_likelihood: f64,
     /// EM iterations run.
-    pub iterations: usize,
+    pub iterations: u32,
     /// Whether the tolerance was reached within `max_iterations`.
     pub converged: bool,
 }
@@ -569,7 +584,7 @@ pub fn calibrate(responses: &ResponseMatrix, options: &CalibrationOptions) -> Re
         }
         let c = match options.model {
             IrtModel::ThreePl => {
-                let (alpha, beta) = options.guessing_prior;
+                let BetaPrior { alpha, beta } = options.guessing_prior;
                 ((alpha - 1.0) / (alpha + beta - 2.0)).clamp(0.01, 0.4)
             }
             _ => 0.0,
@@ -584,7 +599,8 @@ pub fn calibrate(responses: &ResponseMatrix, options: &CalibrationOptions) -> Re
         params.push(Slope { a, d, c });
     }
 
-    let k = options.quadrature_points;
+    // Checked to lie in 5..=201.
+    let k = options.quadrature_points as usize;
     let nodes: Vec<f64> = (0..k)
         .map(|i| {
             -options.quadrature_bound + 2.0 * options.quadrature_bound * i as f64 / (k - 1) as f64
@@ -711,7 +727,7 @@ impl EStep {
         }
         let chunks = responses.persons.div_ceil(CHUNK);
         let this = &*self;
-        let parts = super::parallel_map(chunks, |c| {
+        let parts = crate::parallel::map(chunks, |c| {
             let persons = c * CHUNK..((c + 1) * CHUNK).min(responses.persons);
             this.chunk(responses, persons, nodes, log_weights, keep_abilities)
         });
@@ -832,7 +848,7 @@ fn item_objective(
         q += ri * math::ln(p) + (ni - ri) * math::ln(1.0 - p);
     }
     if options.model == IrtModel::ThreePl {
-        let (alpha, beta) = options.guessing_prior;
+        let BetaPrior { alpha, beta } = options.guessing_prior;
         q += (alpha - 1.0) * math::ln(s.c) + (beta - 1.0) * math::ln(1.0 - s.c);
     }
     q
@@ -875,7 +891,7 @@ fn m_step(
             }
         }
         if free == 3 {
-            let (alpha, beta) = options.guessing_prior;
+            let BetaPrior { alpha, beta } = options.guessing_prior;
             g[2] += (alpha - 1.0) / s.c - (beta - 1.0) / (1.0 - s.c);
             h[2][2] += (alpha - 1.0) / (s.c * s.c) + (beta - 1.0) / ((1.0 - s.c) * (1.0 - s.c));
         }
@@ -959,25 +975,25 @@ fn solve(h: &[[f64; 3]; 3], g: &[f64; 3], n: usize) -> Option<[f64; 3]> {
     Some(x)
 }
 
-/// How [`ItemSelector`] ranks the items.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case")]
-pub enum SelectionRule {
-    /// The item with the most Fisher information at the ability estimate:
-    /// the fastest way to a precise ability.
-    MaximumInformation,
-    /// An item whose success probability lies in [`low`, `high`] (the most
-    /// informative of those); if none does, the one closest to the band.
-    /// Keeps practice neither boring nor discouraging.
-    SuccessBand {
-        /// Lowest acceptable success probability.
-        low: f64,
-        /// Highest acceptable success probability.
-        high: f64,
-    },
+crate::names::named_enum! {
+    /// How [`ItemSelector`] ranks the items.
+    #[derive(Default)]
+    pub enum SelectionRule in "rule" {
+        /// The item with the most Fisher information at the ability estimate:
+        /// the fastest way to a precise ability.
+        #[default]
+        MaximumInformation = "maximum_information",
+        /// An item whose success probability lies in the selector's band
+        /// [`low`, `high`] (the most informative of those); if none does, the
+        /// one closest to the band. Keeps practice neither boring nor
+        /// discouraging.
+        SuccessBand = "success_band",
+    }
 }
 
-/// Chooses the next item of an adaptive test or practice session.
+/// Chooses the next item of an adaptive test or practice session; its
+/// fields are its settings, each with its documented default (in serialized
+/// form every field may be omitted).
 ///
 /// ```
 /// use learnloop::learner::irt::{ItemParameters, ItemSelector, SelectionRule};
@@ -991,25 +1007,46 @@ pub enum SelectionRule {
 /// assert_ne!(selector.select(&items, 0.0, &[1], &[], 0, 7)?, Some(1));
 /// # Ok::<(), learnloop::Error>(())
 /// ```
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(missing_as_null, rename = "ItemSelectorOptions")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ItemSelector {
-    /// The ranking.
+    /// The ranking (maximum information).
     pub rule: SelectionRule,
+    /// Lowest success probability of the success band ([`super::SUCCESS_BAND`]).
+    pub low: f64,
+    /// Highest success probability of the success band ([`super::SUCCESS_BAND`]).
+    pub high: f64,
     /// Randomesque exposure control: draw uniformly among this many of the
     /// best-ranked items (1: always the best).
-    pub randomesque: usize,
+    pub randomesque: u32,
     /// Skip items already given in more than this share of sessions
-    /// (when some item is under the cap).
+    /// (when some item is under the cap); none by default.
     pub max_exposure_rate: Option<f64>,
 }
 
+impl Default for ItemSelector {
+    fn default() -> Self {
+        ItemSelector {
+            rule: SelectionRule::MaximumInformation,
+            low: super::SUCCESS_BAND.0,
+            high: super::SUCCESS_BAND.1,
+            randomesque: 1,
+            max_exposure_rate: None,
+        }
+    }
+}
+
 impl ItemSelector {
-    /// A selector with the given rule, no randomesque draw and no exposure cap.
+    /// A selector with the given rule and every other setting at its default.
     pub fn new(rule: SelectionRule) -> Self {
         ItemSelector {
             rule,
-            randomesque: 1,
-            max_exposure_rate: None,
+            ..ItemSelector::default()
         }
     }
 
@@ -1032,9 +1069,9 @@ impl ItemSelector {
         if self.randomesque == 0 {
             return Err(Error::invalid("randomesque", "must be at least 1"));
         }
-        if let SelectionRule::SuccessBand { low, high } = self.rule {
-            check_range("rule.low", low, 0.0, 1.0)?;
-            check_range("rule.high", high, low, 1.0)?;
+        if self.rule == SelectionRule::SuccessBand {
+            check_range("low", self.low, 0.0, 1.0)?;
+            check_range("high", self.high, self.low, 1.0)?;
         }
         if !exposure.is_empty() && exposure.len() != items.len() {
             return Err(Error::invalid(
@@ -1072,7 +1109,8 @@ impl ItemSelector {
             let info = items[i].information(theta);
             match self.rule {
                 SelectionRule::MaximumInformation => (0.0, -info),
-                SelectionRule::SuccessBand { low, high } => {
+                SelectionRule::SuccessBand => {
+                    let (low, high) = (self.low, self.high);
                     let p = items[i].probability(theta);
                     let outside = if p < low {
                         low - p
@@ -1092,7 +1130,7 @@ impl ItemSelector {
                 .then(x.0.1.total_cmp(&y.0.1))
                 .then(x.1.cmp(&y.1))
         });
-        let take = self.randomesque.min(ranked.len());
+        let take = (self.randomesque as usize).min(ranked.len());
         let pick = if take == 1 {
             0
         } else {
@@ -1143,14 +1181,8 @@ mod tests {
             estimate_ability_mle(&items, &[None]).unwrap_err().code(),
             "not_estimable"
         );
-        assert_eq!(
-            IrtModel::from_name("4PL", "model").unwrap_err().field(),
-            "model"
-        );
-        assert_eq!(
-            IrtModel::from_name("2pl", "model").unwrap(),
-            IrtModel::TwoPl
-        );
+        assert_eq!("4PL".parse::<IrtModel>().unwrap_err().field(), "model");
+        assert_eq!("2PL".parse::<IrtModel>().unwrap(), IrtModel::TwoPl);
     }
 
     #[test]
@@ -1217,10 +1249,7 @@ mod tests {
         let items: Vec<ItemParameters> = (0..9)
             .map(|i| ItemParameters::new(1.0, -2.0 + 0.5 * i as f64, 0.0).unwrap())
             .collect();
-        let selector = ItemSelector::new(SelectionRule::SuccessBand {
-            low: 0.7,
-            high: 0.85,
-        });
+        let selector = ItemSelector::new(SelectionRule::SuccessBand);
         let chosen = selector
             .select(&items, 0.0, &[], &[], 0, 1)
             .unwrap()

@@ -262,6 +262,7 @@ pub struct SkillPractice {
 }
 
 /// The weights of one skill: `β + γ s + ρ f` on the logit scale.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PfaWeights {
     /// The skill's easiness β.
@@ -275,7 +276,7 @@ pub struct PfaWeights {
 /// A fitted Performance Factors Analysis model.
 ///
 /// ```
-/// use learnloop::learner::logistic::{Pfa, PfaAnswer, SkillPractice};
+/// use learnloop::learner::logistic::{Pfa, PfaAnswer, PfaOptions, SkillPractice};
 /// use rand::{RngExt, SeedableRng};
 /// // 200 students whose odds grow with each success on "algebra".
 /// let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
@@ -293,7 +294,7 @@ pub struct PfaWeights {
 ///         });
 ///     }
 /// }
-/// let pfa = Pfa::fit(&answers, 0.1)?;
+/// let pfa = Pfa::fit(&answers, &PfaOptions { l2: 0.1 })?;
 /// let novice = pfa.probability(&[SkillPractice { skill: "algebra".into(), successes: 0, failures: 3 }])?;
 /// let practised = pfa.probability(&[SkillPractice { skill: "algebra".into(), successes: 8, failures: 1 }])?;
 /// assert!(practised > novice);
@@ -309,12 +310,29 @@ pub struct Pfa {
     pub log_likelihood: f64,
 }
 
+/// Settings of [`Pfa::fit`]; in serialized form every field may be omitted.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PfaOptions {
+    /// The L2 penalty on the weights, >= 0 (1.0: keeps the weights of
+    /// rarely practised skills finite).
+    pub l2: f64,
+}
+
+impl Default for PfaOptions {
+    fn default() -> Self {
+        PfaOptions { l2: 1.0 }
+    }
+}
+
 impl Pfa {
-    /// Fits the model to chronological answers with L2 penalty `l2`.
+    /// Fits the model to chronological answers.
     ///
     /// Errors with `InvalidInput` naming `answers[i].skills` for an answer
     /// without skills.
-    pub fn fit(answers: &[PfaAnswer], l2: f64) -> Result<Pfa> {
+    pub fn fit(answers: &[PfaAnswer], options: &PfaOptions) -> Result<Pfa> {
+        let l2 = options.l2;
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, a) in answers.iter().enumerate() {
             if a.skills.is_empty() {
@@ -473,7 +491,7 @@ mod tests {
                     correct: false,
                 },
             ],
-            1.0,
+            &PfaOptions::default(),
         )
         .unwrap();
         let missing = [SkillPractice {
@@ -488,7 +506,9 @@ mod tests {
             correct: true,
         }];
         assert_eq!(
-            Pfa::fit(&no_skill, 1.0).unwrap_err().field(),
+            Pfa::fit(&no_skill, &PfaOptions::default())
+                .unwrap_err()
+                .field(),
             "answers[0].skills"
         );
     }

@@ -27,6 +27,14 @@ pub mod metrics;
 use crate::error::{Error, Result};
 use crate::math;
 
+/// The success band practice aims for: the next question's predicted
+/// success between 0.70 and 0.85, hard enough to learn from and easy enough
+/// to keep going (the "desirable difficulty" region of R. A. Bjork, 1994,
+/// and the ~85 % optimum of R. C. Wilson et al., "The eighty five percent
+/// rule for optimal learning", Nature Communications 10, 2019). The default
+/// band of the adaptive engine and of the item selector.
+pub const SUCCESS_BAND: (f64, f64) = (0.70, 0.85);
+
 /// The logistic function 1 / (1 + e^-x), without overflow for large |x|.
 #[inline]
 pub(crate) fn sigmoid(x: f64) -> f64 {
@@ -70,43 +78,4 @@ pub(crate) fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result
 /// Checks that a score (the correctness of one answer) lies in [0, 1].
 pub(crate) fn check_score(field: &str, score: f64) -> Result<()> {
     check_range(field, score, 0.0, 1.0)
-}
-
-/// Runs `task(0) .. task(n - 1)` and returns their results in index order,
-/// on up to as many threads as the machine has cores (one thread on wasm32,
-/// which has none). The results never depend on the number of threads:
-/// tasks are independent and their results are combined in index order.
-pub(crate) fn parallel_map<T: Send>(n: usize, task: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .min(n);
-        if threads > 1 {
-            let task = &task;
-            let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|w| {
-                        scope.spawn(move || {
-                            (w..n)
-                                .step_by(threads)
-                                .map(|i| (i, task(i)))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                for h in handles {
-                    for (i, v) in h.join().expect("a learner task panicked") {
-                        slots[i] = Some(v);
-                    }
-                }
-            });
-            return slots
-                .into_iter()
-                .map(|v| v.expect("every task ran"))
-                .collect();
-        }
-    }
-    (0..n).map(task).collect()
 }

@@ -1,11 +1,14 @@
+//! Cards, their memory and SM-2 states, review logs, and what a review
+//! changes on a card ([`CardUpdate`]).
+
 use super::params::{MAX_DIFFICULTY, MIN_DIFFICULTY};
 use super::{Rating, State};
-use crate::{Error, Result};
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
+use crate::{Error, Result, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// The FSRS memory model of one card: how long it is remembered and how hard it is.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MemoryState {
     /// Days until the probability of recall falls to 90 %. Always > 0.
     pub stability: f64,
@@ -14,53 +17,49 @@ pub struct MemoryState {
 }
 
 impl MemoryState {
-    /// Check that the state is usable: finite, stability > 0, difficulty in 1..=10.
+    /// Check that the state is usable: finite, stability > 0, difficulty in
+    /// 1..=10. `field` prefixes the field path in the error (`card.memory`).
     ///
-    /// `field` prefixes the field path in the error (`card.memory`).
+    /// ```
+    /// use learnloop::srs::MemoryState;
+    /// let bad = MemoryState { stability: -1.0, difficulty: 5.0 };
+    /// assert_eq!(bad.validate("card.memory").unwrap_err().field(), "card.memory.stability");
+    /// ```
     #[inline]
     pub fn validate(&self, field: &str) -> Result<()> {
-        // The common case in four comparisons; the error is built apart.
-        if self.is_valid() {
+        // NaN fails every comparison, so these tests reject it too.
+        if self.stability > 0.0
+            && self.stability < f64::INFINITY
+            && (MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&self.difficulty)
+        {
             return Ok(());
         }
         self.invalid(field)
     }
 
-    /// What [`MemoryState::validate`] checks, as a flag. NaN fails every
-    /// comparison, so no separate finiteness test is needed.
-    #[inline]
-    pub(crate) fn is_valid(&self) -> bool {
-        self.stability > 0.0
-            && self.stability < f64::INFINITY
-            && (MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&self.difficulty)
-    }
-
+    /// The error of [`MemoryState::validate`], built away from its fast path.
     #[cold]
     #[inline(never)]
     fn invalid(&self, field: &str) -> Result<()> {
-        if !self.stability.is_finite() || self.stability <= 0.0 {
+        if !(self.stability > 0.0 && self.stability < f64::INFINITY) {
             return Err(Error::invalid(
                 format!("{field}.stability"),
                 format!("{} is not a positive finite number", self.stability),
             ));
         }
-        if !self.difficulty.is_finite()
-            || !(MIN_DIFFICULTY..=MAX_DIFFICULTY).contains(&self.difficulty)
-        {
-            return Err(Error::invalid(
-                format!("{field}.difficulty"),
-                format!(
-                    "{} is outside [{MIN_DIFFICULTY}, {MAX_DIFFICULTY}]",
-                    self.difficulty
-                ),
-            ));
-        }
-        Ok(())
+        Err(Error::invalid(
+            format!("{field}.difficulty"),
+            format!(
+                "{} is outside [{MIN_DIFFICULTY}, {MAX_DIFFICULTY}]",
+                self.difficulty
+            ),
+        ))
     }
 }
 
 /// SM-2 scheduling state, kept on cards scheduled by [`super::Sm2`] or
 /// [`super::AnkiSm2`] (and read by [`super::Fsrs`] to migrate such cards).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sm2State {
     /// The ease factor (E-Factor), 1.3 or more; 2.5 for a new card.
@@ -71,8 +70,11 @@ pub struct Sm2State {
 
 /// A reviewable item and its scheduling state.
 ///
-/// Cards are plain values: schedulers take a `&Card` and return a new one.
+/// Cards are plain values: schedulers take a `&Card` and return what
+/// changes. Times are [`Timestamp`]s, which compare with and convert to
+/// `DateTime<Utc>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Card {
     /// The host's identifier of the card (also seeds its fuzz).
     pub id: String,
@@ -81,16 +83,14 @@ pub struct Card {
     /// Index of the current learning or relearning step; `None` outside them.
     pub step: Option<u32>,
     /// When the card is next due.
-    #[serde(with = "crate::json::utc")]
-    pub due: DateTime<Utc>,
+    pub due: Timestamp,
     /// FSRS memory state; `None` until the first FSRS review.
     pub memory: Option<MemoryState>,
     /// SM-2 state; `None` unless an SM-2 scheduler has reviewed the card.
     #[serde(default)]
     pub sm2: Option<Sm2State>,
     /// When the card was last reviewed.
-    #[serde(with = "crate::json::utc::option")]
-    pub last_review: Option<DateTime<Utc>>,
+    pub last_review: Option<Timestamp>,
     /// The last interval scheduled, in whole days (0 for a step within the day).
     pub scheduled_days: u32,
     /// Number of reviews.
@@ -100,7 +100,7 @@ pub struct Card {
 }
 
 impl Card {
-    /// A new card, due at `created_at`.
+    /// A new card, due at `created_at` (a `DateTime<Utc>` or a [`Timestamp`]).
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
@@ -110,12 +110,12 @@ impl Card {
     /// assert_eq!(card.state, State::New);
     /// assert_eq!(card.due, now);
     /// ```
-    pub fn new(id: impl Into<String>, created_at: DateTime<Utc>) -> Self {
+    pub fn new(id: impl Into<String>, created_at: impl Into<Timestamp>) -> Self {
         Card {
             id: id.into(),
             state: State::New,
             step: None,
-            due: created_at,
+            due: created_at.into(),
             memory: None,
             sm2: None,
             last_review: None,
@@ -125,30 +125,24 @@ impl Card {
         }
     }
 
-    /// Check the card's own consistency before a scheduler uses it.
+    /// The card's own consistency, the one check every scheduler makes
+    /// before it reviews a card: a valid memory state, an SM-2 ease factor
+    /// of at least 1, and a last review for every card that is not new.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use learnloop::srs::{Card, State};
+    /// let mut card = Card::new("c", Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
+    /// card.state = State::Review;
+    /// assert_eq!(card.check().unwrap_err().field(), "card.last_review");
+    /// ```
     #[inline]
-    pub(crate) fn validate(&self) -> Result<()> {
-        let memory_ok = self
-            .memory
-            .is_none_or(|m| m.validate("card.memory").is_ok());
-        let sm2_ok = self
-            .sm2
-            .is_none_or(|sm2| sm2.ease_factor.is_finite() && sm2.ease_factor >= 1.0);
-        if memory_ok && sm2_ok && (self.state == State::New || self.last_review.is_some()) {
-            return Ok(());
-        }
-        self.invalid()
-    }
-
-    /// The error [`Card::validate`] reports, built away from its fast path.
-    #[cold]
-    #[inline(never)]
-    fn invalid(&self) -> Result<()> {
+    pub fn check(&self) -> Result<()> {
         if let Some(memory) = &self.memory {
             memory.validate("card.memory")?;
         }
         if let Some(sm2) = &self.sm2
-            && (!sm2.ease_factor.is_finite() || sm2.ease_factor < 1.0)
+            && !(sm2.ease_factor >= 1.0 && sm2.ease_factor < f64::INFINITY)
         {
             return Err(Error::invalid(
                 "card.sm2.ease_factor",
@@ -164,193 +158,91 @@ impl Card {
         Ok(())
     }
 
-    /// Whether an FSRS review of this card at or after its last review
-    /// cannot fail: the card is consistent ([`Card::validate`]) and either
-    /// has an FSRS memory state or needs none yet (new, or learning without
-    /// an SM-2 state to derive one from). What [`super::CardBatch`] counts.
+    /// Whole days since the last review at `now` (`None` for a card never
+    /// reviewed); an error if `now` is before the last review.
     #[inline]
-    pub(crate) fn batch_ready(&self) -> bool {
-        let needs_no_memory =
-            self.state == State::New || (self.state == State::Learning && self.sm2.is_none());
-        (self.memory.is_some() || needs_no_memory) && self.validate().is_ok()
-    }
-
-    /// Whole days since the last review at `now` (0 for a new card).
-    ///
-    /// Errors if `now` is before the last review.
-    pub(crate) fn elapsed_days(&self, now: &ReviewTime) -> Result<Option<i64>> {
-        self.check_not_before_last_review(now.at())?;
-        Ok(self
-            .last_review
-            .map(|last_review| now.whole_days_since(last_review)))
-    }
-
-    /// The error of [`Card::elapsed_days`], without counting the days.
-    pub(crate) fn check_not_before_last_review(&self, now: DateTime<Utc>) -> Result<()> {
+    pub(crate) fn elapsed_days(&self, now: Timestamp) -> Result<Option<i64>> {
         match self.last_review {
-            Some(last_review) if now < last_review => {
-                Err(Error::ReviewBeforeLastReview { now, last_review })
-            }
-            _ => Ok(()),
+            Some(last_review) if now < last_review => Err(out_of_order(now, last_review)),
+            last => Ok(last.map(|last| now.whole_days_since(last))),
         }
     }
 }
 
-const NANOS_PER_SECOND: u32 = 1_000_000_000;
-
-/// Unix timestamps of instants, remembering the timestamp of the last date
-/// asked for. chrono's `timestamp()` counts a date's days through the
-/// 400-year calendar cycle each time; the cards of a batch were last
-/// reviewed on a few dates, and cards reviewed together usually lie
-/// together.
-#[derive(Debug, Default)]
-pub(crate) struct Timestamps {
-    last_date: Option<(NaiveDate, i64)>,
-}
-
-impl Timestamps {
-    /// `at.timestamp()`.
-    #[inline]
-    pub(crate) fn of(&mut self, at: DateTime<Utc>) -> i64 {
-        let naive = at.naive_utc();
-        let date = naive.date();
-        let midnight = match self.last_date {
-            Some((last, seconds)) if last == date => seconds,
-            _ => {
-                let seconds = date.and_time(NaiveTime::MIN).and_utc().timestamp();
-                self.last_date = Some((date, seconds));
-                seconds
-            }
-        };
-        midnight + i64::from(naive.time().num_seconds_from_midnight())
+#[cold]
+fn out_of_order(now: Timestamp, last_review: Timestamp) -> Error {
+    Error::ReviewBeforeLastReview {
+        now: now.to_datetime(),
+        last_review: last_review.to_datetime(),
     }
 }
 
-/// An instant with the parts a review computes from it taken apart once: a
-/// batch reviews every card at the same `now`, and chrono's conversions
-/// (`timestamp()` walks the 400-year calendar cycle) cost about as much per
-/// card as the memory model's arithmetic.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ReviewTime {
-    at: DateTime<Utc>,
-    date: NaiveDate,
-    time: NaiveTime,
-    seconds: i64,
-    nanos: u32,
+/// What a review changes on a card: everything but its id. The one result
+/// of every scheduler ([`super::Scheduler::next`]); a batch writes it into
+/// its card in place, a single review into a copy with its log.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardUpdate {
+    /// The new state.
+    pub state: State,
+    /// The new (re)learning step.
+    pub step: Option<u32>,
+    /// The new due date.
+    pub due: Timestamp,
+    /// The new FSRS memory state.
+    pub memory: Option<MemoryState>,
+    /// The new SM-2 state.
+    pub sm2: Option<Sm2State>,
+    /// The time of this review.
+    pub last_review: Timestamp,
+    /// The card's interval in whole days (0 within the day). During
+    /// relearning, Anki's SM-2 keeps the post-lapse interval here.
+    pub scheduled_days: u32,
+    /// The delay this review scheduled, in whole days (0 within the day),
+    /// as the log records it.
+    pub logged_days: u32,
+    /// Reviews, this one included.
+    pub reps: u32,
+    /// Lapses, this one included.
+    pub lapses: u32,
+    /// Whole days since the previous review (0 for the first), for the log.
+    pub elapsed_days: u32,
 }
 
-impl ReviewTime {
-    pub(crate) fn new(at: DateTime<Utc>) -> Self {
-        let naive = at.naive_utc();
-        ReviewTime {
-            at,
-            date: naive.date(),
-            time: naive.time(),
-            seconds: at.timestamp(),
-            nanos: at.timestamp_subsec_nanos(),
+impl CardUpdate {
+    /// Write the update into `card`.
+    pub fn apply(&self, card: &mut Card) {
+        card.state = self.state;
+        card.step = self.step;
+        card.due = self.due;
+        card.memory = self.memory;
+        card.sm2 = self.sm2;
+        card.last_review = Some(self.last_review);
+        card.scheduled_days = self.scheduled_days;
+        card.reps = self.reps;
+        card.lapses = self.lapses;
+    }
+
+    /// The reviewed copy of `card` (rated `rating`) and its log.
+    pub fn outcome(&self, card: &Card, rating: Rating) -> ReviewOutcome {
+        let mut reviewed = card.clone();
+        self.apply(&mut reviewed);
+        ReviewOutcome {
+            log: ReviewLog {
+                card_id: card.id.clone(),
+                rating,
+                state: card.state,
+                reviewed_at: self.last_review,
+                elapsed_days: self.elapsed_days,
+                scheduled_days: self.logged_days,
+                duration_ms: None,
+            },
+            card: reviewed,
         }
     }
-
-    /// The instant itself.
-    pub(crate) fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
-
-    /// Whole days from `earlier` to this instant, rounded toward zero: what
-    /// `(self - earlier).num_days()` gives, from the two timestamps' integer
-    /// parts (about a sixth of the cost of chrono's date subtraction).
-    /// Leap-second instants, whose nanosecond field exceeds a second, take
-    /// chrono's path.
-    pub(crate) fn whole_days_since(&self, earlier: DateTime<Utc>) -> i64 {
-        self.whole_days_since_at(earlier, earlier.timestamp())
-    }
-
-    /// [`ReviewTime::whole_days_since`], with the timestamp of `earlier`
-    /// taken from `timestamps`.
-    #[inline]
-    pub(crate) fn whole_days_since_in(
-        &self,
-        earlier: DateTime<Utc>,
-        timestamps: &mut Timestamps,
-    ) -> i64 {
-        self.whole_days_since_at(earlier, timestamps.of(earlier))
-    }
-
-    /// [`ReviewTime::whole_days_since`] for an `earlier` whose timestamp is
-    /// `earlier_seconds`.
-    #[inline]
-    fn whole_days_since_at(&self, earlier: DateTime<Utc>, earlier_seconds: i64) -> i64 {
-        let (a, b) = (earlier.timestamp_subsec_nanos(), self.nanos);
-        if a >= NANOS_PER_SECOND || b >= NANOS_PER_SECOND {
-            return (self.at - earlier).num_days();
-        }
-        let mut seconds = self.seconds - earlier_seconds;
-        // Borrow a second when the fractional parts say the span is shorter,
-        // then truncate toward zero, as a duration's whole days do.
-        if seconds > 0 && b < a {
-            seconds -= 1;
-        } else if seconds < 0 && b > a {
-            seconds += 1;
-        }
-        seconds / 86_400
-    }
-
-    /// This instant plus `delay`, or an error naming `now` if the date would
-    /// leave chrono's range (about 262,000 years either side of year 0).
-    /// Computed on the timestamp (a quarter of the cost of
-    /// `checked_add_signed`, with the same result); leap-second instants
-    /// take chrono's path.
-    pub(crate) fn after(&self, delay: TimeDelta) -> Result<DateTime<Utc>> {
-        if self.nanos >= NANOS_PER_SECOND {
-            return self
-                .at
-                .checked_add_signed(delay)
-                .ok_or_else(|| self.out_of_range(delay));
-        }
-        let total_nanos = i64::from(self.nanos) + i64::from(delay.subsec_nanos());
-        self.seconds
-            .checked_add(delay.num_seconds())
-            .and_then(|s| s.checked_add(total_nanos.div_euclid(i64::from(NANOS_PER_SECOND))))
-            .and_then(|seconds| {
-                let nanos = total_nanos.rem_euclid(i64::from(NANOS_PER_SECOND)) as u32;
-                DateTime::from_timestamp(seconds, nanos)
-            })
-            .ok_or_else(|| self.out_of_range(delay))
-    }
-
-    /// This instant plus whole days: the same date arithmetic as
-    /// [`ReviewTime::after`], but a change of day within the year only
-    /// moves the day of the year (chrono's shortcut), which is what a
-    /// review interval almost always is.
-    pub(crate) fn after_days(&self, days: u32) -> Result<DateTime<Utc>> {
-        if self.nanos >= NANOS_PER_SECOND {
-            return self.after(TimeDelta::days(i64::from(days)));
-        }
-        self.date
-            .checked_add_days(Days::new(u64::from(days)))
-            .map(|date| date.and_time(self.time).and_utc())
-            .ok_or_else(|| self.out_of_range(TimeDelta::days(i64::from(days))))
-    }
-
-    #[cold]
-    fn out_of_range(&self, delay: TimeDelta) -> Error {
-        Error::invalid(
-            "now",
-            format!(
-                "{} plus {delay} is outside the representable dates",
-                self.at
-            ),
-        )
-    }
-}
-
-/// Whole days from `earlier` to `later`, rounded toward zero (see
-/// [`ReviewTime::whole_days_since`]).
-pub(crate) fn whole_days_between(earlier: DateTime<Utc>, later: DateTime<Utc>) -> i64 {
-    ReviewTime::new(later).whole_days_since(earlier)
 }
 
 /// The record of one review.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewLog {
     /// The reviewed card.
@@ -360,8 +252,7 @@ pub struct ReviewLog {
     /// The card's state before the review.
     pub state: State,
     /// When the review happened.
-    #[serde(with = "crate::json::utc")]
-    pub reviewed_at: DateTime<Utc>,
+    pub reviewed_at: Timestamp,
     /// Whole days since the previous review (0 for the first).
     pub elapsed_days: u32,
     /// The interval the review scheduled, in whole days (0 within the day).
@@ -372,6 +263,7 @@ pub struct ReviewLog {
 }
 
 /// A reviewed card together with its log entry.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewOutcome {
     /// The card after the review.
@@ -381,6 +273,7 @@ pub struct ReviewOutcome {
 }
 
 /// The outcome of each of the four ratings (see [`super::Scheduler::preview`]).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
     /// After Again.
@@ -402,85 +295,5 @@ impl Preview {
             Rating::Good => &self.good,
             Rating::Easy => &self.easy,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{NaiveDate, TimeDelta};
-    use proptest::prelude::*;
-
-    /// An instant from its timestamp parts; `leap` puts it on a leap second
-    /// (23:59:60.x of its day), which only chrono's own path handles.
-    fn instant(seconds: i64, nanos: u32, leap: bool) -> DateTime<Utc> {
-        let t = DateTime::from_timestamp(seconds, nanos).unwrap();
-        if !leap {
-            return t;
-        }
-        let day: NaiveDate = t.date_naive();
-        day.and_hms_nano_opt(23, 59, 59, NANOS_PER_SECOND + nanos)
-            .unwrap()
-            .and_utc()
-    }
-
-    proptest! {
-        /// The integer shortcuts give exactly chrono's answers, across
-        /// fractions, signs, leap seconds and most of chrono's range.
-        #[test]
-        fn timestamp_arithmetic_matches_chrono(
-            a in -8_000_000_000_000i64..8_000_000_000_000,
-            b in -8_000_000_000_000i64..8_000_000_000_000,
-            a_nanos in 0u32..NANOS_PER_SECOND,
-            b_nanos in 0u32..NANOS_PER_SECOND,
-            a_leap in proptest::bool::weighted(0.1),
-            b_leap in proptest::bool::weighted(0.1),
-            delay_ns in any::<i64>(),
-            delay_days in -4_000_000i64..4_000_000,
-        ) {
-            let (x, y) = (instant(a, a_nanos, a_leap), instant(b, b_nanos, b_leap));
-            prop_assert_eq!(whole_days_between(x, y), (y - x).num_days());
-            // With the timestamp of a date remembered: another instant of
-            // the same date, then other dates, each asked twice.
-            let mut timestamps = Timestamps::default();
-            let same_date = x.date_naive().and_time(NaiveTime::MIN).and_utc();
-            prop_assert_eq!(timestamps.of(same_date), same_date.timestamp());
-            for _ in 0..2 {
-                let since = ReviewTime::new(y).whole_days_since_in(x, &mut timestamps);
-                prop_assert_eq!(since, (y - x).num_days());
-                prop_assert_eq!(timestamps.of(y), y.timestamp());
-            }
-            for delay in [TimeDelta::nanoseconds(delay_ns), TimeDelta::days(delay_days)] {
-                prop_assert_eq!(ReviewTime::new(x).after(delay).ok(), x.checked_add_signed(delay));
-            }
-            let days = delay_days.unsigned_abs() as u32;
-            prop_assert_eq!(
-                ReviewTime::new(x).after_days(days).ok(),
-                x.checked_add_signed(TimeDelta::days(i64::from(days)))
-            );
-        }
-    }
-
-    #[test]
-    fn dates_outside_the_range_are_an_error_naming_now() {
-        let end = DateTime::<Utc>::MAX_UTC;
-        let e = ReviewTime::new(end)
-            .after(TimeDelta::seconds(1))
-            .unwrap_err();
-        assert_eq!(e.field(), "now");
-        assert!(
-            ReviewTime::new(DateTime::<Utc>::MIN_UTC)
-                .after(TimeDelta::seconds(-1))
-                .is_err()
-        );
-        assert_eq!(
-            ReviewTime::new(end - TimeDelta::days(1))
-                .after(TimeDelta::days(1))
-                .unwrap(),
-            end
-        );
-        let last_day = ReviewTime::new(end - TimeDelta::days(1));
-        assert_eq!(last_day.after_days(1).unwrap(), end);
-        assert_eq!(last_day.after_days(2).unwrap_err().field(), "now");
     }
 }

@@ -29,7 +29,7 @@
 //! # Ok::<(), learnloop::Error>(())
 //! ```
 
-use super::fsrs::ReviewDelta;
+use super::model::ReviewDelta;
 use super::params::{DEFAULT_DESIRED_RETENTION, Parameters};
 use super::{Fsrs, Rating};
 use crate::Error;

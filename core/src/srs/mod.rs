@@ -11,11 +11,14 @@
 //! * [`due_queue`], [`forecast`], [`reschedule`], [`cards_from_mistakes`]:
 //!   what a study screen needs around the schedulers.
 //! * [`simulate()`]: a seeded learner studying for days or a year.
+//!
+//! Every scheduler has one rule, [`Scheduler::next`]: what a review changes
+//! on a card. Single reviews, previews and batches are built on it.
 
-mod batch;
 mod card;
 pub mod compat;
 mod fsrs;
+mod model;
 mod params;
 mod queue;
 mod rating;
@@ -23,9 +26,9 @@ mod shaping;
 mod simulate;
 mod sm2;
 
-pub use batch::CardBatch;
-pub use card::{Card, MemoryState, Preview, ReviewLog, ReviewOutcome, Sm2State};
-pub use fsrs::{Fsrs, ItemState, NextStates, ReviewDelta};
+pub use card::{Card, CardUpdate, MemoryState, Preview, ReviewLog, ReviewOutcome, Sm2State};
+pub use fsrs::{Fsrs, FsrsOptions};
+pub use model::{ItemState, NextStates, ReviewDelta};
 pub use params::{
     DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, DEFAULT_PARAMETERS, FSRS5_DEFAULT_DECAY,
     MAX_DIFFICULTY, MIN_DIFFICULTY, PARAMETER_BOUNDS, Parameters, STABILITY_MIN,
@@ -34,38 +37,100 @@ pub use queue::{
     AnsweredQuestion, DueQueue, QueueOptions, QueueOrder, cards_from_mistakes, due_queue, forecast,
     reschedule,
 };
+#[cfg(feature = "sqlite")]
+pub(crate) use queue::{by_decay_rank, decay_rank};
 pub use rating::{Rating, State};
-pub use shaping::{DueLoad, EasyDays, IntervalShaping, fuzz_factor, fuzz_range};
+pub use shaping::{DueLoad, EasyDays, fuzz_factor, fuzz_range};
 pub use simulate::{DaySummary, SimulationConfig, SimulationReport, simulate};
-pub use sm2::{AnkiSm2, AnkiSm2Config, Sm2};
+pub use sm2::{AnkiSm2, AnkiSm2Options, Sm2, Sm2Options};
 
-use crate::Result;
-use chrono::{DateTime, Utc};
+use crate::{Error, Result, Timestamp};
 
-/// What every scheduler offers: review a card, or preview all four answers.
+/// What a review is computed against besides the card and the rating: the
+/// time, and the due-count histogram load balancing reads. A scheduler's
+/// settings are its own; this is what changes from review to review.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReviewContext<'a> {
+    /// When the review happens.
+    pub now: Timestamp,
+    /// Cards already due on each coming day, for load balancing (used only
+    /// when the scheduler's `load_balancing` is on).
+    pub load: Option<&'a DueLoad>,
+}
+
+impl ReviewContext<'_> {
+    /// A review at `now` with no due load.
+    pub fn at(now: impl Into<Timestamp>) -> Self {
+        ReviewContext {
+            now: now.into(),
+            load: None,
+        }
+    }
+}
+
+/// What every scheduler offers: review a card, preview all four answers,
+/// review many at once.
 ///
-/// A review never changes its input: it returns the new card and a log entry.
-/// On error the card is untouched and nothing is returned.
-pub trait Scheduler {
-    /// Review `card` with `rating` at `now`; `load` (optional) is the current
-    /// due-count histogram used by load balancing when it is enabled.
-    fn schedule(
+/// A scheduler implements one method, [`Scheduler::next`]; everything else
+/// is built on it. Times are a `DateTime<Utc>` or a [`Timestamp`] (a card's
+/// `due`, say). Through `dyn Scheduler`, review with [`Scheduler::review_in`]. A review never changes its input card: it returns the new
+/// card and a log entry, or an error and nothing.
+pub trait Scheduler: Sync {
+    /// The scheduler's rule: what reviewing `card` with `rating` changes,
+    /// in `context`. Fails, changing nothing, if the card cannot be reviewed
+    /// then (an inconsistent card, a review before its last one).
+    fn next(&self, card: &Card, rating: Rating, context: &ReviewContext<'_>) -> Result<CardUpdate>;
+
+    /// Whether [`Scheduler::next`] succeeds, without needing its result:
+    /// what a batch checks of every card before it writes any. By default
+    /// it computes the review; a scheduler whose failures all come before
+    /// its arithmetic overrides it with that part.
+    fn check(&self, card: &Card, rating: Rating, context: &ReviewContext<'_>) -> Result<()> {
+        self.next(card, rating, context).map(drop)
+    }
+
+    /// Review `card` with `rating` in `context` (its time and due load).
+    fn review_in(
         &self,
         card: &Card,
         rating: Rating,
-        now: DateTime<Utc>,
-        load: Option<&DueLoad>,
-    ) -> Result<ReviewOutcome>;
+        context: &ReviewContext<'_>,
+    ) -> Result<ReviewOutcome> {
+        Ok(self.next(card, rating, context)?.outcome(card, rating))
+    }
 
-    /// Review `card` with `rating` at `now`.
-    fn review(&self, card: &Card, rating: Rating, now: DateTime<Utc>) -> Result<ReviewOutcome> {
-        self.schedule(card, rating, now, None)
+    /// Review `card` with `rating` at `now` (a `DateTime<Utc>` or a
+    /// [`Timestamp`]).
+    fn review(
+        &self,
+        card: &Card,
+        rating: Rating,
+        now: impl Into<Timestamp>,
+    ) -> Result<ReviewOutcome>
+    where
+        Self: Sized,
+    {
+        self.review_in(card, rating, &ReviewContext::at(now))
+    }
+
+    /// The outcome of each of the four ratings, without committing to any.
+    fn preview(&self, card: &Card, now: impl Into<Timestamp>) -> Result<Preview>
+    where
+        Self: Sized,
+    {
+        let context = ReviewContext::at(now);
+        Ok(Preview {
+            again: self.review_in(card, Rating::Again, &context)?,
+            hard: self.review_in(card, Rating::Hard, &context)?,
+            good: self.review_in(card, Rating::Good, &context)?,
+            easy: self.review_in(card, Rating::Easy, &context)?,
+        })
     }
 
     /// Review many cards at once, `ratings[i]` for `cards[i]`, all at `now`.
     ///
-    /// All or nothing: if any card fails, the error names it
-    /// ([`crate::Error::InBatch`]) and no result is returned.
+    /// All or nothing: if any card fails, the error names the first failing
+    /// one ([`crate::Error::InBatch`]) and no result is returned.
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
@@ -80,25 +145,24 @@ pub trait Scheduler {
         &self,
         cards: &[Card],
         ratings: &[Rating],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<ReviewOutcome>> {
+        now: impl Into<Timestamp>,
+    ) -> Result<Vec<ReviewOutcome>>
+    where
+        Self: Sized,
+    {
         check_batch_len(cards.len(), ratings.len())?;
-        cards
-            .iter()
-            .zip(ratings)
-            .enumerate()
-            .map(|(index, (card, &rating))| {
-                self.review(card, rating, now)
-                    .map_err(|error| crate::Error::in_batch(index, error))
-            })
-            .collect()
+        let context = ReviewContext::at(now);
+        crate::parallel::try_map(cards, ratings, |card, &rating| {
+            self.review_in(card, rating, &context)
+        })
     }
 
     /// Review many cards where they lie: `cards[i]` becomes the card after
-    /// `ratings[i]` at `now`. The fast path for large batches (no card is
-    /// copied; [`Fsrs`] also spreads large batches over the cores).
+    /// `ratings[i]` at `now`. The fast path for large batches: no card is
+    /// copied, and large batches are spread over the cores.
     ///
-    /// All or nothing: on error ([`crate::Error::InBatch`] naming the first
+    /// All or nothing: every card is checked ([`Scheduler::check`]) before
+    /// any is written; on error ([`crate::Error::InBatch`] naming the first
     /// failing card) every card is left as it was.
     ///
     /// ```
@@ -115,40 +179,19 @@ pub trait Scheduler {
         &self,
         cards: &mut [Card],
         ratings: &[Rating],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let outcomes = self.review_many(cards, ratings, now)?;
-        for (card, outcome) in cards.iter_mut().zip(outcomes) {
-            *card = outcome.card;
-        }
-        Ok(())
-    }
-
-    /// Review every card of `batch` where it lies, `ratings[i]` for
-    /// `batch[i]`, all at `now`: [`Scheduler::review_in_place`] on a
-    /// [`CardBatch`], which keeps the batch's counts true. [`Fsrs`] skips
-    /// checking the cards when the batch vouches for them (see
-    /// [`CardBatch`]), the fastest way to review many cards.
-    ///
-    /// All or nothing, as [`Scheduler::review_in_place`].
-    fn review_batch(
-        &self,
-        batch: &mut CardBatch,
-        ratings: &[Rating],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let result = self.review_in_place(batch.cards_mut(), ratings, now);
-        batch.recount();
-        result
-    }
-
-    /// The outcome of each of the four ratings, without committing to any.
-    fn preview(&self, card: &Card, now: DateTime<Utc>) -> Result<Preview> {
-        Ok(Preview {
-            again: self.review(card, Rating::Again, now)?,
-            hard: self.review(card, Rating::Hard, now)?,
-            good: self.review(card, Rating::Good, now)?,
-            easy: self.review(card, Rating::Easy, now)?,
+        now: impl Into<Timestamp>,
+    ) -> Result<()>
+    where
+        Self: Sized,
+    {
+        check_batch_len(cards.len(), ratings.len())?;
+        let context = ReviewContext::at(now);
+        crate::parallel::try_for_each(cards, ratings, |card, &rating| {
+            self.check(card, rating, &context)
+        })?;
+        crate::parallel::try_update(cards, ratings, |card, &rating| {
+            self.next(card, rating, &context)
+                .map(|update| update.apply(card))
         })
     }
 }
@@ -158,7 +201,7 @@ pub(crate) fn check_batch_len(cards: usize, ratings: usize) -> Result<()> {
     if cards == ratings {
         Ok(())
     } else {
-        Err(crate::Error::invalid(
+        Err(Error::invalid(
             "ratings",
             format!("{ratings} ratings for {cards} cards"),
         ))

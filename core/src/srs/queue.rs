@@ -1,74 +1,54 @@
 //! The study queue around the schedulers: what is due now, what will be due,
 //! manual rescheduling and cards made from mistakes.
 
-use super::card::{Card, ReviewTime};
-use super::params::DEFAULT_PARAMETERS;
-use super::{Fsrs, State};
-use crate::math;
-use crate::{Error, Result};
-use chrono::{DateTime, TimeDelta, Utc};
+use super::State;
+use super::card::Card;
+use crate::{Error, Result, Timestamp};
+use chrono::TimeDelta;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-/// How due review cards are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum QueueOrder {
-    /// Lowest probability of recall first: the cards most at risk (default).
-    #[default]
-    Retrievability,
-    /// Earliest due first.
-    DueDate,
-    /// A shuffle that depends only on the seed.
-    Shuffled {
-        /// The shuffle's seed.
-        seed: u64,
-    },
-}
-
-impl QueueOrder {
-    /// The names [`QueueOrder::from_name`] accepts, as the bindings spell
-    /// them.
-    pub const NAMES: [&'static str; 3] = ["retrievability", "due", "shuffled"];
-
-    /// The order named `name` (one of [`QueueOrder::NAMES`]); `seed` is
-    /// used by `"shuffled"` only.
-    ///
-    /// ```
-    /// use learnloop::srs::QueueOrder;
-    /// assert_eq!(QueueOrder::from_name("due", 0), Some(QueueOrder::DueDate));
-    /// assert_eq!(QueueOrder::from_name("random", 0), None);
-    /// ```
-    pub fn from_name(name: &str, seed: u64) -> Option<Self> {
-        match name {
-            "retrievability" => Some(QueueOrder::Retrievability),
-            "due" => Some(QueueOrder::DueDate),
-            "shuffled" => Some(QueueOrder::Shuffled { seed }),
-            _ => None,
-        }
+crate::names::named_enum! {
+    /// How due review cards are ordered.
+    #[derive(Default)]
+    pub enum QueueOrder in "order" {
+        /// Lowest probability of recall first: the cards most at risk (default).
+        #[default]
+        Retrievability = "retrievability",
+        /// Earliest due first.
+        DueDate = "due",
+        /// A shuffle that depends only on [`QueueOptions::seed`].
+        Shuffled = "shuffled",
     }
 }
 
-/// What [`due_queue`] includes and in which order.
+/// What [`due_queue`] includes and in which order, each with its
+/// documented default; in serialized form every field may be omitted and
+/// durations are whole seconds.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct QueueOptions {
-    /// New cards still allowed today (default 20).
-    pub new_limit: usize,
-    /// Review cards still allowed today (default 200).
-    pub review_limit: usize,
-    /// Order of review cards (default: lowest retrievability first).
+    /// New cards still allowed today (20).
+    pub new_limit: u32,
+    /// Review cards still allowed today (200).
+    pub review_limit: u32,
+    /// Order of review cards (lowest retrievability first).
     pub order: QueueOrder,
-    /// Show learning cards this much before they are due (default 0).
+    /// Seed of the shuffled order (0).
+    pub seed: u64,
+    /// Show learning cards this much before they are due (0).
+    #[cfg_attr(feature = "tsify", tsify(type = "number"))]
+    #[serde(with = "crate::json::seconds::one")]
     pub learn_ahead: TimeDelta,
-    /// Show review cards this much before they are due (default 0). Set it to
-    /// the rest of the learner's day to study everything due "today" in one
+    /// Show review cards this much before they are due (0). Set it to the
+    /// rest of the learner's day to study everything due "today" in one
     /// sitting, as Anki does.
+    #[cfg_attr(feature = "tsify", tsify(type = "number"))]
+    #[serde(with = "crate::json::seconds::one")]
     pub review_ahead: TimeDelta,
-    /// The forgetting-curve decay (w20) used to rank by retrievability; the
-    /// FSRS-6 default unless set (use [`QueueOptions::for_fsrs`]).
-    pub decay: f64,
 }
 
 impl Default for QueueOptions {
@@ -77,25 +57,16 @@ impl Default for QueueOptions {
             new_limit: 20,
             review_limit: 200,
             order: QueueOrder::Retrievability,
+            seed: 0,
             learn_ahead: TimeDelta::zero(),
             review_ahead: TimeDelta::zero(),
-            decay: DEFAULT_PARAMETERS[20],
-        }
-    }
-}
-
-impl QueueOptions {
-    /// Default options ranking with the decay of `fsrs`'s parameters.
-    pub fn for_fsrs(fsrs: &Fsrs) -> Self {
-        QueueOptions {
-            decay: fsrs.parameters().decay(),
-            ..QueueOptions::default()
         }
     }
 }
 
 /// The cards to study now, as indices into the slice given to [`due_queue`],
 /// in study order: intraday (re)learning cards, then reviews, then new cards.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DueQueue {
     /// (Re)learning cards due within the learn-ahead window, earliest first.
@@ -127,12 +98,40 @@ impl DueQueue {
     }
 }
 
+/// How far a card's memory has decayed at `now`: whole days since its last
+/// review over its stability (its last interval when it has no FSRS memory,
+/// which is what an interval means at 90 % retention). Retrievability falls
+/// as this grows, for any forgetting-curve decay, so ordering by it orders
+/// by retrievability without an exponential per card. `None` (never
+/// reviewed) ranks after every reviewed card. The store ranks by the same key.
+pub(crate) fn decay_rank(
+    last_review: Option<Timestamp>,
+    stability: Option<f64>,
+    scheduled_days: u32,
+    now: Timestamp,
+) -> Option<f64> {
+    let stability = stability.unwrap_or(f64::from(scheduled_days.max(1)));
+    last_review.map(|last| now.whole_days_since(last).max(0) as f64 / stability)
+}
+
+/// Most decayed first, then earliest due, then first in input order.
+pub(crate) fn by_decay_rank<K: Ord>(
+    a: (Option<f64>, K),
+    b: (Option<f64>, K),
+) -> std::cmp::Ordering {
+    let first = match (a.0, b.0) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    };
+    first.then(a.1.cmp(&b.1))
+}
+
 /// The cards due at `now`, limited and ordered as `options` say.
 ///
-/// A review card is due when `due <= now + review_ahead`. Its retrievability is computed
-/// from its FSRS memory state; a card without one (scheduled by SM-2) uses
-/// its last interval as the stability, which is what an interval means at
-/// 90 % retention.
+/// A review card is due when `due <= now + review_ahead`; reviews come
+/// lowest retrievability first by default (see [`QueueOrder`]).
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
@@ -147,23 +146,21 @@ impl DueQueue {
 /// assert_eq!(queue.iter().collect::<Vec<_>>(), vec![1, 0]); // review before new
 /// # Ok::<(), learnloop::Error>(())
 /// ```
-pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> DueQueue {
+pub fn due_queue(cards: &[Card], now: impl Into<Timestamp>, options: &QueueOptions) -> DueQueue {
+    let now = now.into();
     let mut queue = DueQueue::default();
-    let mut learning: Vec<(DateTime<Utc>, usize)> = Vec::new();
-    let mut review: Vec<(f64, DateTime<Utc>, usize)> = Vec::new();
+    let mut learning: Vec<(Timestamp, usize)> = Vec::new();
+    let mut review: Vec<(Option<f64>, Timestamp, usize)> = Vec::new();
     let ahead = now
-        .checked_add_signed(options.learn_ahead)
-        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        .checked_add(options.learn_ahead)
+        .unwrap_or(Timestamp::MAX);
     let review_until = now
-        .checked_add_signed(options.review_ahead)
-        .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let decay = -options.decay;
-    let factor = math::pow(0.9, 1.0 / decay) - 1.0;
-    let time = ReviewTime::new(now);
+        .checked_add(options.review_ahead)
+        .unwrap_or(Timestamp::MAX);
     for (i, card) in cards.iter().enumerate() {
         match card.state {
             State::New => {
-                if queue.new.len() < options.new_limit {
+                if queue.new.len() < options.new_limit as usize {
                     queue.new.push(i);
                 }
             }
@@ -174,11 +171,16 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
             }
             State::Review => {
                 if card.due <= review_until {
-                    let key = match options.order {
-                        QueueOrder::Retrievability => retrievability(card, &time, factor, decay),
-                        _ => 0.0,
+                    let rank = match options.order {
+                        QueueOrder::Retrievability => decay_rank(
+                            card.last_review,
+                            card.memory.map(|m| m.stability),
+                            card.scheduled_days,
+                            now,
+                        ),
+                        QueueOrder::DueDate | QueueOrder::Shuffled => None,
                     };
-                    review.push((key, card.due, i));
+                    review.push((rank, card.due, i));
                 }
             }
         }
@@ -186,39 +188,23 @@ pub fn due_queue(cards: &[Card], now: DateTime<Utc>, options: &QueueOptions) -> 
     learning.sort_unstable();
     queue.learning = learning.into_iter().map(|(_, i)| i).collect();
 
-    let limit = options.review_limit.min(review.len());
-    match options.order {
-        QueueOrder::Shuffled { seed } => {
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            review.shuffle(&mut rng);
+    let limit = (options.review_limit as usize).min(review.len());
+    if options.order == QueueOrder::Shuffled {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(options.seed);
+        review.shuffle(&mut rng);
+    } else {
+        let cmp = |a: &(Option<f64>, Timestamp, usize), b: &(Option<f64>, Timestamp, usize)| {
+            by_decay_rank((a.0, (a.1, a.2)), (b.0, (b.1, b.2)))
+        };
+        if limit > 0 && limit < review.len() {
+            review.select_nth_unstable_by(limit - 1, cmp);
             review.truncate(limit);
         }
-        _ => {
-            // Ties (equal retrievability or due) fall back to due, then input order.
-            let cmp = |a: &(f64, DateTime<Utc>, usize), b: &(f64, DateTime<Utc>, usize)| {
-                a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-            };
-            if limit > 0 && limit < review.len() {
-                review.select_nth_unstable_by(limit - 1, cmp);
-                review.truncate(limit);
-            }
-            review.sort_unstable_by(cmp);
-            review.truncate(limit);
-        }
+        review.sort_unstable_by(cmp);
     }
+    review.truncate(limit);
     queue.review = review.into_iter().map(|(_, _, i)| i).collect();
     queue
-}
-
-fn retrievability(card: &Card, now: &ReviewTime, factor: f64, decay: f64) -> f64 {
-    let stability = match card.memory {
-        Some(m) => m.stability,
-        None => f64::from(card.scheduled_days.max(1)),
-    };
-    let elapsed = card
-        .last_review
-        .map_or(0, |last| now.whole_days_since(last).max(0)) as f64;
-    math::exp(decay * math::ln_1p(factor * elapsed / stability))
 }
 
 /// Due counts for the next `days` days: entry `k` counts the scheduled cards
@@ -231,21 +217,18 @@ fn retrievability(card: &Card, now: &ReviewTime, factor: f64, decay: f64) -> f64
 /// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
 /// let mut card = Card::new("a", now);
 /// card.state = State::Review;
-/// card.last_review = Some(now);
-/// card.due = now + TimeDelta::days(2);
+/// card.last_review = Some(now.into());
+/// card.due = (now + TimeDelta::days(2)).into();
 /// assert_eq!(forecast(&[card], now, 4), vec![0, 0, 1, 0]);
 /// ```
-pub fn forecast(cards: &[Card], now: DateTime<Utc>, days: u32) -> Vec<u32> {
+pub fn forecast(cards: &[Card], now: impl Into<Timestamp>, days: u32) -> Vec<u32> {
+    let now = now.into();
     let mut counts = vec![0u32; days as usize];
     for card in cards {
         if card.state == State::New {
             continue;
         }
-        let day = if card.due <= now {
-            0
-        } else {
-            (card.due - now).num_days() as usize
-        };
+        let day = card.due.whole_days_since(now).max(0) as usize;
         if let Some(c) = counts.get_mut(day) {
             *c += 1;
         }
@@ -256,7 +239,12 @@ pub fn forecast(cards: &[Card], now: DateTime<Utc>, days: u32) -> Vec<u32> {
 /// Move a card's due date by hand (a "postpone" or "study earlier" button).
 ///
 /// The memory state is untouched; `due` may not be before `now`.
-pub fn reschedule(card: &Card, due: DateTime<Utc>, now: DateTime<Utc>) -> Result<Card> {
+pub fn reschedule(
+    card: &Card,
+    due: impl Into<Timestamp>,
+    now: impl Into<Timestamp>,
+) -> Result<Card> {
+    let (due, now) = (due.into(), now.into());
     if due < now {
         return Err(Error::invalid(
             "due",
@@ -269,6 +257,7 @@ pub fn reschedule(card: &Card, due: DateTime<Utc>, now: DateTime<Utc>) -> Result
 }
 
 /// One answered question, for [`cards_from_mistakes`].
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnsweredQuestion {
     /// The host's question id (becomes the card id).
@@ -296,8 +285,9 @@ pub struct AnsweredQuestion {
 pub fn cards_from_mistakes(
     answers: &[AnsweredQuestion],
     existing: &[Card],
-    now: DateTime<Utc>,
+    now: impl Into<Timestamp>,
 ) -> Vec<Card> {
+    let now = now.into();
     let mut seen: HashSet<&str> = existing.iter().map(|c| c.id.as_str()).collect();
     answers
         .iter()

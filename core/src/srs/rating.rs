@@ -108,30 +108,20 @@ impl fmt::Display for Rating {
     }
 }
 
-/// Where a card is in its life.
-///
-/// Serialized in lower case (`"new"`, `"learning"`, `"review"`, `"relearning"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    /// Never reviewed.
-    #[default]
-    New,
-    /// Being learned in short steps (minutes) before its first day-long interval.
-    Learning,
-    /// Scheduled in whole days.
-    Review,
-    /// Forgotten during review and being relearned in short steps.
-    Relearning,
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(match self {
-            State::New => "new",
-            State::Learning => "learning",
-            State::Review => "review",
-            State::Relearning => "relearning",
-        })
+crate::names::named_enum! {
+    /// Where a card is in its life.
+    ///
+    /// Serialized by name (`"new"`, `"learning"`, `"review"`, `"relearning"`).
+    #[derive(Default)]
+    pub enum State in "state" {
+        /// Never reviewed.
+        #[default]
+        New = "new",
+        /// Being learned in short steps (minutes) before its first day-long interval.
+        Learning = "learning",
+        /// Scheduled in whole days.
+        Review = "review",
+        /// Forgotten during review and being relearned in short steps.
+        Relearning = "relearning",
     }
 }

@@ -3,7 +3,8 @@
 //! derived from the card id and its review count, so every platform that
 //! reviews the same card the same way gets the same due date.
 
-use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use super::ReviewContext;
+use crate::time::MICROS_PER_DAY;
 use serde::{Deserialize, Serialize};
 
 /// Anki's fuzz ranges (also used by py-fsrs `FUZZ_RANGES`): the interval
@@ -56,6 +57,7 @@ pub fn fuzz_factor(card_id: &str, reps: u32) -> f64 {
 ///
 /// `1.0` is a normal day; `0.5` takes about half the load; `0.0` is avoided
 /// whenever the fuzz range holds another day. Weekdays are UTC weekdays.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EasyDays(pub [f64; 7]);
 
@@ -67,6 +69,7 @@ impl Default for EasyDays {
 
 /// How many cards are already due on each coming day: `counts[k]` is the
 /// number due in `[now + k days, now + k + 1 days)` (see [`super::forecast`]).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DueLoad {
     /// Due counts per day, starting with the day of the review.
@@ -79,15 +82,16 @@ impl DueLoad {
     }
 }
 
-/// Optional adjustments to review intervals. All are off by default.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct IntervalShaping {
+/// Adjustments to review intervals, all off by default; each scheduler's
+/// options turn them on (`enable_fuzzing`, `load_balancing`, `easy_days`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct IntervalShaping {
     /// Spread due dates over the fuzz range (deterministic per card and review count).
-    pub fuzz: bool,
+    pub(crate) fuzz: bool,
     /// Choose the least-loaded day in the fuzz range when a [`DueLoad`] is given.
-    pub load_balance: bool,
+    pub(crate) load_balance: bool,
     /// Prefer lighter weekdays inside the fuzz range.
-    pub easy_days: Option<EasyDays>,
+    pub(crate) easy_days: Option<EasyDays>,
 }
 
 impl IntervalShaping {
@@ -105,14 +109,8 @@ impl IntervalShaping {
         Ok(())
     }
 
-    /// Whether [`IntervalShaping::apply`] returns every interval unchanged
-    /// when it is given no due load.
-    pub(crate) fn shapes_nothing_without_load(&self) -> bool {
-        !(self.fuzz || self.easy_days.is_some())
-    }
-
     /// Shape a review interval of `interval` whole days for the card `card_id`
-    /// after its `reps`-th review at `now`.
+    /// after its `reps`-th review, in `context` (its time and due load).
     #[inline]
     pub(crate) fn apply(
         &self,
@@ -120,28 +118,13 @@ impl IntervalShaping {
         maximum_interval: u32,
         card_id: &str,
         reps: u32,
-        now: DateTime<Utc>,
-        load: Option<&DueLoad>,
+        context: &ReviewContext<'_>,
     ) -> u32 {
-        // Checked where the scheduler calls: most schedulers shape nothing,
-        // and a batch then pays a few comparisons per card, not a call.
         // `load` counts only when load balancing is on.
-        let load = load.filter(|_| self.load_balance);
+        let load = context.load.filter(|_| self.load_balance);
         if !(self.fuzz || load.is_some() || self.easy_days.is_some()) {
             return interval;
         }
-        self.shape(interval, maximum_interval, card_id, reps, now, load)
-    }
-
-    fn shape(
-        &self,
-        interval: u32,
-        maximum_interval: u32,
-        card_id: &str,
-        reps: u32,
-        now: DateTime<Utc>,
-        load: Option<&DueLoad>,
-    ) -> u32 {
         let balance = load.is_some();
         let (min, max) = fuzz_range(interval, maximum_interval);
         if min == max {
@@ -157,11 +140,10 @@ impl IntervalShaping {
             let weights = self.easy_days.unwrap_or_default().0;
             // Lowest (due count + 1) / weekday weight wins; ties go to the day
             // nearest the computed interval, then to the earlier day.
+            // Days since 1970-01-01, a Thursday (weekday 3 counting from Monday).
+            let today = context.now.as_micros().div_euclid(MICROS_PER_DAY);
             let score = |day: u32| -> f64 {
-                // Past the last representable date every weekday counts as Monday.
-                let weekday = now
-                    .checked_add_signed(TimeDelta::days(i64::from(day)))
-                    .map_or(0, |d| d.weekday().num_days_from_monday() as usize);
+                let weekday = (today + i64::from(day) + 3).rem_euclid(7) as usize;
                 let w = weights[weekday];
                 if w <= 0.0 {
                     f64::INFINITY
@@ -188,6 +170,14 @@ impl IntervalShaping {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use chrono::Utc;
+
+    fn at(now: chrono::DateTime<Utc>, load: Option<&DueLoad>) -> ReviewContext<'_> {
+        ReviewContext {
+            now: now.into(),
+            load,
+        }
+    }
 
     #[test]
     fn fuzz_factor_is_stable_and_in_range() {
@@ -212,7 +202,7 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
         let mut seen = std::collections::BTreeSet::new();
         for i in 0..500 {
-            seen.insert(shaping.apply(10, 36500, &format!("c{i}"), 3, now, None));
+            seen.insert(shaping.apply(10, 36500, &format!("c{i}"), 3, &at(now, None)));
         }
         assert_eq!(seen.into_iter().collect::<Vec<_>>(), vec![8, 9, 10, 11, 12]);
     }
@@ -227,9 +217,9 @@ mod tests {
         let mut counts = vec![50; 20];
         counts[11] = 3;
         let load = DueLoad { counts };
-        assert_eq!(shaping.apply(10, 36500, "c", 1, now, Some(&load)), 11);
+        assert_eq!(shaping.apply(10, 36500, "c", 1, &at(now, Some(&load))), 11);
         // Without a histogram, load balancing alone leaves the interval exact.
-        assert_eq!(shaping.apply(10, 36500, "c", 1, now, None), 10);
+        assert_eq!(shaping.apply(10, 36500, "c", 1, &at(now, None)), 10);
     }
 
     #[test]
@@ -242,7 +232,7 @@ mod tests {
             easy_days: Some(EasyDays(w)),
             ..Default::default()
         };
-        let chosen = shaping.apply(10, 36500, "c", 1, now, None);
+        let chosen = shaping.apply(10, 36500, "c", 1, &at(now, None));
         assert_ne!(chosen, 10);
         assert!((8..=12).contains(&chosen));
     }

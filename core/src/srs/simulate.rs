@@ -11,7 +11,7 @@
 use super::card::Card;
 use super::queue::{QueueOptions, due_queue};
 use super::{Fsrs, Rating, Scheduler, State};
-use crate::{Error, Result};
+use crate::{Error, Result, Timestamp};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -27,11 +27,11 @@ pub struct SimulationConfig {
     /// Number of study days.
     pub days: u32,
     /// New cards introduced per day.
-    pub new_per_day: usize,
+    pub new_per_day: u32,
     /// Review cards at most per day.
-    pub review_limit: usize,
+    pub review_limit: u32,
     /// Cards in the deck (new cards stop when it is exhausted).
-    pub deck_size: usize,
+    pub deck_size: u32,
     /// The seed of every random draw.
     pub seed: u64,
     /// Relative weights of Again, Hard, Good, Easy on a card's first review.
@@ -178,8 +178,8 @@ pub fn simulate<S: Scheduler>(
         let day_end = day_start + TimeDelta::hours(14);
         // Unseen cards of the deck become available one day's worth at a time.
         let introduced = cards.iter().filter(|c| c.state == State::New).count();
-        for _ in introduced..config.new_per_day {
-            if cards.len() >= config.deck_size {
+        for _ in introduced..config.new_per_day as usize {
+            if cards.len() >= config.deck_size as usize {
                 break;
             }
             let id = format!("card-{}", cards.len() + 1);
@@ -198,13 +198,13 @@ pub fn simulate<S: Scheduler>(
         // due before its end is reviewed when it falls due (never early, as a
         // review less than a whole day after the last counts as same-day).
         let mut now = day_start;
-        let mut heap: BinaryHeap<Reverse<(DateTime<Utc>, usize)>> =
+        let mut heap: BinaryHeap<Reverse<(Timestamp, usize)>> =
             due_queue(&cards, day_end, &options)
                 .iter()
-                .map(|i| Reverse((cards[i].due.max(day_start), i)))
+                .map(|i| Reverse((cards[i].due.max(day_start.into()), i)))
                 .collect();
         while let Some(Reverse((due, i))) = heap.pop() {
-            now = now.max(due);
+            now = now.max(due.to_datetime());
             let card = &cards[i];
             let rating = if card.state == State::New {
                 Rating::ALL[weighted(&mut rng, &config.first_rating_weights)]

@@ -1,18 +1,68 @@
 //! SM-2: SuperMemo's original algorithm and Anki's four-button variant.
 
-use super::card::{Card, ReviewLog, ReviewOutcome, ReviewTime, Sm2State};
+use super::card::{Card, CardUpdate, ReviewOutcome, Sm2State};
 use super::fsrs::check_steps;
 use super::params::DEFAULT_MAXIMUM_INTERVAL;
-use super::shaping::{DueLoad, IntervalShaping};
-use super::{Rating, Scheduler, State};
-use crate::{Error, Result};
-use chrono::{DateTime, TimeDelta, Utc};
+use super::shaping::{EasyDays, IntervalShaping};
+use super::{Rating, ReviewContext, Scheduler, State};
+use crate::{Error, Result, Timestamp};
+use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
 /// The smallest ease factor SM-2 allows.
 const MIN_EASE: f64 = 1.3;
 /// The ease factor of a new card.
 const INITIAL_EASE: f64 = 2.5;
+/// SM-2's first two intervals after a correct answer, in days.
+const FIRST_INTERVALS: [f64; 2] = [1.0, 6.0];
+/// The lowest quality that counts as recalled.
+const PASSING_QUALITY: u8 = 3;
+/// Anki's ease changes: Again, Hard and Easy on a review card.
+const EASE_AGAIN: f64 = -0.2;
+const EASE_HARD: f64 = -0.15;
+const EASE_EASY: f64 = 0.15;
+
+/// Settings of [`Sm2`], each with its documented default; in serialized
+/// form every field may be omitted.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sm2Options {
+    /// The longest interval, in days, at least 1 (36,500).
+    pub maximum_interval: u32,
+    /// Spread intervals over Anki's fuzz range (false).
+    pub enable_fuzzing: bool,
+    /// Pick the least-loaded day of the fuzz range when a due load is given (false).
+    pub load_balancing: bool,
+    /// Relative capacity of each weekday, Monday first (none).
+    pub easy_days: Option<EasyDays>,
+}
+
+impl Default for Sm2Options {
+    fn default() -> Self {
+        Sm2Options {
+            maximum_interval: DEFAULT_MAXIMUM_INTERVAL,
+            enable_fuzzing: false,
+            load_balancing: false,
+            easy_days: None,
+        }
+    }
+}
+
+/// The interval shaping the three shaping options of a scheduler ask for.
+fn shaping(
+    enable_fuzzing: bool,
+    load_balancing: bool,
+    easy_days: Option<EasyDays>,
+) -> Result<IntervalShaping> {
+    let shaping = IntervalShaping {
+        fuzz: enable_fuzzing,
+        load_balance: load_balancing,
+        easy_days,
+    };
+    shaping.validate()?;
+    Ok(shaping)
+}
 
 /// SuperMemo SM-2 as published by P. Wozniak (1990, "Optimization of
 /// learning", the SM-2 description): quality 0-5, E-Factor floor 1.3,
@@ -45,24 +95,31 @@ const INITIAL_EASE: f64 = 2.5;
 /// assert_eq!(intervals, vec![1, 6, 17, 48]);
 /// # Ok::<(), learnloop::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Sm2 {
-    /// The longest interval, in days.
-    pub maximum_interval: u32,
-    /// Optional fuzz, load balancing and easy days.
-    pub shaping: IntervalShaping,
-}
-
-impl Default for Sm2 {
-    fn default() -> Self {
-        Sm2 {
-            maximum_interval: DEFAULT_MAXIMUM_INTERVAL,
-            shaping: IntervalShaping::default(),
-        }
-    }
+    options: Sm2Options,
+    shaping: IntervalShaping,
 }
 
 impl Sm2 {
+    /// A scheduler with these settings, after checking them.
+    pub fn new(options: Sm2Options) -> Result<Self> {
+        if options.maximum_interval == 0 {
+            return Err(Error::invalid("maximum_interval", "must be at least 1 day"));
+        }
+        let shaping = shaping(
+            options.enable_fuzzing,
+            options.load_balancing,
+            options.easy_days,
+        )?;
+        Ok(Sm2 { options, shaping })
+    }
+
+    /// The settings.
+    pub fn options(&self) -> &Sm2Options {
+        &self.options
+    }
+
     /// The SM-2 quality a rating stands for through the [`Scheduler`] trait.
     pub const fn quality_of(rating: Rating) -> u8 {
         match rating {
@@ -73,130 +130,125 @@ impl Sm2 {
         }
     }
 
+    /// The rating a quality is logged as: 0-2 Again, 3 Hard, 4 Good, 5 Easy.
+    const fn rating_of(quality: u8) -> Rating {
+        match quality {
+            0..=2 => Rating::Again,
+            3 => Rating::Hard,
+            4 => Rating::Good,
+            _ => Rating::Easy,
+        }
+    }
+
     /// Review with an SM-2 quality from 0 (blackout) to 5 (perfect).
     pub fn review_quality(
         &self,
         card: &Card,
         quality: u8,
-        now: DateTime<Utc>,
+        now: impl Into<Timestamp>,
     ) -> Result<ReviewOutcome> {
-        self.review_quality_with_load(card, quality, now, None)
+        let update = self.next_of_quality(card, quality, &ReviewContext::at(now))?;
+        Ok(update.outcome(card, Sm2::rating_of(quality)))
     }
 
-    fn review_quality_with_load(
+    fn next_of_quality(
         &self,
         card: &Card,
         quality: u8,
-        now: DateTime<Utc>,
-        load: Option<&DueLoad>,
-    ) -> Result<ReviewOutcome> {
+        context: &ReviewContext<'_>,
+    ) -> Result<CardUpdate> {
         if quality > 5 {
             return Err(Error::invalid(
                 "quality",
                 format!("{quality} is outside 0..=5"),
             ));
         }
-        if self.maximum_interval == 0 {
-            return Err(Error::invalid("maximum_interval", "must be at least 1 day"));
-        }
-        self.shaping.validate()?;
-        card.validate()?;
-        let time = ReviewTime::new(now);
-        let elapsed = card.elapsed_days(&time)?;
+        card.check()?;
+        let elapsed = card.elapsed_days(context.now)?;
         let prior = card.sm2.unwrap_or(Sm2State {
             ease_factor: INITIAL_EASE,
             streak: 0,
         });
         let q = f64::from(quality);
-        let (interval, streak) = if quality >= 3 {
+        let (interval, streak) = if quality >= PASSING_QUALITY {
             let interval = match prior.streak {
-                0 => 1.0,
-                1 => 6.0,
+                0 => FIRST_INTERVALS[0],
+                1 => FIRST_INTERVALS[1],
                 _ => (f64::from(card.scheduled_days.max(1)) * prior.ease_factor).ceil(),
             };
             (interval, prior.streak + 1)
         } else {
-            (1.0, 0)
+            (FIRST_INTERVALS[0], 0)
         };
         let ease_factor =
             (prior.ease_factor + (0.1 - (5.0 - q) * (0.08 + (5.0 - q) * 0.02))).max(MIN_EASE);
-        let days = interval.min(f64::from(self.maximum_interval)) as u32;
+        let days = interval.min(f64::from(self.options.maximum_interval)) as u32;
         let days = self.shaping.apply(
             days,
-            self.maximum_interval,
+            self.options.maximum_interval,
             &card.id,
             card.reps + 1,
-            now,
-            load,
+            context,
         );
-        let rating = match quality {
-            0..=2 => Rating::Again,
-            3 => Rating::Hard,
-            4 => Rating::Good,
-            _ => Rating::Easy,
+        let lapsed = quality < PASSING_QUALITY && card.state == State::Review;
+        let sm2 = Sm2State {
+            ease_factor,
+            streak,
         };
-        let lapsed = quality < 3 && card.state == State::Review;
-        finish(
-            card,
-            rating,
-            &time,
-            elapsed,
-            State::Review,
-            None,
-            TimeDelta::days(i64::from(days)),
-            Sm2State {
-                ease_factor,
-                streak,
-            },
-            lapsed,
-        )
+        let to = Transition::review(days, sm2);
+        to.update(card, context.now, elapsed, lapsed)
     }
 }
 
 impl Scheduler for Sm2 {
-    fn schedule(
-        &self,
-        card: &Card,
-        rating: Rating,
-        now: DateTime<Utc>,
-        load: Option<&DueLoad>,
-    ) -> Result<ReviewOutcome> {
-        self.review_quality_with_load(card, Sm2::quality_of(rating), now, load)
+    fn next(&self, card: &Card, rating: Rating, context: &ReviewContext<'_>) -> Result<CardUpdate> {
+        self.next_of_quality(card, Sm2::quality_of(rating), context)
     }
 }
 
-/// Settings of [`AnkiSm2`], with Anki's defaults.
+/// Settings of [`AnkiSm2`], with Anki's defaults; in serialized form every
+/// field may be omitted, and steps are whole seconds.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnkiSm2Config {
-    /// Steps for new cards (default 1 and 10 minutes).
+#[serde(default, deny_unknown_fields)]
+pub struct AnkiSm2Options {
+    /// Steps for new cards (1 and 10 minutes).
+    #[cfg_attr(feature = "tsify", tsify(type = "number[]"))]
+    #[serde(with = "crate::json::seconds")]
     pub learning_steps: Vec<TimeDelta>,
-    /// Steps after a lapse (default 10 minutes).
+    /// Steps after a lapse (10 minutes).
+    #[cfg_attr(feature = "tsify", tsify(type = "number[]"))]
+    #[serde(with = "crate::json::seconds")]
     pub relearning_steps: Vec<TimeDelta>,
-    /// First interval after the last learning step, in days (default 1).
+    /// First interval after the last learning step, in days (1).
     pub graduating_interval: u32,
-    /// First interval when a new card is answered Easy, in days (default 4).
+    /// First interval when a new card is answered Easy, in days (4).
     pub easy_interval: u32,
-    /// Ease factor given to a graduating card (default 2.5).
+    /// Ease factor given to a graduating card, at least 1.3 (2.5).
     pub starting_ease: f64,
-    /// Extra multiplier for Easy on review cards (default 1.3).
+    /// Extra multiplier for Easy on review cards, at least 1 (1.3).
     pub easy_bonus: f64,
-    /// Interval multiplier for Hard on review cards (default 1.2).
+    /// Interval multiplier for Hard on review cards (1.2).
     pub hard_multiplier: f64,
-    /// Multiplier applied to every review interval (default 1.0).
+    /// Multiplier applied to every review interval (1.0).
     pub interval_modifier: f64,
-    /// Share of the old interval kept after a lapse (default 0.0).
+    /// Share of the old interval kept after a lapse (0.0).
     pub lapse_multiplier: f64,
-    /// Smallest interval after a lapse, in days (default 1).
+    /// Smallest interval after a lapse, in days (1).
     pub minimum_lapse_interval: u32,
-    /// The longest interval, in days (default 36,500).
+    /// The longest interval, in days (36,500).
     pub maximum_interval: u32,
-    /// Optional fuzz, load balancing and easy days.
-    pub shaping: IntervalShaping,
+    /// Spread intervals over Anki's fuzz range (false).
+    pub enable_fuzzing: bool,
+    /// Pick the least-loaded day of the fuzz range when a due load is given (false).
+    pub load_balancing: bool,
+    /// Relative capacity of each weekday, Monday first (none).
+    pub easy_days: Option<EasyDays>,
 }
 
-impl Default for AnkiSm2Config {
+impl Default for AnkiSm2Options {
     fn default() -> Self {
-        AnkiSm2Config {
+        AnkiSm2Options {
             learning_steps: vec![TimeDelta::minutes(1), TimeDelta::minutes(10)],
             relearning_steps: vec![TimeDelta::minutes(10)],
             graduating_interval: 1,
@@ -208,7 +260,9 @@ impl Default for AnkiSm2Config {
             lapse_multiplier: 0.0,
             minimum_lapse_interval: 1,
             maximum_interval: DEFAULT_MAXIMUM_INTERVAL,
-            shaping: IntervalShaping::default(),
+            enable_fuzzing: false,
+            load_balancing: false,
+            easy_days: None,
         }
     }
 }
@@ -230,22 +284,30 @@ impl Default for AnkiSm2Config {
 /// assert_eq!(out.card.sm2.unwrap().ease_factor, 2.5);
 /// # Ok::<(), learnloop::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnkiSm2 {
-    config: AnkiSm2Config,
+    options: AnkiSm2Options,
+    shaping: IntervalShaping,
+}
+
+impl Default for AnkiSm2 {
+    fn default() -> Self {
+        AnkiSm2::new(AnkiSm2Options::default())
+            .unwrap_or_else(|e| unreachable!("the default options are valid: {e}"))
+    }
 }
 
 impl AnkiSm2 {
     /// A scheduler with these settings, after checking them.
-    pub fn new(config: AnkiSm2Config) -> Result<Self> {
-        check_steps("learning_steps", &config.learning_steps)?;
-        check_steps("relearning_steps", &config.relearning_steps)?;
+    pub fn new(options: AnkiSm2Options) -> Result<Self> {
+        check_steps("learning_steps", &options.learning_steps)?;
+        check_steps("relearning_steps", &options.relearning_steps)?;
         let positive = [
-            ("starting_ease", config.starting_ease, MIN_EASE),
-            ("easy_bonus", config.easy_bonus, 1.0),
-            ("hard_multiplier", config.hard_multiplier, 0.0),
-            ("interval_modifier", config.interval_modifier, 0.0),
-            ("lapse_multiplier", config.lapse_multiplier, 0.0),
+            ("starting_ease", options.starting_ease, MIN_EASE),
+            ("easy_bonus", options.easy_bonus, 1.0),
+            ("hard_multiplier", options.hard_multiplier, 0.0),
+            ("interval_modifier", options.interval_modifier, 0.0),
+            ("lapse_multiplier", options.lapse_multiplier, 0.0),
         ];
         for (name, value, min) in positive {
             if !value.is_finite() || value < min {
@@ -256,233 +318,244 @@ impl AnkiSm2 {
             }
         }
         for (name, value) in [
-            ("graduating_interval", config.graduating_interval),
-            ("easy_interval", config.easy_interval),
-            ("minimum_lapse_interval", config.minimum_lapse_interval),
-            ("maximum_interval", config.maximum_interval),
+            ("graduating_interval", options.graduating_interval),
+            ("easy_interval", options.easy_interval),
+            ("minimum_lapse_interval", options.minimum_lapse_interval),
+            ("maximum_interval", options.maximum_interval),
         ] {
             if value == 0 {
                 return Err(Error::invalid(name, "must be at least 1 day"));
             }
         }
-        config.shaping.validate()?;
-        Ok(AnkiSm2 { config })
+        let shaping = shaping(
+            options.enable_fuzzing,
+            options.load_balancing,
+            options.easy_days,
+        )?;
+        Ok(AnkiSm2 { options, shaping })
     }
 
     /// The settings.
-    pub fn config(&self) -> &AnkiSm2Config {
-        &self.config
+    pub fn options(&self) -> &AnkiSm2Options {
+        &self.options
     }
 
     fn constrain(&self, interval: f64, minimum: u32) -> u32 {
-        let c = &self.config;
+        let c = &self.options;
         let days = (interval * c.interval_modifier).round().max(1.0);
         (days.min(f64::from(c.maximum_interval)) as u32)
             .max(minimum)
             .min(c.maximum_interval)
     }
-}
 
-impl Scheduler for AnkiSm2 {
-    fn schedule(
+    /// From a new, learning or relearning card: the steps, then graduation
+    /// (learning) or the return to the interval the lapse set (relearning).
+    fn in_learning(
         &self,
         card: &Card,
         rating: Rating,
-        now: DateTime<Utc>,
-        load: Option<&DueLoad>,
-    ) -> Result<ReviewOutcome> {
-        card.validate()?;
-        let c = &self.config;
-        let time = ReviewTime::new(now);
-        let elapsed = card.elapsed_days(&time)?;
+        sm2: Sm2State,
+        shape: impl Fn(u32) -> u32,
+    ) -> Transition {
+        let c = &self.options;
+        let relearning = card.state == State::Relearning;
+        let (steps, in_state) = if relearning {
+            (&c.relearning_steps, State::Relearning)
+        } else {
+            (&c.learning_steps, State::Learning)
+        };
+        let step = card.step.unwrap_or(0) as usize;
+        let good_days = if relearning {
+            card.scheduled_days.max(c.minimum_lapse_interval)
+        } else {
+            c.graduating_interval
+        };
+        let easy_days = if relearning {
+            good_days + 1
+        } else {
+            c.easy_interval
+        };
+        let graduated = if relearning {
+            sm2
+        } else {
+            Sm2State {
+                ease_factor: c.starting_ease,
+                streak: 0,
+            }
+        };
+        let graduate =
+            |days: u32| Transition::review(shape(days.min(c.maximum_interval)), graduated);
+        let to_step = |step: usize, delay| Transition::step(in_state, step as u32, delay, sm2);
+        match rating {
+            _ if steps.is_empty() || (step >= steps.len() && rating.is_pass()) => {
+                graduate(if rating == Rating::Easy {
+                    easy_days
+                } else {
+                    good_days
+                })
+            }
+            Rating::Again => to_step(0, steps[0]),
+            Rating::Hard => {
+                let delay = match (step, steps.len()) {
+                    // Anki: 1.5 x the only step, but no more than a day longer.
+                    (0, 1) => (steps[0] * 3 / 2).min(steps[0] + TimeDelta::days(1)),
+                    (0, _) => (steps[0] + steps[1]) / 2,
+                    _ => steps[step],
+                };
+                to_step(step, delay)
+            }
+            Rating::Good if step + 1 < steps.len() => to_step(step + 1, steps[step + 1]),
+            Rating::Good => graduate(good_days),
+            Rating::Easy => graduate(easy_days),
+        }
+    }
+
+    /// From review: a lapse (into relearning, keeping the lapse interval for
+    /// its end) or the Hard/Good/Easy intervals, each at least a day longer
+    /// than the one before.
+    fn in_review(
+        &self,
+        card: &Card,
+        rating: Rating,
+        sm2: Sm2State,
+        elapsed: i64,
+        shape: impl Fn(u32) -> u32,
+    ) -> Transition {
+        let c = &self.options;
+        let current = f64::from(card.scheduled_days.max(1));
+        let days_late = (elapsed - i64::from(card.scheduled_days)).max(0) as f64;
+        let ease = sm2.ease_factor;
+        if rating == Rating::Again {
+            let lapsed = Sm2State {
+                ease_factor: (ease + EASE_AGAIN).max(MIN_EASE),
+                streak: 0,
+            };
+            let days = ((current * c.lapse_multiplier).round() as u32)
+                .max(c.minimum_lapse_interval)
+                .min(c.maximum_interval);
+            return match c.relearning_steps.first() {
+                None => Transition::review(shape(days), lapsed),
+                // The lapse interval waits in scheduled_days until relearning ends.
+                Some(&delay) => Transition {
+                    scheduled_days: days,
+                    ..Transition::step(State::Relearning, 0, delay, lapsed)
+                },
+            };
+        }
+        let hard_min = if c.hard_multiplier <= 1.0 {
+            0
+        } else {
+            card.scheduled_days + 1
+        };
+        let hard = self.constrain(current * c.hard_multiplier, hard_min);
+        let good_min = if c.hard_multiplier <= 1.0 {
+            card.scheduled_days + 1
+        } else {
+            hard + 1
+        };
+        let good = self.constrain((current + days_late / 2.0) * ease, good_min);
+        let easy = self.constrain((current + days_late) * ease * c.easy_bonus, good + 1);
+        let (days, ease) = match rating {
+            Rating::Hard => (hard, (ease + EASE_HARD).max(MIN_EASE)),
+            Rating::Good => (good, ease),
+            Rating::Again | Rating::Easy => (easy, ease + EASE_EASY),
+        };
+        let streak = sm2.streak + 1;
+        Transition::review(
+            shape(days),
+            Sm2State {
+                ease_factor: ease,
+                streak,
+            },
+        )
+    }
+}
+
+impl Scheduler for AnkiSm2 {
+    fn next(&self, card: &Card, rating: Rating, context: &ReviewContext<'_>) -> Result<CardUpdate> {
+        card.check()?;
+        let elapsed = card.elapsed_days(context.now)?;
+        let c = &self.options;
         let shape = |days: u32| {
-            c.shaping
-                .apply(days, c.maximum_interval, &card.id, card.reps + 1, now, load)
+            self.shaping
+                .apply(days, c.maximum_interval, &card.id, card.reps + 1, context)
         };
         let sm2 = card.sm2.unwrap_or(Sm2State {
             ease_factor: c.starting_ease,
             streak: 0,
         });
-        let step = card.step.unwrap_or(0) as usize;
-        let to_review = |days: u32, ease_factor: f64, streak: u32| {
-            (
-                State::Review,
-                None,
-                TimeDelta::days(i64::from(days)),
-                Sm2State {
-                    ease_factor,
-                    streak,
-                },
-            )
-        };
-
-        let (state, new_step, delay, new_sm2) = match card.state {
+        let to = match card.state {
             State::New | State::Learning | State::Relearning => {
-                let relearning = card.state == State::Relearning;
-                let steps = if relearning {
-                    &c.relearning_steps
-                } else {
-                    &c.learning_steps
-                };
-                let in_state = if relearning {
-                    State::Relearning
-                } else {
-                    State::Learning
-                };
-                // Relearning returns to the interval the lapse set; learning graduates.
-                let good_days = if relearning {
-                    card.scheduled_days.max(c.minimum_lapse_interval)
-                } else {
-                    c.graduating_interval
-                };
-                let easy_days = if relearning {
-                    good_days + 1
-                } else {
-                    c.easy_interval
-                };
-                let ease = if relearning {
-                    sm2.ease_factor
-                } else {
-                    c.starting_ease
-                };
-                let streak = if relearning { sm2.streak } else { 0 };
-                match rating {
-                    _ if steps.is_empty() || (step >= steps.len() && rating.is_pass()) => {
-                        let days = if rating == Rating::Easy {
-                            easy_days
-                        } else {
-                            good_days
-                        };
-                        to_review(shape(days.min(c.maximum_interval)), ease, streak)
-                    }
-                    Rating::Again => (in_state, Some(0), steps[0], sm2),
-                    Rating::Hard => {
-                        let delay = if step == 0 && steps.len() == 1 {
-                            // Anki: 1.5 x the only step, but no more than a day longer.
-                            (steps[0] * 3 / 2).min(steps[0] + TimeDelta::days(1))
-                        } else if step == 0 {
-                            (steps[0] + steps[1]) / 2
-                        } else {
-                            steps[step]
-                        };
-                        (in_state, Some(step as u32), delay, sm2)
-                    }
-                    Rating::Good if step + 1 < steps.len() => {
-                        (in_state, Some(step as u32 + 1), steps[step + 1], sm2)
-                    }
-                    Rating::Good => {
-                        to_review(shape(good_days.min(c.maximum_interval)), ease, streak)
-                    }
-                    Rating::Easy => {
-                        to_review(shape(easy_days.min(c.maximum_interval)), ease, streak)
-                    }
-                }
+                self.in_learning(card, rating, sm2, shape)
             }
-            State::Review => {
-                let current = f64::from(card.scheduled_days.max(1));
-                let days_late =
-                    (elapsed.unwrap_or(0) - i64::from(card.scheduled_days)).max(0) as f64;
-                let ease = sm2.ease_factor;
-                match rating {
-                    Rating::Again => {
-                        let ease = (ease - 0.2).max(MIN_EASE);
-                        let days = ((current * c.lapse_multiplier).round() as u32)
-                            .max(c.minimum_lapse_interval)
-                            .min(c.maximum_interval);
-                        let lapsed = Sm2State {
-                            ease_factor: ease,
-                            streak: 0,
-                        };
-                        if c.relearning_steps.is_empty() {
-                            to_review(shape(days), ease, 0)
-                        } else {
-                            // The lapse interval waits in scheduled_days until relearning ends.
-                            let step = (State::Relearning, Some(0), c.relearning_steps[0], lapsed);
-                            return relearn(card, rating, &time, elapsed, step, days);
-                        }
-                    }
-                    _ => {
-                        let hard_min = if c.hard_multiplier <= 1.0 {
-                            0
-                        } else {
-                            card.scheduled_days + 1
-                        };
-                        let hard = self.constrain(current * c.hard_multiplier, hard_min);
-                        let good_min = if c.hard_multiplier <= 1.0 {
-                            card.scheduled_days + 1
-                        } else {
-                            hard + 1
-                        };
-                        let good = self.constrain((current + days_late / 2.0) * ease, good_min);
-                        let easy =
-                            self.constrain((current + days_late) * ease * c.easy_bonus, good + 1);
-                        let (days, ease) = match rating {
-                            Rating::Hard => (hard, (ease - 0.15).max(MIN_EASE)),
-                            Rating::Good => (good, ease),
-                            _ => (easy, ease + 0.15),
-                        };
-                        to_review(shape(days), ease, sm2.streak + 1)
-                    }
-                }
-            }
+            State::Review => self.in_review(card, rating, sm2, elapsed.unwrap_or(0), shape),
         };
         let lapsed = card.state == State::Review && rating == Rating::Again;
-        finish(
-            card, rating, &time, elapsed, state, new_step, delay, new_sm2, lapsed,
-        )
+        to.update(card, context.now, elapsed, lapsed)
     }
 }
 
-/// A lapse into relearning: like [`finish`], but the card keeps the lapse
-/// interval in `scheduled_days` for when relearning ends.
-fn relearn(
-    card: &Card,
-    rating: Rating,
-    time: &ReviewTime,
-    elapsed: Option<i64>,
-    (state, step, delay, sm2): (State, Option<u32>, TimeDelta, Sm2State),
-    lapse_days: u32,
-) -> Result<ReviewOutcome> {
-    let mut out = finish(card, rating, time, elapsed, state, step, delay, sm2, true)?;
-    out.card.scheduled_days = lapse_days;
-    Ok(out)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    card: &Card,
-    rating: Rating,
-    time: &ReviewTime,
-    elapsed: Option<i64>,
+/// Where an SM-2 review sends a card.
+struct Transition {
     state: State,
     step: Option<u32>,
     delay: TimeDelta,
+    /// The card's interval afterwards (the delay's whole days, except for
+    /// a lapse into relearning, which keeps the lapse interval).
+    scheduled_days: u32,
     sm2: Sm2State,
-    lapsed: bool,
-) -> Result<ReviewOutcome> {
-    let now = time.at();
-    let scheduled_days = delay.num_days().max(0) as u32;
-    Ok(ReviewOutcome {
-        card: Card {
-            id: card.id.clone(),
+}
+
+impl Transition {
+    fn review(days: u32, sm2: Sm2State) -> Self {
+        Transition {
+            state: State::Review,
+            step: None,
+            delay: TimeDelta::days(i64::from(days)),
+            scheduled_days: days,
+            sm2,
+        }
+    }
+
+    fn step(state: State, step: u32, delay: TimeDelta, sm2: Sm2State) -> Self {
+        Transition {
             state,
-            step,
-            due: time.after(delay)?,
+            step: Some(step),
+            delay,
+            scheduled_days: delay.num_days().max(0) as u32,
+            sm2,
+        }
+    }
+
+    /// The update of `card` reviewed at `now`: FSRS memory kept as it was.
+    fn update(
+        self,
+        card: &Card,
+        now: Timestamp,
+        elapsed: Option<i64>,
+        lapsed: bool,
+    ) -> Result<CardUpdate> {
+        let due = now.checked_add(self.delay).ok_or_else(|| {
+            Error::invalid(
+                "now",
+                format!(
+                    "{now} plus {} is outside the representable dates",
+                    self.delay
+                ),
+            )
+        })?;
+        Ok(CardUpdate {
+            state: self.state,
+            step: self.step,
+            due,
             memory: card.memory,
-            sm2: Some(sm2),
-            last_review: Some(now),
-            scheduled_days,
+            sm2: Some(self.sm2),
+            last_review: now,
+            scheduled_days: self.scheduled_days,
+            logged_days: self.delay.num_days().max(0) as u32,
             reps: card.reps + 1,
             lapses: card.lapses + u32::from(lapsed),
-        },
-        log: ReviewLog {
-            card_id: card.id.clone(),
-            rating,
-            state: card.state,
-            reviewed_at: now,
             elapsed_days: elapsed.unwrap_or(0).max(0) as u32,
-            scheduled_days,
-            duration_ms: None,
-        },
-    })
+        })
+    }
 }

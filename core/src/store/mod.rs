@@ -54,7 +54,7 @@ pub use privacy::{AnalyticsRecord, AnalyticsReview, AnalyticsSession, LearnerExp
 pub use records::{Event, SessionSummary};
 pub use schema::{MIGRATIONS, Migration};
 
-use crate::{Error, Result};
+use crate::{Error, Result, StorageFailure};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
@@ -64,18 +64,22 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// How hard a commit works to survive failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Durability {
-    /// Survives a crash or kill of the process (WAL, `synchronous = NORMAL`).
-    #[default]
-    Process,
-    /// Also survives power loss (`synchronous = FULL`): slower commits.
-    Full,
+crate::names::named_enum! {
+    /// How hard a commit works to survive failures.
+    #[derive(Default)]
+    pub enum Durability in "durability" {
+        /// Survives a crash or kill of the process (WAL, `synchronous = NORMAL`).
+        #[default]
+        Process = "process",
+        /// Also survives power loss (`synchronous = FULL`): slower commits.
+        Full = "full",
+    }
 }
 
-/// Settings of [`Store::open_with`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Settings of [`Store::open_with`]; in serialized form every field may be
+/// omitted, and the busy timeout is in seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct StoreOptions {
     /// Who the audit log names as the actor of this store's writes
     /// (default `"learnloop"`; a backend might use `"api:tutor-service"`).
@@ -83,7 +87,8 @@ pub struct StoreOptions {
     /// Commit durability (default [`Durability::Process`]).
     pub durability: Durability,
     /// How long a write waits for other writers before giving up with
-    /// [`Error::Storage`] (default 30 s).
+    /// [`crate::ErrorKind::StorageBusy`] (default 30 s).
+    #[serde(with = "crate::json::seconds::float")]
     pub busy_timeout: Duration,
 }
 
@@ -97,39 +102,13 @@ impl Default for StoreOptions {
     }
 }
 
-/// A purpose a learner can consent to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    /// Learning analytics (the pseudonymised analytics export).
-    Analytics,
-    /// Research use.
-    Research,
-}
-
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Analytics => "analytics",
-            Purpose::Research => "research",
-        }
-    }
-}
-
-impl std::str::FromStr for Purpose {
-    type Err = Error;
-
-    /// `"analytics"` or `"research"`; anything else is an
-    /// [`Error::InvalidInput`] about the field `purpose`.
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "analytics" => Ok(Purpose::Analytics),
-            "research" => Ok(Purpose::Research),
-            other => Err(Error::invalid(
-                "purpose",
-                format!("{other:?} is not one of \"analytics\", \"research\""),
-            )),
-        }
+crate::names::named_enum! {
+    /// A purpose a learner can consent to.
+    pub enum Purpose in "purpose" {
+        /// Learning analytics (the pseudonymised analytics export).
+        Analytics = "analytics",
+        /// Research use.
+        Research = "research",
     }
 }
 
@@ -166,8 +145,7 @@ pub struct Store {
     /// close, folds the log into the database file and removes it.
     checkpointer: Option<checkpoint::Checkpointer>,
     conn: Mutex<Connection>,
-    actor: String,
-    busy_timeout: Duration,
+    options: StoreOptions,
     /// HMAC-SHA-256 keyed with this database's audit secret (cloned per
     /// pseudonym rather than re-keyed).
     audit_mac: Hmac<Sha256>,
@@ -178,7 +156,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("actor", &self.actor).finish()
+        f.debug_struct("Store")
+            .field("options", &self.options)
+            .finish()
     }
 }
 
@@ -308,11 +288,15 @@ impl Store {
         Ok(Store {
             checkpointer,
             conn: Mutex::new(conn),
-            actor: options.actor,
-            busy_timeout: options.busy_timeout,
+            options,
             audit_mac,
             last_subject: Mutex::new(None),
         })
+    }
+
+    /// The settings the store was opened with.
+    pub fn options(&self) -> &StoreOptions {
+        &self.options
     }
 
     /// The schema version of the open database (the number of the last
@@ -342,7 +326,7 @@ impl Store {
     /// every write was about 4 % of recording one review.
     fn write<T>(&self, operation: &str, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
         let conn = self.lock();
-        let mut wait = BusyWait::new(self.busy_timeout);
+        let mut wait = BusyWait::new(self.options.busy_timeout);
         loop {
             let tx = match WriteTransaction::begin(&conn) {
                 Ok(tx) => tx,
@@ -369,7 +353,7 @@ impl Store {
         mut f: impl FnMut(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T> {
         let conn = self.lock();
-        retry(self.busy_timeout, || f(&conn)).map_err(storage(operation))
+        retry(self.options.busy_timeout, || f(&conn)).map_err(storage(operation))
     }
 
     /// The audit pseudonym of a learner id: `learner:` and the first 16 bytes
@@ -399,7 +383,7 @@ impl Store {
         .and_then(|mut s| {
             s.execute(rusqlite::params![
                 micros(Utc::now()),
-                self.actor,
+                self.options.actor,
                 action,
                 subject
             ])
@@ -547,11 +531,25 @@ impl BusyWait {
     }
 }
 
-/// Map a database error of `operation` to [`Error::Storage`].
+/// Map a database error of `operation` to [`Error::Storage`], keeping the
+/// SQLite error as its cause.
 fn storage(operation: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
     move |e| Error::Storage {
         operation: operation.to_string(),
+        failure: failure_of(&e),
         message: e.to_string(),
+        cause: Some(crate::Cause::new(e)),
+    }
+}
+
+/// How an SQLite error failed, by its primary result code.
+fn failure_of(e: &rusqlite::Error) -> StorageFailure {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StorageFailure::Busy,
+        Some(ErrorCode::DiskFull) => StorageFailure::Full,
+        Some(ErrorCode::ReadOnly) => StorageFailure::ReadOnly,
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StorageFailure::Corrupt,
+        _ => StorageFailure::Other,
     }
 }
 
@@ -565,11 +563,56 @@ fn check_id(field: &str, id: &str) -> Result<()> {
     }
 }
 
-fn micros(t: DateTime<Utc>) -> i64 {
-    t.timestamp_micros()
+/// A time as the store keeps it: microseconds since the Unix epoch.
+fn micros(t: impl Into<crate::Timestamp>) -> i64 {
+    t.into().as_micros()
+}
+
+/// A stored time. Every stored time was written from a `Timestamp`, so it
+/// is in range.
+fn timestamp(us: i64) -> crate::Timestamp {
+    crate::Timestamp::from_micros(us).unwrap_or(crate::Timestamp::MIN)
 }
 
 fn from_micros(us: i64) -> DateTime<Utc> {
-    // Every stored time was written from a DateTime, so it is in range.
-    DateTime::from_timestamp_micros(us).unwrap_or(DateTime::<Utc>::MIN_UTC)
+    timestamp(us).to_datetime()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every primary SQLite result code that means busy, full, read-only or
+    /// corrupt maps to its failure (a full disk cannot be staged in a test
+    /// of the store itself); extended codes map as their primary code.
+    #[test]
+    fn sqlite_codes_map_to_their_failure() {
+        use rusqlite::ffi;
+        let failure =
+            |code| failure_of(&rusqlite::Error::SqliteFailure(ffi::Error::new(code), None));
+        assert_eq!(failure(ffi::SQLITE_BUSY), StorageFailure::Busy);
+        assert_eq!(failure(ffi::SQLITE_LOCKED), StorageFailure::Busy);
+        assert_eq!(failure(ffi::SQLITE_FULL), StorageFailure::Full);
+        assert_eq!(failure(ffi::SQLITE_READONLY), StorageFailure::ReadOnly);
+        assert_eq!(
+            failure(ffi::SQLITE_READONLY_DBMOVED),
+            StorageFailure::ReadOnly
+        );
+        assert_eq!(failure(ffi::SQLITE_CORRUPT), StorageFailure::Corrupt);
+        assert_eq!(failure(ffi::SQLITE_NOTADB), StorageFailure::Corrupt);
+        assert_eq!(failure(ffi::SQLITE_IOERR), StorageFailure::Other);
+        assert_eq!(failure(ffi::SQLITE_CANTOPEN), StorageFailure::Other);
+        assert_eq!(
+            failure_of(&rusqlite::Error::QueryReturnedNoRows),
+            StorageFailure::Other
+        );
+        let e = storage("write")(rusqlite::Error::SqliteFailure(
+            ffi::Error::new(ffi::SQLITE_FULL),
+            None,
+        ));
+        assert_eq!(
+            (e.kind(), e.code()),
+            (crate::ErrorKind::StorageFull, "storage_full")
+        );
+    }
 }

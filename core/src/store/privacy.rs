@@ -315,7 +315,7 @@ impl Store {
                 .map(|log| AnalyticsReview {
                     card: pseudonym(&log.card_id),
                     rating: log.rating.as_u8(),
-                    reviewed_at: log.reviewed_at,
+                    reviewed_at: log.reviewed_at.into(),
                     elapsed_days: log.elapsed_days,
                 })
                 .collect();

@@ -1,6 +1,6 @@
 //! Sessions, adaptation history, messages, events, cards and review logs.
 
-use super::{Store, check_id, from_micros, micros, storage};
+use super::{Store, check_id, from_micros, micros, storage, timestamp};
 use crate::adaptive::{AdaptationRecord, AdaptiveState};
 use crate::migrate::{Message, SessionDocument, SessionMetadata, SessionState};
 use crate::srs::{
@@ -88,17 +88,8 @@ pub(super) fn state_from(code: i64) -> rusqlite::Result<State> {
 }
 
 fn session_state(s: &str) -> rusqlite::Result<SessionState> {
-    match s {
-        "active" => Ok(SessionState::Active),
-        _ => Ok(SessionState::Completed),
-    }
-}
-
-fn session_state_str(s: SessionState) -> &'static str {
-    match s {
-        SessionState::Active => "active",
-        SessionState::Completed => "completed",
-    }
+    s.parse()
+        .map_err(|e: Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
 /// Columns of `cards` read by [`card_from_row`], in order.
@@ -124,10 +115,10 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
         id: r.get(0)?,
         state: state_from(r.get(1)?)?,
         step: r.get(2)?,
-        due: from_micros(r.get(3)?),
+        due: timestamp(r.get(3)?),
         memory,
         sm2,
-        last_review: r.get::<_, Option<i64>>(8)?.map(from_micros),
+        last_review: r.get::<_, Option<i64>>(8)?.map(timestamp),
         scheduled_days: r.get(9)?,
         reps: r.get(10)?,
         lapses: r.get(11)?,
@@ -352,7 +343,7 @@ pub(super) fn log_from_row(r: &Row<'_>) -> rusqlite::Result<ReviewLog> {
         rating: Rating::try_from(rating)
             .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(1, i64::from(rating)))?,
         state: state_from(r.get(2)?)?,
-        reviewed_at: from_micros(r.get(3)?),
+        reviewed_at: timestamp(r.get(3)?),
         elapsed_days: r.get(4)?,
         scheduled_days: r.get(5)?,
         duration_ms: r.get(6)?,
@@ -514,7 +505,7 @@ impl Store {
             let learner: Option<String> = tx
                 .query_row(
                     "UPDATE sessions SET state = ?2, updated_at = ?3 WHERE id = ?1 RETURNING learner_id",
-                    params![session_id, session_state_str(state), micros(at)],
+                    params![session_id, SessionState::as_str(state), micros(at)],
                     |r| r.get(0),
                 )
                 .optional()
@@ -604,7 +595,7 @@ impl Store {
     pub fn record_review(&self, learner_id: &str, card: &Card, log: &ReviewLog) -> Result<()> {
         check_review(learner_id, card, log)?;
         self.write("record_review", |tx| {
-            let learner = ensure_learner(tx, learner_id, log.reviewed_at)?;
+            let learner = ensure_learner(tx, learner_id, log.reviewed_at.into())?;
             record_reviews_of(tx, learner, &[(card, log)], |r| *r)
                 .map_err(storage("record_review"))?;
             self.audit(tx, "record_review", Some(learner_id))
@@ -622,7 +613,7 @@ impl Store {
             return Ok(());
         };
         self.write("record_reviews", |tx| {
-            let learner = ensure_learner(tx, learner_id, first.reviewed_at)?;
+            let learner = ensure_learner(tx, learner_id, first.reviewed_at.into())?;
             record_reviews_of(tx, learner, reviews, |(c, l)| (c, l))
                 .map_err(storage("record_reviews"))?;
             self.audit(tx, "record_reviews", Some(learner_id))
@@ -696,7 +687,7 @@ impl Store {
                 ))?
                 .query_map(params![learner_id, ahead], card_from_row)?
                 .collect::<rusqlite::Result<_>>()?;
-            if let QueueOrder::Shuffled { .. } = options.order {
+            if options.order == QueueOrder::Shuffled {
                 // A shuffle needs every due review card.
                 let reviews = c
                     .prepare_cached(&format!(
@@ -808,16 +799,12 @@ fn top_due_reviews(
     now: DateTime<Utc>,
     options: &QueueOptions,
 ) -> rusqlite::Result<Vec<i64>> {
-    const DAY: i64 = 86_400_000_000;
-    let now = micros(now);
+    let now = crate::Timestamp::from(now);
     struct Due {
         position: i64,
         due: i64,
-        /// Whole days elapsed over stability: retrievability falls as it
-        /// grows (for any FSRS decay), so ranking by it ranks by
-        /// retrievability; the core re-ranks the chosen cards exactly.
-        /// `None` (never reviewed) ranks last.
-        ratio: Option<f64>,
+        /// The queue's own ranking key (see [`srs::due_queue`]).
+        rank: Option<f64>,
     }
     let mut due: Vec<Due> = c
         .prepare_cached(
@@ -826,33 +813,20 @@ fn top_due_reviews(
         )?
         .query_map(params![learner_id, review_until], |r| {
             let last_review: Option<i64> = r.get(2)?;
-            let stability: Option<f64> = r.get(3)?;
-            let scheduled_days: i64 = r.get(4)?;
             Ok(Due {
                 position: r.get(0)?,
                 due: r.get(1)?,
-                ratio: last_review.map(|last| {
-                    let days = (now.saturating_sub(last) / DAY).max(0) as f64;
-                    days / stability.unwrap_or(scheduled_days.max(1) as f64)
-                }),
+                rank: srs::decay_rank(last_review.map(timestamp), r.get(3)?, r.get(4)?, now),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let by_order = |a: &Due, b: &Due| {
-        let first = match options.order {
-            QueueOrder::Retrievability => match (a.ratio, b.ratio) {
-                (Some(x), Some(y)) => y.total_cmp(&x),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            },
-            _ => std::cmp::Ordering::Equal,
-        };
-        first
-            .then(a.due.cmp(&b.due))
-            .then(a.position.cmp(&b.position))
+    let by_order = |a: &Due, b: &Due| match options.order {
+        QueueOrder::Retrievability => {
+            srs::by_decay_rank((a.rank, (a.due, a.position)), (b.rank, (b.due, b.position)))
+        }
+        QueueOrder::DueDate | QueueOrder::Shuffled => (a.due, a.position).cmp(&(b.due, b.position)),
     };
-    let limit = options.review_limit.min(due.len());
+    let limit = (options.review_limit as usize).min(due.len());
     if limit < due.len() {
         due.select_nth_unstable_by(limit, by_order);
         due.truncate(limit);
@@ -902,7 +876,7 @@ pub(super) fn put_session_in(
                 learner_id,
                 m.token,
                 topics,
-                session_state_str(m.state),
+                SessionState::as_str(m.state),
                 micros(m.created_at),
                 micros(m.updated_at),
                 m.schema_version,

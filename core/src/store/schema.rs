@@ -186,20 +186,20 @@ fn apply(conn: &mut Connection, m: &Migration, busy: Duration) -> Result<()> {
     if done.is_some() {
         return Ok(()); // the transaction rolls back on drop: nothing was changed
     }
-    let failed = |message: String| Error::Storage {
-        operation: format!("migration {} ({})", m.version, m.name),
-        message,
-    };
-    tx.execute_batch(m.sql).map_err(|e| failed(e.to_string()))?;
+    let operation = format!("migration {} ({})", m.version, m.name);
+    tx.execute_batch(m.sql).map_err(storage(&operation))?;
     if m.rebuilds_tables {
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
             .optional()
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(storage(&operation))?;
         if let Some(table) = broken {
-            return Err(failed(format!(
-                "a row of {table} refers to a missing parent after the rebuild"
-            )));
+            return Err(Error::Storage {
+                operation,
+                failure: crate::StorageFailure::Other,
+                message: format!("a row of {table} refers to a missing parent after the rebuild"),
+                cause: None,
+            });
         }
     }
     tx.execute(

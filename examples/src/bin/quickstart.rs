@@ -35,7 +35,7 @@ fn main() -> Result<(), learnloop::Error> {
             "  {:<6} -> {:<10} due {}",
             rating,
             outcome.card.state,
-            outcome.card.due.format("%Y-%m-%d %H:%M")
+            outcome.card.due.to_datetime().format("%Y-%m-%d %H:%M")
         );
     }
 
@@ -43,14 +43,14 @@ fn main() -> Result<(), learnloop::Error> {
     // Krebs cycle the first time it comes back.
     let mut now = start;
     for day in 0..14 {
-        let queue = due_queue(&cards, now, &QueueOptions::for_fsrs(&fsrs));
+        let queue = due_queue(&cards, now, &QueueOptions::default());
         for i in queue.iter().collect::<Vec<_>>() {
             let rating = if cards[i].id == "krebs-cycle-output" && cards[i].reps == 2 {
                 Rating::Again
             } else {
                 Rating::Good
             };
-            let at = now.max(cards[i].due);
+            let at = now.max(cards[i].due.to_datetime());
             cards[i] = fsrs.review(&cards[i], rating, at)?.card;
             // Finish the day's learning steps.
             while cards[i].due < now + TimeDelta::hours(12) {
@@ -74,7 +74,7 @@ fn main() -> Result<(), learnloop::Error> {
             card.lapses,
             memory.stability,
             fsrs.card_retrievability(card, now),
-            card.due.date_naive()
+            card.due.to_datetime().date_naive()
         );
     }
     println!(

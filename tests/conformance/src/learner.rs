@@ -12,9 +12,8 @@ use learnloop::learner::bkt::{self, BktAnswer, BktFitOptions, BktParameters};
 use learnloop::learner::elo::{Elo, EloRating};
 use learnloop::learner::irt::{
     self, CalibrationOptions, IrtModel, ItemParameters, ItemSelector, NormalPrior, ResponseMatrix,
-    SelectionRule,
 };
-use learnloop::learner::logistic::{Pfa, PfaAnswer, SkillPractice};
+use learnloop::learner::logistic::{Pfa, PfaAnswer, PfaOptions, SkillPractice};
 use serde_json::{Value, json};
 
 /// Where the fixture lives, relative to the workspace root.
@@ -172,9 +171,9 @@ fn irt_cases(cases: &mut Vec<Value>) {
         )
         .unwrap();
         cases.push(json!({
-            "name": format!("calibrate {}", model.name()),
+            "name": format!("calibrate {}", model.as_str()),
             "op": "irt_calibrate",
-            "input": {"rows": text, "model": model.name()},
+            "input": {"rows": text, "model": model.as_str()},
             "expected": {
                 "items": fit.items,
                 "log_likelihood": fit.log_likelihood,
@@ -211,11 +210,9 @@ fn irt_cases(cases: &mut Vec<Value>) {
         (json!({"rule": "maximum_information"}), 1.0, vec![], 3, 12),
     ];
     for (k, (rule, theta, administered, randomesque, seed)) in selections.into_iter().enumerate() {
-        let parsed: SelectionRule = serde_json::from_value(rule.clone()).unwrap();
         let selector = ItemSelector {
-            rule: parsed,
             randomesque,
-            max_exposure_rate: None,
+            ..serde_json::from_value(rule.clone()).unwrap()
         };
         let chosen = selector
             .select(&items, theta, &administered, &[], 0, seed)
@@ -330,7 +327,7 @@ fn pfa_cases(cases: &mut Vec<Value>) {
             });
         }
     }
-    let pfa = Pfa::fit(&answers, 0.5).unwrap();
+    let pfa = Pfa::fit(&answers, &PfaOptions { l2: 0.5 }).unwrap();
     let practice = vec![
         SkillPractice {
             skill: "algebra".into(),

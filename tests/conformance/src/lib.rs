@@ -7,12 +7,17 @@
 //! replays them through its own API. Memory states themselves are anchored to
 //! the reference implementation by `tests/fixtures/fsrs6_reference.json`.
 
+mod defaults;
 mod learner;
 
+pub use defaults::{DEFAULTS_FIXTURE, defaults_fixture, defaults_fixture_text};
 pub use learner::{LEARNER_FIXTURE, learner_cases, learner_fixture_text};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use learnloop::srs::{Card, Fsrs, MemoryState, Rating, Scheduler, Sm2State, State};
+use learnloop::Timestamp;
+use learnloop::srs::{
+    Card, DEFAULT_PARAMETERS, Fsrs, FsrsOptions, MemoryState, Rating, Scheduler, Sm2State, State,
+};
 use serde_json::{Value, json};
 
 /// Where the fixture lives, relative to the workspace root.
@@ -49,15 +54,18 @@ impl Default for SchedulerSpec {
 impl SchedulerSpec {
     /// The scheduler these settings describe.
     pub fn build(&self) -> learnloop::Result<Fsrs> {
-        let base = match &self.parameters {
-            Some(p) => Fsrs::new(p)?,
-            None => Fsrs::default(),
-        };
         let secs = |v: &[i64]| v.iter().map(|&s| TimeDelta::seconds(s)).collect();
-        base.with_desired_retention(self.desired_retention)?
-            .with_learning_steps(secs(&self.learning_steps))?
-            .with_relearning_steps(secs(&self.relearning_steps))?
-            .with_maximum_interval(self.maximum_interval)
+        Fsrs::new(FsrsOptions {
+            parameters: self
+                .parameters
+                .clone()
+                .unwrap_or_else(|| DEFAULT_PARAMETERS.to_vec()),
+            desired_retention: self.desired_retention,
+            learning_steps: secs(&self.learning_steps),
+            relearning_steps: secs(&self.relearning_steps),
+            maximum_interval: self.maximum_interval,
+            ..FsrsOptions::default()
+        })
     }
 
     fn to_json(&self) -> Value {
@@ -75,8 +83,8 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
 }
 
-fn time(t: DateTime<Utc>) -> Value {
-    Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+fn time(t: impl Into<Timestamp>) -> Value {
+    Value::String(t.into().to_string())
 }
 
 fn card_json(card: &Card) -> Value {
@@ -89,8 +97,8 @@ fn error_json(e: &learnloop::Error) -> Value {
 
 /// The cards the cases start from: new, learning, review, relearning, a card
 /// that SM-2 scheduled, and one reviewed many times.
-fn starting_cards(fsrs: &Fsrs) -> Vec<(String, Card, DateTime<Utc>)> {
-    let now = t0();
+fn starting_cards(fsrs: &Fsrs) -> Vec<(String, Card, Timestamp)> {
+    let now = Timestamp::from(t0());
     let new = Card::new("new", now);
     let learning = fsrs.review(&new, Rating::Good, now).unwrap().card;
     let review = fsrs
@@ -267,7 +275,7 @@ pub fn srs_cases() -> Vec<Value> {
     // Errors: every language raises its own error type with this code and field.
     let spec = SchedulerSpec::default();
     let fsrs = spec.build().expect("valid");
-    let now = t0();
+    let now = Timestamp::from(t0());
     let reviewed = fsrs
         .review(&Card::new("r", now), Rating::Easy, now)
         .unwrap()

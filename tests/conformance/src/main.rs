@@ -1,5 +1,5 @@
-//! Writes the conformance fixtures `tests/fixtures/conformance/srs.json` and
-//! `learner.json` (run from anywhere in the workspace).
+//! Writes the conformance fixtures `tests/fixtures/conformance/srs.json`,
+//! `learner.json` and `defaults.json` (run from anywhere in the workspace).
 
 fn main() -> std::io::Result<()> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -11,6 +11,10 @@ fn main() -> std::io::Result<()> {
         (
             learnloop_conformance::LEARNER_FIXTURE,
             learnloop_conformance::learner_fixture_text(),
+        ),
+        (
+            learnloop_conformance::DEFAULTS_FIXTURE,
+            learnloop_conformance::defaults_fixture_text(),
         ),
     ] {
         let path = root.join(file);

@@ -30,3 +30,16 @@ fn committed_learner_fixture_matches_the_core() {
         "tests/fixtures/conformance/learner.json is stale: run `cargo run -p learnloop-conformance` and review the diff"
     );
 }
+
+#[test]
+fn committed_defaults_fixture_matches_the_core() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/conformance/defaults.json"
+    );
+    let committed = std::fs::read_to_string(path).expect("fixture exists");
+    assert!(
+        committed == learnloop_conformance::defaults_fixture_text(),
+        "tests/fixtures/conformance/defaults.json is stale: run `cargo run -p learnloop-conformance` and review the diff"
+    );
+}

@@ -14,10 +14,16 @@ internal fun codeAndField(e: LearnloopException): Pair<String, String> = when (e
     is LearnloopException.InvalidInput -> e.code to e.field
     is LearnloopException.InvalidParameter -> e.code to e.field
     is LearnloopException.InvalidRating -> e.code to e.field
-    is LearnloopException.ReviewOrder -> e.code to e.field
-    is LearnloopException.NotFound -> e.code to e.field
+    is LearnloopException.OutOfOrder -> e.code to e.field
     is LearnloopException.NotEstimable -> e.code to e.field
-    is LearnloopException.Storage -> e.code to e.field
+    is LearnloopException.NotFound -> e.code to e.field
+    is LearnloopException.StorageBusy -> e.code to e.field
+    is LearnloopException.StorageFull -> e.code to e.field
+    is LearnloopException.StorageReadOnly -> e.code to e.field
+    is LearnloopException.StorageCorrupt -> e.code to e.field
+    is LearnloopException.StorageFailed -> e.code to e.field
+    is LearnloopException.NewerVersion -> e.code to e.field
+    is LearnloopException.MigrationChanged -> e.code to e.field
 }
 
 /** Learner models and the adaptive engine: the shared cases of
@@ -64,14 +70,14 @@ class LearnerTest {
     private fun itemMap(i: ItemParameters) = mapOf("discrimination" to i.discrimination, "difficulty" to i.difficulty, "guessing" to i.guessing)
     private fun abilityMap(e: AbilityEstimate) = mapOf("theta" to e.theta, "standard_error" to e.standardError)
     private fun bools(a: JSONArray) = (0 until a.length()).map { a.getBoolean(it) }
-    private fun bkt(o: JSONObject) = BktParameters(o.getDouble("prior"), o.getDouble("learn"), o.getDouble("guess"), o.getDouble("slip"), o.optDouble("forget", 0.0))
+    private fun bkt(o: JSONObject) = BktParameters(prior = o.getDouble("prior"), learn = o.getDouble("learn"), forget = o.getDouble("forget"), guess = o.getDouble("guess"), slip = o.getDouble("slip"))
     private fun instant(s: String) = Instant.parse(s)
 
     private fun run(c: JSONObject): Any? {
         val x = c.getJSONObject("input")
         return when (c.getString("op")) {
             "elo_update" -> {
-                val u = Elo(x.getDouble("alpha"), x.getDouble("beta"))
+                val u = Elo(EloOptions(x.getDouble("alpha"), x.getDouble("beta")))
                     .update(rating(x.getJSONObject("learner")), rating(x.getJSONObject("item")), x.getDouble("score"), x.getInt("options").toUInt())
                 mapOf("learner" to ratingMap(u.learner), "item" to ratingMap(u.item), "predicted" to u.predicted)
             }
@@ -79,12 +85,12 @@ class LearnerTest {
                 val i = item(x.getJSONObject("item"))
                 mapOf("probability" to itemProbability(i, x.getDouble("theta")), "information" to itemInformation(i, x.getDouble("theta")))
             }
-            "irt_eap" -> abilityMap(estimateAbilityEap(items(x.getJSONArray("items")), cells(x.getString("responses")), x.getDouble("prior_mean"), x.getDouble("prior_sd")))
+            "irt_eap" -> abilityMap(estimateAbilityEap(items(x.getJSONArray("items")), cells(x.getString("responses")), NormalPrior(x.getDouble("prior_mean"), x.getDouble("prior_sd"))))
             "irt_mle" -> abilityMap(estimateAbilityMle(items(x.getJSONArray("items")), cells(x.getString("responses"))))
             "irt_calibrate" -> {
                 val model = when (x.getString("model")) { "1PL" -> IrtModel.ONE_PL; "2PL" -> IrtModel.TWO_PL; else -> IrtModel.THREE_PL }
                 val rows = x.getJSONArray("rows").let { a -> (0 until a.length()).map { cells(a.getString(it)) } }
-                val fit = calibrate(rows, CalibrationOptions(model = model))
+                val fit = calibrate(rows, defaultCalibrationOptions().copy(model = model))
                 mapOf(
                     "items" to fit.items.map { itemMap(it) },
                     "log_likelihood" to fit.logLikelihood,
@@ -95,9 +101,14 @@ class LearnerTest {
             }
             "irt_select" -> {
                 val r = x.getJSONObject("rule")
-                val rule = if (r.getString("rule") == "success_band") SelectionRule.SuccessBand(r.getDouble("low"), r.getDouble("high")) else SelectionRule.MaximumInformation
+                val defaults = defaultItemSelectorOptions()
+                val options = if (r.getString("rule") == "success_band") {
+                    defaults.copy(rule = SelectionRule.SUCCESS_BAND, low = r.getDouble("low"), high = r.getDouble("high"))
+                } else {
+                    defaults
+                }
                 val administered = x.getJSONArray("administered").let { a -> (0 until a.length()).map { a.getInt(it).toUInt() } }
-                val chosen = ItemSelector(rule, x.getInt("randomesque").toUInt(), null)
+                val chosen = ItemSelector(options.copy(randomesque = x.getInt("randomesque").toUInt()))
                     .select(items(x.getJSONArray("items")), x.getDouble("theta"), administered, emptyList(), 0uL, x.getLong("seed").toULong())
                 mapOf("item" to chosen?.toInt())
             }
@@ -110,7 +121,7 @@ class LearnerTest {
             "bkt_fit" -> {
                 val a = x.getJSONArray("answers")
                 val answers = (0 until a.length()).map { a.getJSONArray(it).let { t -> BktAnswer(t.getString(0), t.getString(1), t.getBoolean(2)) } }
-                fitBkt(answers, x.getBoolean("forgetting")).map {
+                fitBkt(answers, defaultBktFitOptions().copy(forgetting = x.getBoolean("forgetting"))).map {
                     mapOf(
                         "skill" to it.skill,
                         "parameters" to mapOf("prior" to it.parameters.prior, "learn" to it.parameters.learn, "forget" to it.parameters.forget, "guess" to it.parameters.guess, "slip" to it.parameters.slip),
@@ -128,7 +139,7 @@ class LearnerTest {
                 }
                 val p = x.getJSONArray("practice")
                 val practice = (0 until p.length()).map { p.getJSONArray(it).let { t -> SkillPractice(t.getString(0), t.getInt(1).toUInt(), t.getInt(2).toUInt()) } }
-                Pfa.fit(answers, x.getDouble("l2")).use { pfa ->
+                Pfa.fit(answers, PfaOptions(x.getDouble("l2"))).use { pfa ->
                     mapOf("probability" to pfa.probability(practice), "intercept" to pfa.intercept(), "skills" to plain(JSONObject(pfa.skillsJson())))
                 }
             }
@@ -141,7 +152,7 @@ class LearnerTest {
                     smoothing = cfg.getDouble("smoothing"), maxStep = cfg.getDouble("max_step"),
                     difficultyScale = cfg.getDouble("difficulty_scale"), hintPenalty = cfg.getDouble("hint_penalty"),
                     expectedResponseMs = cfg.getLong("expected_response_ms").toULong(),
-                    eloAlpha = elo.getDouble("alpha"), eloBeta = elo.getDouble("beta"),
+                    elo = EloOptions(elo.getDouble("alpha"), elo.getDouble("beta")),
                 )
                 AdaptiveEngine(config).use { engine ->
                     var state = engine.initialStateJson(instant(x.getString("start")))
@@ -194,11 +205,12 @@ class LearnerTest {
     @Test
     fun aSessionAdaptsAndTheStoreKeepsIt() {
         val start = Instant.parse("2026-03-02T09:00:00Z")
-        AdaptiveEngine(EngineConfig(seed = 5uL)).use { engine ->
+        AdaptiveEngine(defaultEngineConfig().copy(seed = 5uL)).use { engine ->
             var state = engine.initialStateJson(start)
             val levels = mutableListOf<Double>()
             for (k in 0 until 16) {
-                val o = engine.observe(state, Interaction(questionId = "q$k", score = if (k >= 4) 1.0 else 0.0, at = start.plusSeconds(40L * k), contentFormat = "video"))
+                val answer = answered("q$k", k >= 4, start.plusSeconds(40L * k)).copy(contentFormat = "video")
+                val o = engine.observe(state, answer)
                 state = o.stateJson
                 levels.add(o.record.adaptiveDifficulty)
                 assertTrue(o.record.adaptationReasoning.isNotEmpty())
@@ -210,13 +222,36 @@ class LearnerTest {
                 assertEquals(JSONObject(state).getJSONObject("learnerModel").getInt("answers"), JSONObject(store.adaptiveState("session-1")).getJSONObject("learnerModel").getInt("answers"))
             }
             val bad = assertThrows<LearnloopException.InvalidInput> {
-                engine.observe(state, Interaction(questionId = "q", score = 1.0, at = start, confidence = 2.0))
+                engine.observe(state, answered("q", true, start).copy(confidence = 2.0))
             }
             assertEquals("confidence", bad.field)
         }
         val none = assertThrows<LearnloopException.NotEstimable> {
-            estimateAbilityMle(listOf(ItemParameters(1.0, 0.0)), listOf(true))
+            estimateAbilityMle(listOf(ItemParameters(1.0, 0.0, 0.0)), listOf(true))
         }
         assertEquals("responses", none.field)
+    }
+
+    /** The defaults case of every options struct (tests/fixtures/conformance/defaults.json). */
+    @Test
+    fun everyOptionsStructDefaultsToTheCores() {
+        val fixture = JSONObject(File(fixtures, "conformance/defaults.json").readText())
+        val options = fixture.getJSONObject("options")
+        assertEquals(options.keySet(), optionsNames().toSet())
+        for (name in options.keySet()) {
+            same(plain(JSONObject(optionsJson(name, "{}"))), options.getJSONObject(name), name)
+        }
+        // Objects built with no settings hold exactly the core's defaults.
+        assertEquals(defaultFsrsOptions(), Fsrs.withDefaults().options())
+        assertEquals(defaultSm2Options(), Sm2.withDefaults().options())
+        assertEquals(defaultAnkiSm2Options(), AnkiSm2.withDefaults().options())
+        assertEquals(options.getJSONObject("fsrs").getDouble("desired_retention"), defaultFsrsOptions().desiredRetention)
+        assertEquals(options.getJSONObject("queue").getInt("review_limit").toUInt(), defaultQueueOptions().reviewLimit)
+        assertEquals(options.getJSONObject("engine").getDouble("success_band_low"), defaultEngineConfig().successBandLow)
+        assertEquals(fixture.getJSONObject("store").getString("actor"), defaultStoreOptions().actor)
+        val changed = JSONObject(optionsJson("queue", "{\"order\": \"due\"}"))
+        assertEquals("due", changed.getString("order"))
+        val typo = assertThrows<LearnloopException.InvalidInput> { optionsJson("queue", "{\"new_limt\": 3}") }
+        assertEquals("new_limt", typo.field)
     }
 }

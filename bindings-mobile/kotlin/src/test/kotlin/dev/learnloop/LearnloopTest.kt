@@ -18,13 +18,15 @@ class LearnloopTest {
     @Test
     fun documentedUsage() {
         val fsrs = Fsrs.withDefaults()
-        assertEquals(0.9, fsrs.desiredRetention())
+        assertEquals(0.9, fsrs.options().desiredRetention)
         val card = newCard("card-1", now)
         val preview = fsrs.preview(card, now)
-        assertEquals(now.plus(Duration.ofMinutes(10)), preview.good.due)
+        assertEquals(now.plus(Duration.ofMinutes(10)), preview.good.card.due)
         val outcome = fsrs.review(card, Rating.GOOD, now)
         assertEquals(CardState.LEARNING, outcome.card.state)
-        assertEquals(preview.good, outcome.card)
+        assertEquals(preview.good.card, outcome.card)
+        val custom = Fsrs(defaultFsrsOptions().copy(desiredRetention = 0.85, learningSteps = listOf(300L)))
+        assertEquals(listOf(300L), custom.options().learningSteps)
         val state = fsrs.memoryState(listOf(Rating.AGAIN, Rating.GOOD), listOf(0u, 1u))
         assertTrue(state.stability > 0 && state.difficulty in 1.0..10.0)
         val batch = fsrs.reviewMany(listOf(outcome.card), listOf(Rating.GOOD), outcome.card.due)
@@ -36,18 +38,18 @@ class LearnloopTest {
     fun errorsAreExceptionsWithCodeAndField() {
         val fsrs = Fsrs.withDefaults()
         val card = fsrs.review(newCard("c", now), Rating.EASY, now).card
-        val order = assertThrows<LearnloopException.ReviewOrder> {
+        val order = assertThrows<LearnloopException.OutOfOrder> {
             fsrs.review(card, Rating.GOOD, now.minusSeconds(1))
         }
         assertEquals("now", order.field)
         val rating = assertThrows<LearnloopException.InvalidRating> { ratingFromNumber(5) }
         assertEquals("invalid_rating", rating.code)
         val params = assertThrows<LearnloopException.InvalidParameter> {
-            Fsrs(FsrsOptions(parameters = List(21) { 1.0 }))
+            Fsrs(defaultFsrsOptions().copy(parameters = List(21) { 1.0 }))
         }
         assertEquals("parameters[7]", params.field)
         val retention = assertThrows<LearnloopException.InvalidInput> {
-            Fsrs(FsrsOptions(desiredRetention = 1.5))
+            Fsrs(defaultFsrsOptions().copy(desiredRetention = 1.5))
         }
         assertEquals("desired_retention", retention.field)
         val broken = card.copy(memory = MemoryState(stability = -1.0, difficulty = 5.0))
@@ -57,6 +59,18 @@ class LearnloopTest {
         assertEquals("cards[1].memory.stability", batch.field)
         val json = assertThrows<LearnloopException.InvalidInput> { cardFromJson("{\"id\": 3}") }
         assertEquals("id", json.field)
+    }
+
+    @Test
+    fun sm2AndAnkiAreSchedulersToo() {
+        val sm2 = Sm2(defaultSm2Options().copy(maximumInterval = 365u))
+        val first = sm2.reviewQuality(newCard("q", now), 5u, now).card
+        assertEquals(1u, first.scheduledDays)
+        assertEquals(365u, sm2.options().maximumInterval)
+        val anki = AnkiSm2.withDefaults()
+        assertEquals(4u, anki.review(newCard("q", now), Rating.EASY, now).log.scheduledDays)
+        val due = dueQueue(listOf(first, newCard("n", now)), now.plus(Duration.ofDays(2)), defaultQueueOptions().copy(newLimit = 0u))
+        assertEquals(listOf(0u), due)
     }
 
     @Test
@@ -78,12 +92,13 @@ class LearnloopTest {
 
     private fun scheduler(spec: JSONObject): Fsrs {
         val params = spec.optJSONArray("parameters")
+        val defaults = defaultFsrsOptions()
         return Fsrs(
-            FsrsOptions(
-                parameters = params?.let { a -> List(a.length()) { a.getDouble(it) } } ?: emptyList(),
+            defaults.copy(
+                parameters = params?.let { a -> List(a.length()) { a.getDouble(it) } } ?: defaults.parameters,
                 desiredRetention = spec.getDouble("desired_retention"),
-                learningSteps = spec.getJSONArray("learning_steps").let { a -> List(a.length()) { a.getInt(it).toUInt() } },
-                relearningSteps = spec.getJSONArray("relearning_steps").let { a -> List(a.length()) { a.getInt(it).toUInt() } },
+                learningSteps = spec.getJSONArray("learning_steps").let { a -> List(a.length()) { a.getLong(it) } },
+                relearningSteps = spec.getJSONArray("relearning_steps").let { a -> List(a.length()) { a.getLong(it) } },
                 maximumInterval = spec.getInt("maximum_interval").toUInt(),
             ),
         )
@@ -145,7 +160,22 @@ class LearnloopTest {
             val name = c.getString("name")
             val expect = c.getJSONObject("expect")
             val op = c.getString("op")
-            if (op == "next_states") continue // not part of the mobile API
+            if (op == "next_states") {
+                val m = c.optJSONArray("memory")
+                val got = Fsrs.withDefaults().nextStates(
+                    m?.let { MemoryState(it.getDouble(0), it.getDouble(1)) },
+                    c.getDouble("desired_retention"),
+                    c.getInt("days_elapsed").toUInt(),
+                )
+                for ((key, item) in listOf("again" to got.again, "hard" to got.hard, "good" to got.good, "easy" to got.easy)) {
+                    val want = expect.getJSONArray(key)
+                    assertTrue(close(item.memory.stability, want.getDouble(0)), name)
+                    assertTrue(close(item.memory.difficulty, want.getDouble(1)), name)
+                    assertTrue(close(item.interval, want.getDouble(2)), name)
+                }
+                checked++
+                continue
+            }
             if (expect.has("error")) {
                 val e = expect.getJSONObject("error")
                 val thrown = assertThrows<LearnloopException>(name) { run(c) }
@@ -155,10 +185,10 @@ class LearnloopTest {
             } else {
                 when (val got = run(c)) {
                     is Preview -> {
-                        assertSameCard(got.again, expect.getJSONObject("again"), name)
-                        assertSameCard(got.hard, expect.getJSONObject("hard"), name)
-                        assertSameCard(got.good, expect.getJSONObject("good"), name)
-                        assertSameCard(got.easy, expect.getJSONObject("easy"), name)
+                        assertSameCard(got.again.card, expect.getJSONObject("again"), name)
+                        assertSameCard(got.hard.card, expect.getJSONObject("hard"), name)
+                        assertSameCard(got.good.card, expect.getJSONObject("good"), name)
+                        assertSameCard(got.easy.card, expect.getJSONObject("easy"), name)
                     }
                     is ReviewOutcome -> {
                         assertSameCard(got.card, expect.getJSONObject("card"), name)
@@ -182,7 +212,7 @@ class LearnloopTest {
         val path = dir.resolve("learner.db").toString()
         val fixtures = System.getProperty("learnloop.fixtures") ?: "../../tests/fixtures"
         val legacy = File(fixtures, "sessions/v1_firestore_times.json").readText()
-        Store.open(path).use { store ->
+        Store.open(path, defaultStoreOptions()).use { store ->
             assertTrue(store.schemaVersion() >= 3)
             store.saveSession("learner-1", "session-1", legacy)
             val state = JSONObject(store.adaptiveState("session-1"))
@@ -191,13 +221,14 @@ class LearnloopTest {
             val outcome = Fsrs.withDefaults().review(newCard("c1", now), Rating.GOOD, now)
             store.recordReview("learner-1", outcome.card, outcome.log)
         }
-        Store.open(path).use { store ->
+        Store.open(path, defaultStoreOptions().copy(actor = "kotlin-test")).use { store ->
+            assertEquals("kotlin-test", store.options().actor)
             assertEquals(0.72, JSONObject(store.adaptiveState("session-1")).getDouble("adaptiveDifficultyLevel"))
             assertEquals("session-1", JSONArray(store.activeSessions("learner-1", 10u)).getJSONObject(0).getString("id"))
             val card = store.card("learner-1", "c1")
             assertEquals(CardState.LEARNING, card.state)
             assertEquals(listOf(CardState.NEW), store.reviewLogs("learner-1", "c1").map { it.state })
-            assertEquals(listOf(card), store.dueQueue("learner-1", card.due, 20u, 200u))
+            assertEquals(listOf(card), store.dueQueue("learner-1", card.due, defaultQueueOptions()))
             val missing = assertThrows<LearnloopException.NotFound> { store.card("learner-1", "nope") }
             assertEquals("not_found", missing.code)
             assertEquals("card", missing.field)

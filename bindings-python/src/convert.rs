@@ -1,0 +1,86 @@
+//! Python values in and out through serde: keyword arguments and dicts
+//! become the core's options and documents, core values become dicts
+//! (pythonize). No field is named here; the core's serde types decide.
+
+use crate::errors::to_py;
+use crate::time::timestamp;
+use pyo3::prelude::*;
+use pyo3::types::{PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyList, PyTuple};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// A Python value as JSON: dicts, lists and tuples recursively; a
+/// `timedelta` as seconds (the unit every option counts durations in); a
+/// `datetime` as RFC 3339 text (naive ones refused, naming `field`);
+/// anything else through pythonize (numbers, str, bool, None, numpy
+/// scalars).
+pub(crate) fn to_value(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (key, value) in dict.iter() {
+            let key: String = key.extract()?;
+            let inner = to_value(&format!("{field}.{key}"), &value)?;
+            map.insert(key, inner);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return obj
+            .try_iter()?
+            .enumerate()
+            .map(|(i, item)| to_value(&format!("{field}[{i}]"), &item?))
+            .collect();
+    }
+    if let Ok(delta) = obj.cast::<PyDelta>() {
+        let micros = i64::from(delta.get_days()) * 86_400_000_000
+            + i64::from(delta.get_seconds()) * 1_000_000
+            + i64::from(delta.get_microseconds());
+        return Ok(Value::from(micros as f64 / 1e6));
+    }
+    if obj.is_instance_of::<PyDateTime>() {
+        return Ok(Value::String(timestamp(field, obj)?.to_string()));
+    }
+    pythonize::depythonize(obj).map_err(|e| crate::time::invalid(field, e.to_string()))
+}
+
+/// A core type from a Python dict (or list) in its serialized shape, the
+/// argument `field` (empty: the value is the whole document); the error
+/// names the path inside it (`learner.rating`, `cards[3].due`).
+pub(crate) fn from_py<T: DeserializeOwned>(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<T> {
+    learnloop::json::from_value(to_value(field, obj)?).map_err(|e| match e {
+        learnloop::Error::InvalidInput {
+            field: path,
+            reason,
+        } if !field.is_empty() => {
+            let field = match path.as_str() {
+                "json" => field.to_string(),
+                p if p.starts_with('[') => format!("{field}{p}"),
+                p => format!("{field}.{p}"),
+            };
+            to_py(learnloop::Error::InvalidInput { field, reason })
+        }
+        other => to_py(other),
+    })
+}
+
+/// Keyword arguments as a core options struct: what was given, the core's
+/// defaults for the rest. An unknown name or a value of the wrong type is
+/// an `InvalidInputError` naming it.
+pub(crate) fn options<T: DeserializeOwned>(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<T> {
+    let given = match kwargs {
+        Some(kwargs) => to_value("options", kwargs.as_any())?,
+        None => Value::Object(Map::new()),
+    };
+    learnloop::json::from_value(given).map_err(to_py)
+}
+
+/// A core value as Python objects (dicts, lists, str, numbers; times as
+/// RFC 3339 text, as in every language's JSON).
+pub(crate) fn to_py_object<'py, T: Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, value)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
