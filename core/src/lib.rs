@@ -1,16 +1,34 @@
 //! # learnloop
 //!
 //! An embeddable adaptive-learning engine. One Rust core computes schedules
-//! and learner state identically on a server, a phone and in a browser.
+//! and learner state identically on a server, a phone and in a browser; the
+//! Python, JavaScript (WebAssembly), Kotlin, Swift and Dart packages are thin
+//! bindings over it.
 //!
-//! This release provides [`srs`]: spaced repetition with FSRS-6 (matching the
-//! reference implementation to 1e-4) and SM-2 (SuperMemo's original and
-//! Anki's variant), deterministic fuzz, load balancing, easy days, a due
-//! queue and a forecast.
+//! What the crate holds:
 //!
-//! The core is pure: no I/O, no clock, no global randomness. Every function
-//! that needs the time takes `now`, and every random choice is derived from a
-//! seed, so results are reproducible on every platform.
+//! - [`srs`]: spaced repetition. FSRS-6 (matching py-fsrs to 5e-12) and SM-2
+//!   (SuperMemo's and Anki's), one [`srs::Scheduler`] trait whose single
+//!   required method every review path calls (one card, a preview, a batch
+//!   in place across the cores); fuzz, load balancing, easy days, a due queue,
+//!   a forecast and a seeded simulator.
+//! - [`learner`]: learner models. Elo, item response theory (1PL-3PL, with
+//!   calibration from data), Bayesian knowledge tracing and performance factor
+//!   analysis, with the usual metrics.
+//! - [`adaptive`]: the adaptive engine. A session's state in the field names
+//!   hosts already store, updated one interaction at a time, each decision
+//!   explained.
+//! - [`store`] (feature `sqlite`, on by default): SQLite persistence with
+//!   migrations, crash safety and privacy controls.
+//! - [`migrate`]: the session document and readers of legacy formats.
+//! - [`options`]: every options struct by name, with its defaults (the one
+//!   place a default is written), and [`Error`] with its closed [`ErrorKind`]:
+//!   the contracts every binding maps rather than restates.
+//!
+//! The core is pure: no I/O, no clock, no global randomness outside
+//! [`store`]. Every function that needs the time takes `now` (a
+//! `DateTime<Utc>` or a [`Timestamp`]), and every random choice is derived
+//! from a seed, so results are the same bits on every platform.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};

@@ -51,21 +51,15 @@ pub(crate) fn try_for_each<T: Sync, U: Sync>(
     with: &[U],
     f: impl Fn(&T, &U) -> Result<()> + Sync + Send,
 ) -> Result<()> {
-    let failed = |(i, (item, with)): (usize, (&T, &U))| f(item, with).err().map(|e| (i, e));
+    let first = FirstFailure::default();
     #[cfg(feature = "parallel")]
-    let first = items
-        .par_iter()
-        .zip(with)
-        .with_min_len(MIN_ITEMS_PER_TASK)
-        .enumerate()
-        .filter_map(failed)
-        .min_by_key(|(i, _)| *i);
+    let pairs = items.par_iter().zip(with).with_min_len(MIN_ITEMS_PER_TASK);
     #[cfg(not(feature = "parallel"))]
-    let first = items.iter().zip(with).enumerate().find_map(failed);
-    match first {
-        Some((i, e)) => Err(Error::in_batch(i, e)),
-        None => Ok(()),
-    }
+    let pairs = items.iter().zip(with);
+    pairs
+        .enumerate()
+        .for_each(|(i, (item, with))| first.keep(i, f(item, with)));
+    first.into_result()
 }
 
 /// `f(item, with)` on every pair, changing the items in place; the first
@@ -76,24 +70,46 @@ pub(crate) fn try_update<T: Send, U: Sync>(
     with: &[U],
     f: impl Fn(&mut T, &U) -> Result<()> + Sync + Send,
 ) -> Result<()> {
-    let failed = |(i, (item, with)): (usize, (&mut T, &U))| f(item, with).err().map(|e| (i, e));
+    let first = FirstFailure::default();
     #[cfg(feature = "parallel")]
-    let first = items
+    let pairs = items
         .par_iter_mut()
         .zip(with)
-        .with_min_len(MIN_ITEMS_PER_TASK)
-        .enumerate()
-        .filter_map(failed)
-        .min_by_key(|(i, _)| *i);
+        .with_min_len(MIN_ITEMS_PER_TASK);
     #[cfg(not(feature = "parallel"))]
-    let first = items
-        .iter_mut()
-        .zip(with)
+    let pairs = items.iter_mut().zip(with);
+    pairs
         .enumerate()
-        .filter_map(failed)
-        .next();
-    match first {
-        Some((i, e)) => Err(Error::in_batch(i, e)),
-        None => Ok(()),
+        .for_each(|(i, (item, with))| first.keep(i, f(item, with)));
+    first.into_result()
+}
+
+/// The lowest-indexed failure seen so far, from any thread. Successes cost
+/// one branch; the lock is taken only on a failure.
+#[derive(Default)]
+struct FirstFailure(std::sync::Mutex<Option<(usize, Error)>>);
+
+impl FirstFailure {
+    #[inline]
+    fn keep(&self, index: usize, result: Result<()>) {
+        if let Err(e) = result {
+            self.keep_failure(index, e);
+        }
+    }
+
+    #[cold]
+    fn keep_failure(&self, index: usize, error: Error) {
+        // A poisoned lock still holds a usable slot: nothing panics while holding it.
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.as_ref().is_none_or(|(first, _)| index < *first) {
+            *slot = Some((index, error));
+        }
+    }
+
+    fn into_result(self) -> Result<()> {
+        match self.0.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some((i, e)) => Err(Error::in_batch(i, e)),
+            None => Ok(()),
+        }
     }
 }

@@ -366,7 +366,8 @@ impl Fsrs {
         interval: f64,
         sm2_retention: f64,
     ) -> Result<MemoryState> {
-        self.model.memory_from_sm2(ease_factor, interval, sm2_retention)
+        self.model
+            .memory_from_sm2(ease_factor, interval, sm2_retention)
     }
 
     /// Whole-day review interval for a stability: rounded half to even (as

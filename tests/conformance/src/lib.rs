@@ -8,6 +8,7 @@
 //! the reference implementation by `tests/fixtures/fsrs6_reference.json`.
 
 mod defaults;
+pub mod entry_points;
 mod learner;
 
 pub use defaults::{DEFAULTS_FIXTURE, defaults_fixture, defaults_fixture_text};

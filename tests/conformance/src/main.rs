@@ -1,5 +1,8 @@
 //! Writes the conformance fixtures `tests/fixtures/conformance/srs.json`,
-//! `learner.json` and `defaults.json` (run from anywhere in the workspace).
+//! `learner.json`, `defaults.json` and `entry_points.json` (run from
+//! anywhere in the workspace).
+
+use learnloop_conformance::entry_points;
 
 fn main() -> std::io::Result<()> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -15,6 +18,10 @@ fn main() -> std::io::Result<()> {
         (
             learnloop_conformance::DEFAULTS_FIXTURE,
             learnloop_conformance::defaults_fixture_text(),
+        ),
+        (
+            entry_points::ENTRY_POINTS_FIXTURE,
+            entry_points::entry_points_fixture_text(&root.join("core/src")),
         ),
     ] {
         let path = root.join(file);

@@ -43,3 +43,17 @@ fn committed_defaults_fixture_matches_the_core() {
         "tests/fixtures/conformance/defaults.json is stale: run `cargo run -p learnloop-conformance` and review the diff"
     );
 }
+
+#[test]
+fn committed_entry_points_fixture_matches_the_core() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let committed =
+        std::fs::read_to_string(root.join("tests/fixtures/conformance/entry_points.json"))
+            .expect("fixture exists");
+    let fresh =
+        learnloop_conformance::entry_points::entry_points_fixture_text(&root.join("core/src"));
+    assert!(
+        committed == fresh,
+        "tests/fixtures/conformance/entry_points.json is stale (a public entry point of the core was added, renamed or removed): run `cargo run -p learnloop-conformance` and bind it in every language"
+    );
+}
