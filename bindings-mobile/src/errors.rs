@@ -1,8 +1,9 @@
 //! Core errors as one uniffi error type (a sealed class in Kotlin, an
-//! `Error` enum in Swift): one case per [`ErrorKind`], decided in one
-//! exhaustive `match`, so a new kind does not compile until it has a case.
-//! Every case carries the core's stable `code`, the `field` it is about and
-//! the message.
+//! `Error` enum in Swift): one case per [`ErrorKind`], named as the kind,
+//! decided in one exhaustive `match` that the macro writes from the list of
+//! cases, so a new kind does not compile until it has a case here. Every
+//! case carries the core's stable `code`, the `field` it is about and the
+//! message.
 
 use learnloop::ErrorKind;
 
@@ -24,6 +25,15 @@ macro_rules! exception_cases {
                 },
             )*
         }
+
+        impl From<learnloop::Error> for LearnloopException {
+            fn from(e: learnloop::Error) -> Self {
+                let (code, field, detail) = (e.code().to_string(), e.field(), e.to_string());
+                match e.kind() {
+                    $(ErrorKind::$case => Self::$case { code, field, detail },)*
+                }
+            }
+        }
     };
 }
 
@@ -41,79 +51,4 @@ exception_cases! {
     StorageFailed: "Any other failure of the database (I/O, a failed migration).";
     NewerVersion: "A database or document written by a newer learnloop; nothing was changed.";
     MigrationChanged: "A schema migration applied to the database differs from the shipped one.";
-}
-
-impl From<learnloop::Error> for LearnloopException {
-    fn from(e: learnloop::Error) -> Self {
-        let (code, field, detail) = (e.code().to_string(), e.field(), e.to_string());
-        type Case = fn(String, String, String) -> LearnloopException;
-        let case: Case = match e.kind() {
-            ErrorKind::InvalidInput => |code, field, detail| Self::InvalidInput {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::InvalidParameter => |code, field, detail| Self::InvalidParameter {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::InvalidRating => |code, field, detail| Self::InvalidRating {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::OutOfOrder => |code, field, detail| Self::OutOfOrder {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::NotEstimable => |code, field, detail| Self::NotEstimable {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::NotFound => |code, field, detail| Self::NotFound {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::StorageBusy => |code, field, detail| Self::StorageBusy {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::StorageFull => |code, field, detail| Self::StorageFull {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::StorageReadOnly => |code, field, detail| Self::StorageReadOnly {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::StorageCorrupt => |code, field, detail| Self::StorageCorrupt {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::StorageFailed => |code, field, detail| Self::StorageFailed {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::NewerVersion => |code, field, detail| Self::NewerVersion {
-                code,
-                field,
-                detail,
-            },
-            ErrorKind::MigrationChanged => |code, field, detail| Self::MigrationChanged {
-                code,
-                field,
-                detail,
-            },
-        };
-        case(code, field, detail)
-    }
 }

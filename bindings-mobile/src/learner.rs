@@ -194,6 +194,25 @@ pub fn bkt_predict_sequence(
     Ok(bkt_checked(parameters)?.predict_sequence(&answers))
 }
 
+/// P(correct) of the next answer given P(known).
+#[uniffi::export]
+pub fn bkt_predict(parameters: bkt::BktParameters, known: f64) -> Result<f64> {
+    Ok(bkt_checked(parameters)?.predict(known))
+}
+
+/// P(known) right after an answer, before any learning or forgetting.
+#[uniffi::export]
+pub fn bkt_posterior(parameters: bkt::BktParameters, known: f64, correct: bool) -> Result<f64> {
+    Ok(bkt_checked(parameters)?.posterior(known, correct))
+}
+
+/// Whether a probability of knowing a skill counts as mastery (at or above
+/// `threshold`, the core's mastery threshold if none).
+#[uniffi::export(default(threshold = None))]
+pub fn is_mastered(known: f64, threshold: Option<f64>) -> bool {
+    bkt::is_mastered(known, threshold.unwrap_or(bkt::MASTERY_THRESHOLD))
+}
+
 /// P(known) at the next answer.
 #[uniffi::export]
 pub fn bkt_update(parameters: bkt::BktParameters, known: f64, correct: bool) -> Result<f64> {

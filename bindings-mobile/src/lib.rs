@@ -40,3 +40,19 @@ pub fn options_names() -> Vec<String> {
         .map(|n| n.to_string())
         .collect()
 }
+
+/// A session document of any version (JSON, seed 000's shape) upgraded to
+/// the current one and checked, as JSON.
+#[uniffi::export]
+pub fn upgrade_session(json: String) -> Result<String> {
+    let document = learnloop::migrate::session_from_json(&json)?;
+    Ok(learnloop::json::to_json(&document))
+}
+
+/// The schema version a session document declares (legacy documents: 1).
+#[uniffi::export]
+pub fn session_version(json: String) -> Result<i64> {
+    Ok(learnloop::migrate::session_version(
+        &learnloop::json::from_json(&json)?,
+    )?)
+}

@@ -81,14 +81,20 @@ macro_rules! scheduler_object {
                 self.0.options().clone()
             }
 
-            /// Review `card` with `rating` at `now`.
-            pub fn review(&self, card: srs::Card, rating: srs::Rating, now: Timestamp) -> Result<srs::ReviewOutcome> {
-                Ok(self.0.review(&card, rating, now)?)
+            /// Review `card` with `rating` at `now`. `load`: cards already
+            /// due on each coming day (`forecast`), read when load balancing
+            /// is on.
+            #[uniffi::method(default(load = None))]
+            pub fn review(&self, card: srs::Card, rating: srs::Rating, now: Timestamp, load: Option<Vec<u32>>) -> Result<srs::ReviewOutcome> {
+                let load = load.map(|counts| srs::DueLoad { counts });
+                Ok(self.0.review_in(&card, rating, &srs::ReviewContext { now, load: load.as_ref() })?)
             }
 
-            /// The outcome of each rating.
-            pub fn preview(&self, card: srs::Card, now: Timestamp) -> Result<srs::Preview> {
-                Ok(self.0.preview(&card, now)?)
+            /// The outcome of each rating (`load` as in `review`).
+            #[uniffi::method(default(load = None))]
+            pub fn preview(&self, card: srs::Card, now: Timestamp, load: Option<Vec<u32>>) -> Result<srs::Preview> {
+                let load = load.map(|counts| srs::DueLoad { counts });
+                Ok(self.0.preview_in(&card, &srs::ReviewContext { now, load: load.as_ref() })?)
             }
 
             /// Review many cards, `ratings[i]` for `cards[i]`; all or
@@ -129,6 +135,36 @@ scheduler_object!(
                 .into());
             }
             Ok(self.0.memory_state(ratings.into_iter().zip(days_elapsed))?)
+        }
+
+        /// The whole-day interval a review gives a card of this stability.
+        pub fn review_interval(&self, stability: f64) -> u32 {
+            self.0.review_interval(stability)
+        }
+
+        /// Unrounded interval in days at which recall falls to
+        /// `desired_retention`, for a stability (or, with none, a new card's
+        /// initial stability after `rating`).
+        pub fn next_interval(
+            &self,
+            stability: Option<f64>,
+            desired_retention: f64,
+            rating: srs::Rating,
+        ) -> f64 {
+            self.0.next_interval(stability, desired_retention, rating)
+        }
+
+        /// The memory state of a card SM-2 scheduled: its ease factor, its
+        /// current interval in days, and the retention SM-2 achieved.
+        pub fn memory_state_from_sm2(
+            &self,
+            ease_factor: f64,
+            interval: f64,
+            sm2_retention: f64,
+        ) -> Result<srs::MemoryState> {
+            Ok(self
+                .0
+                .memory_state_from_sm2(ease_factor, interval, sm2_retention)?)
         }
 
         /// The memory state and unrounded interval after each rating, from
@@ -185,4 +221,47 @@ pub fn due_queue(cards: Vec<srs::Card>, now: Timestamp, options: srs::QueueOptio
 #[uniffi::export]
 pub fn forecast(cards: Vec<srs::Card>, now: Timestamp, days: u32) -> Vec<u32> {
     srs::forecast(&cards, now, days)
+}
+
+/// The SM-2 quality (0-5) a rating stands for.
+#[uniffi::export]
+pub fn sm2_quality_of(rating: srs::Rating) -> u8 {
+    srs::Sm2::quality_of(rating)
+}
+
+/// Whether a rating counts as recalled (Hard, Good, Easy).
+#[uniffi::export]
+pub fn rating_is_pass(rating: srs::Rating) -> bool {
+    rating.is_pass()
+}
+
+/// A copy of `card` due at `due` instead (a "postpone" or "study earlier"
+/// button); `due` may not be before `now`.
+#[uniffi::export]
+pub fn reschedule(card: srs::Card, due: Timestamp, now: Timestamp) -> Result<srs::Card> {
+    Ok(srs::reschedule(&card, due, now)?)
+}
+
+/// New cards, due at `now`, for the questions answered wrongly: one per
+/// question id, none for an id that already has a card in `existing`.
+#[uniffi::export(default(existing = []))]
+pub fn cards_from_mistakes(
+    answers: Vec<srs::AnsweredQuestion>,
+    now: Timestamp,
+    existing: Vec<srs::Card>,
+) -> Vec<srs::Card> {
+    srs::cards_from_mistakes(&answers, &existing, now)
+}
+
+/// The days a fuzzed `interval` may land on: `[min, max]`.
+#[uniffi::export]
+pub fn fuzz_range(interval: u32, maximum_interval: u32) -> Vec<u32> {
+    let (min, max) = srs::fuzz_range(interval, maximum_interval);
+    vec![min, max]
+}
+
+/// The fuzz fraction in `[0, 1)` of a card id at a review count.
+#[uniffi::export]
+pub fn fuzz_factor(card_id: String, reps: u32) -> f64 {
+    srs::fuzz_factor(&card_id, reps)
 }

@@ -17,8 +17,9 @@ use learnloop::learner::irt::{
 };
 use learnloop::learner::logistic::{PfaAnswer, PfaOptions, SkillPractice};
 use learnloop::srs::{
-    AnkiSm2Options, Card, EasyDays, FsrsOptions, ItemState, MemoryState, NextStates, Preview,
-    QueueOptions, QueueOrder, Rating, ReviewLog, ReviewOutcome, Sm2Options, Sm2State,
+    AnkiSm2Options, AnsweredQuestion, Card, EasyDays, FsrsOptions, ItemState, MemoryState,
+    NextStates, Preview, QueueOptions, QueueOrder, Rating, ReviewLog, ReviewOutcome, Sm2Options,
+    Sm2State,
 };
 use learnloop::store::{Durability, StoreOptions};
 use std::time::{Duration, SystemTime};
@@ -142,6 +143,12 @@ struct ReviewLog {
 struct ReviewOutcome {
     card: Card,
     log: ReviewLog,
+}
+
+#[uniffi::remote(Record)]
+struct AnsweredQuestion {
+    question_id: String,
+    correct: bool,
 }
 
 #[uniffi::remote(Record)]

@@ -52,6 +52,45 @@ do {
     check(false, "documented usage threw \(error)")
 }
 
+// Reschedule, cards from mistakes, load balancing and the small rules, all the core's.
+do {
+    let card = newCard(id: "c", now: now)
+    let later = now.addingTimeInterval(3 * 86400)
+    check(try reschedule(card: card, due: later, now: now).due == later, "reschedule")
+    do {
+        _ = try reschedule(card: card, due: now.addingTimeInterval(-86400), now: now)
+        check(false, "a due date in the past must throw")
+    } catch let e as LearnloopException {
+        check(codeAndField(e).1 == "due", "the error names due")
+    }
+    let answers = [AnsweredQuestion(questionId: "q1", correct: false), AnsweredQuestion(questionId: "q2", correct: true),
+                   AnsweredQuestion(questionId: "q1", correct: false), AnsweredQuestion(questionId: "q3", correct: false)]
+    check(cardsFromMistakes(answers: answers, now: now, existing: [newCard(id: "q3", now: now)]).map { $0.id } == ["q1"], "cards from mistakes")
+    check(fuzzRange(interval: 10, maximumInterval: 36500) == [8, 12], "fuzz range")
+    check([Rating.again, .hard, .good, .easy].map { ratingIsPass(rating: $0) } == [false, true, true, true], "is pass")
+    check([Rating.again, .hard, .good, .easy].map { sm2QualityOf(rating: $0) } == [2, 3, 4, 5], "SM-2 qualities")
+    check(isMastered(known: 0.99) && !isMastered(known: 0.5) && isMastered(known: 0.5, threshold: 0.4), "mastery")
+    var options = defaultFsrsOptions()
+    options.enableFuzzing = true
+    options.loadBalancing = true
+    let fsrs = try Fsrs(options: options)
+    var reviewed = card
+    for _ in 0..<4 { reviewed = try fsrs.review(card: reviewed, rating: .good, now: reviewed.due).card }
+    let at = reviewed.due
+    let days = UInt32((try Fsrs.withDefaults().review(card: reviewed, rating: .good, now: at).card.due.timeIntervalSince(at) / 86400).rounded(.down))
+    let range = fuzzRange(interval: days, maximumInterval: 36500)
+    for quiet in range {
+        var load = [UInt32](repeating: 1000, count: Int(range[1]) + 1)
+        load[Int(quiet)] = 0
+        let balanced = try fsrs.review(card: reviewed, rating: .good, now: at, load: load).card
+        check(UInt32((balanced.due.timeIntervalSince(at) / 86400).rounded(.down)) == quiet, "load balancing picks the quiet day")
+    }
+    let legacy = try String(contentsOfFile: (CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "../../tests/fixtures") + "/sessions/v1_legacy.json", encoding: .utf8)
+    check(try sessionVersion(json: legacy) == 1 && sessionVersion(json: upgradeSession(json: legacy)) > 1, "session upgrade")
+} catch {
+    check(false, "core rules threw \(error)")
+}
+
 // Errors are Swift errors with code and field.
 do {
     _ = try ratingFromNumber(value: 9)

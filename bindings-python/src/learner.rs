@@ -371,6 +371,14 @@ fn bkt_answer(i: usize, a: &Bound<'_, PyAny>) -> PyResult<bkt::BktAnswer> {
     })
 }
 
+/// Whether a probability of knowing a skill counts as mastery (at or above
+/// `threshold`, the core's `MASTERY_THRESHOLD` if omitted).
+#[pyfunction]
+#[pyo3(signature = (known, threshold = None))]
+fn is_mastered(known: f64, threshold: Option<f64>) -> bool {
+    bkt::is_mastered(known, threshold.unwrap_or(bkt::MASTERY_THRESHOLD))
+}
+
 /// Fits BKT per skill by EM from (student, skill, correct) triples in order;
 /// keyword arguments are the fit options. One dict per skill, sorted by skill.
 #[pyfunction]
@@ -577,6 +585,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(estimate_ability_mle, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(fit_bkt, m)?)?;
+    m.add_function(wrap_pyfunction!(is_mastered, m)?)?;
     m.add_function(wrap_pyfunction!(auc, m)?)?;
     m.add_function(wrap_pyfunction!(log_loss, m)?)?;
     m.add_function(wrap_pyfunction!(rmse, m)?)?;

@@ -40,12 +40,41 @@ fn options<'py>(
     convert::to_py_object(py, &resolved)
 }
 
+/// A session document of any version (a dict, seed 000's shape) upgraded to
+/// the current one, checked.
+#[pyfunction]
+fn upgrade_session<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let value = convert::to_value("document", document)?;
+    let upgraded = learnloop::migrate::upgrade_session(value).map_err(errors::to_py)?;
+    convert::to_py_object(py, &upgraded)
+}
+
+/// A session document in JSON text (any version), upgraded and checked.
+#[pyfunction]
+fn session_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let document = learnloop::migrate::session_from_json(text).map_err(errors::to_py)?;
+    convert::to_py_object(py, &document)
+}
+
+/// The schema version a session document declares (legacy documents: 1).
+#[pyfunction]
+fn session_version(document: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let value = convert::to_value("document", document)?;
+    learnloop::migrate::session_version(&value).map_err(errors::to_py)
+}
+
 #[pymodule]
 #[pyo3(name = "learnloop")]
 fn learnloop_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(options, m)?)?;
     m.add("OPTIONS_NAMES", learnloop::options::OptionsKind::NAMES)?;
+    m.add_function(wrap_pyfunction!(upgrade_session, m)?)?;
+    m.add_function(wrap_pyfunction!(session_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(session_version, m)?)?;
     srs::register(m)?;
     m.add_class::<store::PyStore>()?;
     learner::register(m)?;

@@ -36,6 +36,14 @@ impl From<srs::Rating> for PyRating {
     }
 }
 
+#[pymethods]
+impl PyRating {
+    /// Whether the rating counts as recalled (Hard, Good, Easy).
+    fn is_pass(&self) -> PyResult<bool> {
+        Ok(srs::Rating::try_from(*self as u8).map_err(to_py)?.is_pass())
+    }
+}
+
 /// A `Rating` or its number 1-4. A lone `rating` argument out of range is
 /// the core's rating error; an item of a list (`field` = `ratings[i]`) an
 /// invalid input naming the item.
@@ -354,29 +362,38 @@ macro_rules! scheduler_class {
                 to_py_object(py, self.0.options())
             }
 
-            /// Review `card` with `rating` at `now`: returns `(new_card, review_log)`.
-            #[pyo3(signature = (card, rating, now, duration_ms = None))]
+            /// Review `card` with `rating` at `now`: returns `(new_card,
+            /// review_log)`. `load`: cards already due on each coming day
+            /// (`forecast`), for load balancing when it is on.
+            #[pyo3(signature = (card, rating, now, duration_ms = None, *, load = None))]
             fn review(
                 &self,
                 card: &PyCard,
                 rating: &Bound<'_, PyAny>,
                 now: &Bound<'_, PyAny>,
                 duration_ms: Option<u32>,
+                load: Option<Vec<u32>>,
             ) -> PyResult<(PyCard, PyReviewLog)> {
                 let rating = self::rating("rating", rating)?;
-                let mut out = self.0.review(&card.0, rating, timestamp("now", now)?).map_err(to_py)?;
+                let load = load.map(|counts| srs::DueLoad { counts });
+                let context = srs::ReviewContext { now: timestamp("now", now)?, load: load.as_ref() };
+                let mut out = self.0.review_in(&card.0, rating, &context).map_err(to_py)?;
                 out.log.duration_ms = duration_ms;
                 Ok((PyCard(out.card), PyReviewLog(out.log)))
             }
 
-            /// The card after each rating: `{Rating: Card}`.
+            /// The card after each rating: `{Rating: Card}` (`load` as in `review`).
+            #[pyo3(signature = (card, now, *, load = None))]
             fn preview<'py>(
                 &self,
                 py: Python<'py>,
                 card: &PyCard,
                 now: &Bound<'_, PyAny>,
+                load: Option<Vec<u32>>,
             ) -> PyResult<Bound<'py, PyDict>> {
-                let preview = self.0.preview(&card.0, timestamp("now", now)?).map_err(to_py)?;
+                let load = load.map(|counts| srs::DueLoad { counts });
+                let context = srs::ReviewContext { now: timestamp("now", now)?, load: load.as_ref() };
+                let preview = self.0.preview_in(&card.0, &context).map_err(to_py)?;
                 let out = PyDict::new(py);
                 for r in srs::Rating::ALL {
                     out.set_item(PyRating::from(r), PyCard(preview.get(r).card.clone()))?;
@@ -501,6 +518,27 @@ scheduler_class!(
             Ok(out)
         }
 
+        /// The whole-day interval a review gives a card of this stability.
+        fn review_interval(&self, stability: f64) -> u32 {
+            self.0.review_interval(stability)
+        }
+
+        /// `(stability, difficulty)` of a card SM-2 scheduled: its ease
+        /// factor, its current interval in days, and the retention SM-2
+        /// achieved.
+        fn memory_state_from_sm2(
+            &self,
+            ease_factor: f64,
+            interval: f64,
+            sm2_retention: f64,
+        ) -> PyResult<(f64, f64)> {
+            let m = self
+                .0
+                .memory_state_from_sm2(ease_factor, interval, sm2_retention)
+                .map_err(to_py)?;
+            Ok((m.stability, m.difficulty))
+        }
+
         /// Unrounded interval in days at which recall falls to
         /// `desired_retention`, for a stability (or, with `stability=None`, a
         /// new card's initial stability after `rating`).
@@ -523,6 +561,12 @@ scheduler_class!(
     srs::Sm2Options,
     "SuperMemo's SM-2 (quality 0-5; the four ratings are 2-5). Immutable and thread-safe.",
     {
+        /// The SM-2 quality (0-5) a rating stands for.
+        #[staticmethod]
+        fn quality_of(rating: &Bound<'_, PyAny>) -> PyResult<u8> {
+            Ok(srs::Sm2::quality_of(self::rating("rating", rating)?))
+        }
+
         /// Review with an SM-2 quality from 0 (blackout) to 5 (perfect).
         fn review_quality(
             &self,
@@ -592,6 +636,43 @@ fn forecast(cards: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, days: u32) -> PyRe
     with_cards(cards.py(), cards, |cards| srs::forecast(cards, now, days))
 }
 
+/// A copy of `card` due at `due` instead (a "postpone" or "study earlier"
+/// button); `due` may not be before `now`.
+#[pyfunction]
+fn reschedule(card: &PyCard, due: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<PyCard> {
+    srs::reschedule(&card.0, timestamp("due", due)?, timestamp("now", now)?)
+        .map(PyCard)
+        .map_err(to_py)
+}
+
+/// New cards, due at `now`, for the questions answered wrongly: `answers`
+/// are `{"question_id", "correct"}` dicts; one card per question id, none
+/// for an id that already has a card in `existing`.
+#[pyfunction]
+#[pyo3(signature = (answers, now, existing = Vec::new()))]
+fn cards_from_mistakes(
+    answers: &Bound<'_, PyAny>,
+    now: &Bound<'_, PyAny>,
+    existing: Vec<PyRef<'_, PyCard>>,
+) -> PyResult<Vec<PyCard>> {
+    let answers: Vec<srs::AnsweredQuestion> = from_py("answers", answers)?;
+    let existing: Vec<srs::Card> = existing.iter().map(|c| c.0.clone()).collect();
+    let cards = srs::cards_from_mistakes(&answers, &existing, timestamp("now", now)?);
+    Ok(cards.into_iter().map(PyCard).collect())
+}
+
+/// `(min, max)`: the days a fuzzed `interval` may land on.
+#[pyfunction]
+fn fuzz_range(interval: u32, maximum_interval: u32) -> (u32, u32) {
+    srs::fuzz_range(interval, maximum_interval)
+}
+
+/// The fuzz fraction in `[0, 1)` of a card id at a review count.
+#[pyfunction]
+fn fuzz_factor(card_id: &str, reps: u32) -> f64 {
+    srs::fuzz_factor(card_id, reps)
+}
+
 /// Adds the spaced-repetition classes and functions to the module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRating>()?;
@@ -604,5 +685,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyAnkiSm2>()?;
     m.add_function(wrap_pyfunction!(due_queue, m)?)?;
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    m.add_function(wrap_pyfunction!(reschedule, m)?)?;
+    m.add_function(wrap_pyfunction!(cards_from_mistakes, m)?)?;
+    m.add_function(wrap_pyfunction!(fuzz_range, m)?)?;
+    m.add_function(wrap_pyfunction!(fuzz_factor, m)?)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import learnloop as ll
+from conftest import ROOT
 
 if TYPE_CHECKING:
     from conftest import EightThreads
@@ -284,3 +285,77 @@ def test_one_card_batch_shared_by_eight_threads(in_eight_threads: "EightThreads"
 
     assert in_eight_threads(work) == []
     assert {batch[i].reps for i in (0, 7, 19_999)} == {24}
+
+
+def test_reschedule_and_cards_from_mistakes() -> None:
+    card = ll.Card("c", NOW)
+    later = NOW + timedelta(days=3)
+    assert ll.reschedule(card, later, NOW).due == later
+    with pytest.raises(ll.InvalidInputError) as err:
+        ll.reschedule(card, NOW - timedelta(days=1), NOW)
+    assert err.value.field == "due"
+    answers = [
+        {"question_id": "q1", "correct": False},
+        {"question_id": "q2", "correct": True},
+        {"question_id": "q1", "correct": False},
+        {"question_id": "q3", "correct": False},
+    ]
+    cards = ll.cards_from_mistakes(answers, NOW, [ll.Card("q3", NOW)])
+    assert [c.id for c in cards] == ["q1"]
+    assert cards[0].due == NOW
+    with pytest.raises(ll.InvalidInputError) as err:
+        ll.cards_from_mistakes([{"question_id": "q1"}], NOW)
+    assert err.value.field.startswith("answers")
+
+
+def test_small_rules_come_from_the_core() -> None:
+    assert ll.fuzz_range(10, 36500) == (8, 12)
+    assert ll.fuzz_range(2, 36500) == (2, 2)
+    assert 0.0 <= ll.fuzz_factor("card-1", 3) < 1.0
+    assert ll.fuzz_factor("card-1", 3) == ll.fuzz_factor("card-1", 3)
+    assert [r.is_pass() for r in (ll.Rating.AGAIN, ll.Rating.HARD, ll.Rating.GOOD, ll.Rating.EASY)] == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert [ll.Sm2.quality_of(r) for r in (1, 2, 3, 4)] == [2, 3, 4, 5]
+    assert ll.is_mastered(ll.MASTERY_THRESHOLD) and not ll.is_mastered(0.5)
+    assert ll.is_mastered(0.5, 0.4)
+    fsrs = ll.Fsrs()
+    assert fsrs.review_interval(10.0) == 10  # at 0.9 retention, stability is the interval
+    s, d = fsrs.memory_state_from_sm2(2.5, 10.0, 0.9)
+    assert s > 0 and 1 <= d <= 10
+    with pytest.raises(ll.InvalidInputError):
+        fsrs.memory_state_from_sm2(0.5, 10.0, 0.9)
+
+
+def test_load_balancing_reads_the_load_given() -> None:
+    fsrs = ll.Fsrs(enable_fuzzing=True, load_balancing=True)
+    card = ll.Card("c", NOW)
+    for _ in range(4):
+        card, _ = fsrs.review(card, ll.Rating.GOOD, card.due)
+    at = card.due
+    unshaped, _ = ll.Fsrs().review(card, ll.Rating.GOOD, at)
+    days = (unshaped.due - at).days
+    low, high = ll.fuzz_range(days, 36500)
+    assert low < high, "the interval is long enough to be fuzzed"
+    for quiet in (low, high):
+        load = [1000] * (high + 1)
+        load[quiet] = 0
+        balanced, _ = fsrs.review(card, ll.Rating.GOOD, at, load=load)
+        assert (balanced.due - at).days == quiet
+        assert fsrs.preview(card, at, load=load)[ll.Rating.GOOD].due == balanced.due
+
+
+def test_session_documents_upgrade() -> None:
+    sessions = ROOT / "tests/fixtures/sessions"
+    legacy = json.loads((sessions / "v1_legacy.json").read_text())
+    assert ll.session_version(legacy) == 1
+    upgraded = ll.upgrade_session(legacy)
+    assert ll.session_version(upgraded) > 1
+    assert ll.session_from_json((sessions / "v1_legacy.json").read_text()) == upgraded
+    with pytest.raises(ll.VersionTooNewError):
+        ll.upgrade_session(json.loads((sessions / "v3_newer.json").read_text()))
+    with pytest.raises(ll.InvalidInputError):
+        ll.session_from_json("[1, 2]")

@@ -2,7 +2,24 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { CardBatch, Fsrs, Rating, newCard, dueQueue, forecast } from "../pkg/node.js";
+import {
+  CardBatch,
+  Fsrs,
+  Rating,
+  Sm2,
+  newCard,
+  dueQueue,
+  forecast,
+  reschedule,
+  cardsFromMistakes,
+  fuzzRange,
+  fuzzFactor,
+  isPass,
+  isMastered,
+  upgradeSession,
+  sessionFromJson,
+  sessionVersion,
+} from "../pkg/node.js";
 
 const NOW = "2026-01-05T09:00:00Z";
 
@@ -116,4 +133,60 @@ test("a failing CardBatch review changes nothing", () => {
   throwsWith(() => batch.get(4), "invalid_input", "index");
   throwsWith(() => new CardBatch([{ id: "x" }]), "invalid_input", "cards[0]");
   batch.free();
+});
+
+test("reschedule and cards from mistakes", () => {
+  const card = newCard("c", NOW);
+  assert.equal(reschedule(card, "2026-01-08T09:00:00Z", NOW).due, "2026-01-08T09:00:00Z");
+  throwsWith(() => reschedule(card, "2026-01-04T09:00:00Z", NOW), "invalid_input", "due");
+  const answers = [
+    { question_id: "q1", correct: false },
+    { question_id: "q2", correct: true },
+    { question_id: "q1", correct: false },
+    { question_id: "q3", correct: false },
+  ];
+  const cards = cardsFromMistakes(answers, NOW, [newCard("q3", NOW)]);
+  assert.deepEqual(cards.map((c) => c.id), ["q1"]);
+  assert.equal(cardsFromMistakes(answers, NOW).length, 2);
+});
+
+test("small rules come from the core", () => {
+  assert.deepEqual(fuzzRange(10, 36500), [8, 12]);
+  assert.equal(fuzzFactor("card-1", 3), fuzzFactor("card-1", 3));
+  assert.deepEqual([1, 2, 3, 4].map(isPass), [false, true, true, true]);
+  assert.deepEqual([1, 2, 3, 4].map(Sm2.qualityOf), [2, 3, 4, 5]);
+  assert.ok(isMastered(0.99) && !isMastered(0.5) && isMastered(0.5, 0.4));
+  const fsrs = new Fsrs();
+  assert.equal(fsrs.reviewInterval(10), 10);
+  const m = fsrs.memoryStateFromSm2(2.5, 10, 0.9);
+  assert.ok(m.stability > 0 && m.difficulty >= 1 && m.difficulty <= 10);
+  throwsWith(() => fsrs.memoryStateFromSm2(0.5, 10, 0.9), "invalid_input", "ease_factor");
+});
+
+test("load balancing reads the load given", () => {
+  const fsrs = new Fsrs({ enableFuzzing: true, loadBalancing: true });
+  let card = newCard("c", NOW);
+  for (let i = 0; i < 4; i++) card = fsrs.review(card, Rating.Good, card.due).card;
+  const at = card.due;
+  const day = 86_400_000;
+  const days = Math.round((Date.parse(new Fsrs().review(card, Rating.Good, at).card.due) - Date.parse(at)) / day);
+  const [low, high] = fuzzRange(days, 36500);
+  assert.ok(low < high);
+  for (const quiet of [low, high]) {
+    const load = new Array(high + 1).fill(1000);
+    load[quiet] = 0;
+    const balanced = fsrs.review(card, Rating.Good, at, null, load).card;
+    assert.equal(Math.floor((Date.parse(balanced.due) - Date.parse(at)) / day), quiet);
+    assert.equal(fsrs.preview(card, at, load).good.card.due, balanced.due);
+  }
+});
+
+test("session documents upgrade", () => {
+  const read = (name) => readFileSync(new URL(`../../tests/fixtures/sessions/${name}`, import.meta.url), "utf8");
+  const legacy = JSON.parse(read("v1_legacy.json"));
+  assert.equal(sessionVersion(legacy), 1);
+  const upgraded = upgradeSession(legacy);
+  assert.ok(sessionVersion(upgraded) > 1);
+  assert.deepEqual(sessionFromJson(read("v1_legacy.json")), upgraded);
+  assert.throws(() => upgradeSession(JSON.parse(read("v3_newer.json"))), (e) => e.name === "VersionTooNewError");
 });

@@ -299,6 +299,13 @@ impl BktParameters {
     }
 }
 
+/// Whether a probability of knowing a skill counts as mastery (at or above
+/// `threshold`, the core's mastery threshold if omitted).
+#[wasm_bindgen(js_name = isMastered)]
+pub fn is_mastered(known: f64, threshold: Option<f64>) -> bool {
+    bkt::is_mastered(known, threshold.unwrap_or(bkt::MASTERY_THRESHOLD))
+}
+
 /// Fits BKT per skill by EM from `[student, skill, correct]` triples in order.
 #[wasm_bindgen(js_name = fitBkt, unchecked_return_type = "BktSkillFit[]")]
 pub fn fit_bkt(

@@ -242,3 +242,28 @@ pub fn options_names() -> Vec<String> {
         .map(|n| n.to_string())
         .collect()
 }
+
+/// A session document of any version (seed 000's shape) upgraded to the
+/// current one, checked.
+#[wasm_bindgen(js_name = upgradeSession, unchecked_return_type = "Record<string, unknown>")]
+pub fn upgrade_session(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] document: JsValue,
+) -> JsResult<JsValue> {
+    let document: serde_json::Value = from_js("document", &document)?;
+    to_js(&err(learnloop::migrate::upgrade_session(document))?)
+}
+
+/// A session document in JSON text (any version), upgraded and checked.
+#[wasm_bindgen(js_name = sessionFromJson, unchecked_return_type = "Record<string, unknown>")]
+pub fn session_from_json(text: &str) -> JsResult<JsValue> {
+    to_js(&err(learnloop::migrate::session_from_json(text))?)
+}
+
+/// The schema version a session document declares (legacy documents: 1).
+#[wasm_bindgen(js_name = sessionVersion)]
+pub fn session_version(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] document: JsValue,
+) -> JsResult<f64> {
+    let document: serde_json::Value = from_js("document", &document)?;
+    err(learnloop::migrate::session_version(&document)).map(|v| v as f64)
+}

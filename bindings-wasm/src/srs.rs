@@ -68,13 +68,15 @@ pub fn new_card(
 /// from an options object (the core's defaults for what it leaves out),
 /// `options`, and the reviews.
 macro_rules! scheduler_class {
-    ($class:ident, $core:ty, $options:ty, $ts_options:literal, { $($extra:tt)* }) => {
+    ($class:ident, $core:ty, $options:ty, $ts_options:literal) => {
         #[wasm_bindgen]
         impl $class {
             /// A scheduler with these options; every field is optional.
             #[wasm_bindgen(constructor)]
             pub fn new(
-                #[wasm_bindgen(unchecked_optional_param_type = $ts_options)] options: Option<JsValue>,
+                #[wasm_bindgen(unchecked_optional_param_type = $ts_options)] options: Option<
+                    JsValue,
+                >,
             ) -> JsResult<$class> {
                 err(<$core>::new(self::options::<$options>(&options)?)).map($class)
             }
@@ -85,7 +87,9 @@ macro_rules! scheduler_class {
                 options_to_js(self.0.options())
             }
 
-            /// Review `card` with `rating` at `now`: `{ card, log }`.
+            /// Review `card` with `rating` at `now`: `{ card, log }`. `load`:
+            /// cards already due on each coming day (`forecast`), read when
+            /// load balancing is on.
             #[wasm_bindgen(unchecked_return_type = "ReviewOutcome")]
             pub fn review(
                 &self,
@@ -93,23 +97,28 @@ macro_rules! scheduler_class {
                 #[wasm_bindgen(unchecked_param_type = "Rating")] rating: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
                 #[wasm_bindgen(js_name = durationMs)] duration_ms: Option<u32>,
+                load: Option<Vec<u32>>,
             ) -> JsResult<JsValue> {
                 let card: srs::Card = from_js("card", &card)?;
                 let rating = self::rating("rating", &rating)?;
-                let mut out = err(self.0.review(&card, rating, time("now", &now)?))?;
+                let load = load.map(|counts| srs::DueLoad { counts });
+                let mut out = err(self.0.review_in(&card, rating, &context(&now, &load)?))?;
                 out.log.duration_ms = duration_ms;
                 to_js(&out)
             }
 
-            /// The outcome of each rating: `{ again, hard, good, easy }`, each `{ card, log }`.
+            /// The outcome of each rating: `{ again, hard, good, easy }`, each
+            /// `{ card, log }` (`load` as in `review`).
             #[wasm_bindgen(unchecked_return_type = "Preview")]
             pub fn preview(
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "Card")] card: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+                load: Option<Vec<u32>>,
             ) -> JsResult<JsValue> {
                 let card: srs::Card = from_js("card", &card)?;
-                to_js(&err(self.0.preview(&card, time("now", &now)?))?)
+                let load = load.map(|counts| srs::DueLoad { counts });
+                to_js(&err(self.0.preview_in(&card, &context(&now, &load)?))?)
             }
 
             /// Review many cards at once, `ratings[i]` for `cards[i]`; all or nothing.
@@ -142,17 +151,27 @@ macro_rules! scheduler_class {
                 let ratings = err(srs::Rating::from_bytes(ratings))?;
                 err(self.0.review_in_place(&mut batch.0, &ratings, now))
             }
-
-            $($extra)*
         }
     };
+}
+
+/// A review's context: its time, and the due counts of the coming days
+/// (`forecast`) that load balancing reads when it is on.
+fn context<'a>(now: &JsValue, load: &'a Option<srs::DueLoad>) -> JsResult<srs::ReviewContext<'a>> {
+    Ok(srs::ReviewContext {
+        now: time("now", now)?,
+        load: load.as_ref(),
+    })
 }
 
 /// The FSRS-6 scheduler.
 #[wasm_bindgen]
 pub struct Fsrs(srs::Fsrs);
 
-scheduler_class!(Fsrs, srs::Fsrs, srs::FsrsOptions, "Options<FsrsOptions>", {
+scheduler_class!(Fsrs, srs::Fsrs, srs::FsrsOptions, "Options<FsrsOptions>");
+
+#[wasm_bindgen]
+impl Fsrs {
     /// Probability that `card` is recalled at `now` (0 for a new card).
     pub fn retrievability(
         &self,
@@ -203,13 +222,46 @@ scheduler_class!(Fsrs, srs::Fsrs, srs::FsrsOptions, "Options<FsrsOptions>", {
         let rating = self::rating("rating", &rating)?;
         Ok(self.0.next_interval(stability, desired_retention, rating))
     }
-});
+
+    /// The whole-day interval a review gives a card of this stability.
+    #[wasm_bindgen(js_name = reviewInterval)]
+    pub fn review_interval(&self, stability: f64) -> u32 {
+        self.0.review_interval(stability)
+    }
+
+    /// The memory state of a card SM-2 scheduled: its ease factor, its
+    /// current interval in days, and the retention SM-2 achieved.
+    #[wasm_bindgen(js_name = memoryStateFromSm2, unchecked_return_type = "MemoryState")]
+    pub fn memory_state_from_sm2(
+        &self,
+        #[wasm_bindgen(js_name = easeFactor)] ease_factor: f64,
+        interval: f64,
+        #[wasm_bindgen(js_name = sm2Retention)] sm2_retention: f64,
+    ) -> JsResult<JsValue> {
+        to_js(&err(self.0.memory_state_from_sm2(
+            ease_factor,
+            interval,
+            sm2_retention,
+        ))?)
+    }
+}
 
 /// SuperMemo's SM-2 (quality 0-5; the four ratings are qualities 2-5).
 #[wasm_bindgen]
 pub struct Sm2(srs::Sm2);
 
-scheduler_class!(Sm2, srs::Sm2, srs::Sm2Options, "Options<Sm2Options>", {
+scheduler_class!(Sm2, srs::Sm2, srs::Sm2Options, "Options<Sm2Options>");
+
+#[wasm_bindgen]
+impl Sm2 {
+    /// The SM-2 quality (0-5) a rating stands for.
+    #[wasm_bindgen(js_name = qualityOf)]
+    pub fn quality_of(
+        #[wasm_bindgen(unchecked_param_type = "Rating")] rating: JsValue,
+    ) -> JsResult<u8> {
+        Ok(srs::Sm2::quality_of(self::rating("rating", &rating)?))
+    }
+
     /// Review with an SM-2 quality from 0 (blackout) to 5 (perfect).
     #[wasm_bindgen(js_name = reviewQuality, unchecked_return_type = "ReviewOutcome")]
     pub fn review_quality(
@@ -225,7 +277,7 @@ scheduler_class!(Sm2, srs::Sm2, srs::Sm2Options, "Options<Sm2Options>", {
             time("now", &now)?,
         ))?)
     }
-});
+}
 
 /// Anki's SM-2 variant (four buttons, ease steps, multipliers).
 #[wasm_bindgen]
@@ -235,8 +287,7 @@ scheduler_class!(
     AnkiSm2,
     srs::AnkiSm2,
     srs::AnkiSm2Options,
-    "Options<AnkiSm2Options>",
-    {}
+    "Options<AnkiSm2Options>"
 );
 
 /// Many cards kept in WebAssembly memory, for batch work on large
@@ -369,4 +420,61 @@ pub fn forecast(
 ) -> JsResult<JsValue> {
     let cards: Vec<srs::Card> = from_js("cards", &cards)?;
     to_js(&srs::forecast(&cards, time("now", &now)?, days))
+}
+
+/// A copy of `card` due at `due` instead (a "postpone" or "study earlier"
+/// button); `due` may not be before `now`.
+#[wasm_bindgen(unchecked_return_type = "Card")]
+pub fn reschedule(
+    #[wasm_bindgen(unchecked_param_type = "Card")] card: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DateInput")] due: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+) -> JsResult<JsValue> {
+    let card: srs::Card = from_js("card", &card)?;
+    to_js(&err(srs::reschedule(
+        &card,
+        time("due", &due)?,
+        time("now", &now)?,
+    ))?)
+}
+
+/// New cards, due at `now`, for the questions answered wrongly: one per
+/// question id, none for an id that already has a card in `existing`.
+#[wasm_bindgen(js_name = cardsFromMistakes, unchecked_return_type = "Card[]")]
+pub fn cards_from_mistakes(
+    #[wasm_bindgen(unchecked_param_type = "AnsweredQuestion[]")] answers: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Card[]")] existing: Option<JsValue>,
+) -> JsResult<JsValue> {
+    let answers: Vec<srs::AnsweredQuestion> = from_js("answers", &answers)?;
+    let existing: Vec<srs::Card> = match existing {
+        Some(cards) if !cards.is_undefined() && !cards.is_null() => from_js("existing", &cards)?,
+        _ => Vec::new(),
+    };
+    to_js(&srs::cards_from_mistakes(
+        &answers,
+        &existing,
+        time("now", &now)?,
+    ))
+}
+
+/// `[min, max]`: the days a fuzzed `interval` may land on.
+#[wasm_bindgen(js_name = fuzzRange, unchecked_return_type = "[number, number]")]
+pub fn fuzz_range(
+    interval: u32,
+    #[wasm_bindgen(js_name = maximumInterval)] maximum_interval: u32,
+) -> JsResult<JsValue> {
+    to_js(&srs::fuzz_range(interval, maximum_interval))
+}
+
+/// The fuzz fraction in `[0, 1)` of a card id at a review count.
+#[wasm_bindgen(js_name = fuzzFactor)]
+pub fn fuzz_factor(#[wasm_bindgen(js_name = cardId)] card_id: &str, reps: u32) -> f64 {
+    srs::fuzz_factor(card_id, reps)
+}
+
+/// Whether a rating counts as recalled (Hard, Good, Easy).
+#[wasm_bindgen(js_name = isPass)]
+pub fn is_pass(#[wasm_bindgen(unchecked_param_type = "Rating")] rating: JsValue) -> JsResult<bool> {
+    Ok(self::rating("rating", &rating)?.is_pass())
 }

@@ -12,13 +12,14 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn review_through_js_values() {
-    let fsrs = Fsrs::new(JsValue::UNDEFINED).expect("default scheduler");
+    let fsrs = Fsrs::new(None).expect("default scheduler");
     let card = new_card("c".into(), "2026-01-05T09:00:00Z".into()).expect("card");
     let out = fsrs
         .review(
             card,
             JsValue::from(Rating::Good as u32),
             "2026-01-05T09:00:00Z".into(),
+            None,
             None,
         )
         .expect("review");
@@ -32,10 +33,16 @@ fn review_through_js_values() {
 
 #[wasm_bindgen_test]
 fn errors_are_error_objects_with_code_and_field() {
-    let fsrs = Fsrs::new(JsValue::UNDEFINED).expect("default scheduler");
+    let fsrs = Fsrs::new(None).expect("default scheduler");
     let card = new_card("c".into(), "2026-01-05T09:00:00Z".into()).expect("card");
     let err = fsrs
-        .review(card, JsValue::from(0), "2026-01-05T09:00:00Z".into(), None)
+        .review(
+            card,
+            JsValue::from(0),
+            "2026-01-05T09:00:00Z".into(),
+            None,
+            None,
+        )
         .expect_err("rating 0");
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(
@@ -46,7 +53,7 @@ fn errors_are_error_objects_with_code_and_field() {
     let err = due_queue(
         JsValue::from_str("not cards"),
         "2026-01-05T09:00:00Z".into(),
-        JsValue::UNDEFINED,
+        None,
     )
     .expect_err("bad cards");
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("cards"));

@@ -113,18 +113,24 @@ pub trait Scheduler: Sync {
         self.review_in(card, rating, &ReviewContext::at(now))
     }
 
-    /// The outcome of each of the four ratings, without committing to any.
+    /// The outcome of each of the four ratings in `context`, without
+    /// committing to any.
+    fn preview_in(&self, card: &Card, context: &ReviewContext<'_>) -> Result<Preview> {
+        Ok(Preview {
+            again: self.review_in(card, Rating::Again, context)?,
+            hard: self.review_in(card, Rating::Hard, context)?,
+            good: self.review_in(card, Rating::Good, context)?,
+            easy: self.review_in(card, Rating::Easy, context)?,
+        })
+    }
+
+    /// The outcome of each of the four ratings at `now`, without committing
+    /// to any.
     fn preview(&self, card: &Card, now: impl Into<Timestamp>) -> Result<Preview>
     where
         Self: Sized,
     {
-        let context = ReviewContext::at(now);
-        Ok(Preview {
-            again: self.review_in(card, Rating::Again, &context)?,
-            hard: self.review_in(card, Rating::Hard, &context)?,
-            good: self.review_in(card, Rating::Good, &context)?,
-            easy: self.review_in(card, Rating::Easy, &context)?,
-        })
+        self.preview_in(card, &ReviewContext::at(now))
     }
 
     /// Review many cards at once, `ratings[i]` for `cards[i]`, all at `now`.

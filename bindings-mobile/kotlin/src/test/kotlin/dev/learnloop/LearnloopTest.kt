@@ -74,6 +74,58 @@ class LearnloopTest {
     }
 
     @Test
+    fun rescheduleMistakesAndSmallRulesComeFromTheCore() {
+        val card = newCard("c", now)
+        val later = now.plus(Duration.ofDays(3))
+        assertEquals(later, reschedule(card, later, now).due)
+        val past = assertThrows<LearnloopException.InvalidInput> { reschedule(card, now.minusSeconds(86400), now) }
+        assertEquals("due", past.field)
+        val answers = listOf(
+            AnsweredQuestion("q1", false), AnsweredQuestion("q2", true),
+            AnsweredQuestion("q1", false), AnsweredQuestion("q3", false),
+        )
+        assertEquals(listOf("q1"), cardsFromMistakes(answers, now, listOf(newCard("q3", now))).map { it.id })
+        assertEquals(2, cardsFromMistakes(answers, now).size)
+        assertEquals(listOf(8u, 12u), fuzzRange(10u, 36500u))
+        assertEquals(fuzzFactor("card-1", 3u), fuzzFactor("card-1", 3u))
+        assertEquals(listOf(false, true, true, true), Rating.values().map { ratingIsPass(it) })
+        assertEquals(listOf<UByte>(2u, 3u, 4u, 5u), Rating.values().map { sm2QualityOf(it) })
+        assertTrue(isMastered(0.99) && !isMastered(0.5) && isMastered(0.5, 0.4))
+        val fsrs = Fsrs.withDefaults()
+        assertEquals(10u, fsrs.reviewInterval(10.0))
+        val m = fsrs.memoryStateFromSm2(2.5, 10.0, 0.9)
+        assertTrue(m.stability > 0 && m.difficulty in 1.0..10.0)
+        assertThrows<LearnloopException.InvalidInput> { fsrs.memoryStateFromSm2(0.5, 10.0, 0.9) }
+    }
+
+    @Test
+    fun loadBalancingReadsTheLoadGiven() {
+        val fsrs = Fsrs(defaultFsrsOptions().copy(enableFuzzing = true, loadBalancing = true))
+        var card = newCard("c", now)
+        repeat(4) { card = fsrs.review(card, Rating.GOOD, card.due).card }
+        val at = card.due
+        val days = Duration.between(at, Fsrs.withDefaults().review(card, Rating.GOOD, at).card.due).toDays()
+        val (low, high) = fuzzRange(days.toUInt(), 36500u)
+        assertTrue(low < high)
+        for (quiet in listOf(low, high)) {
+            val load = MutableList(high.toInt() + 1) { 1000u }
+            load[quiet.toInt()] = 0u
+            val balanced = fsrs.review(card, Rating.GOOD, at, load).card
+            assertEquals(quiet.toLong(), Duration.between(at, balanced.due).toDays())
+            assertEquals(balanced.due, fsrs.preview(card, at, load).good.card.due)
+        }
+    }
+
+    @Test
+    fun sessionDocumentsUpgrade() {
+        val dir = System.getProperty("learnloop.fixtures") ?: "../../tests/fixtures"
+        val legacy = File(dir, "sessions/v1_legacy.json").readText()
+        assertEquals(1L, sessionVersion(legacy))
+        assertTrue(sessionVersion(upgradeSession(legacy)) > 1)
+        assertThrows<LearnloopException.NewerVersion> { upgradeSession(File(dir, "sessions/v3_newer.json").readText()) }
+    }
+
+    @Test
     fun oneSchedulerSharedByEightThreads() {
         val fsrs = Fsrs.withDefaults()
         val cards = (0 until 200).map { newCard("t$it", now) }
