@@ -65,6 +65,11 @@ impl Elo {
     pub fn options(&self) -> elo::Elo {
         self.0
     }
+    /// Replays `answers` in order from newcomers' ratings: every learner's
+    /// and item's rating, and the prediction made before each answer.
+    pub fn fit(&self, answers: Vec<elo::EloAnswer>) -> Result<elo::EloFit> {
+        Ok(self.0.fit(&answers)?)
+    }
     /// Step size of a rating resting on `answers` answers.
     pub fn uncertainty(&self, answers: u32) -> f64 {
         self.0.uncertainty(answers)
@@ -97,6 +102,13 @@ fn checked(item: irt::ItemParameters) -> Result<irt::ItemParameters> {
 #[uniffi::export]
 pub fn item_probability(item: irt::ItemParameters, theta: f64) -> Result<f64> {
     Ok(checked(item)?.probability(theta))
+}
+
+/// The information of a test (the sum of its items') at ability `theta`.
+#[uniffi::export]
+pub fn test_information(items: Vec<irt::ItemParameters>, theta: f64) -> Result<f64> {
+    let items = items.into_iter().map(checked).collect::<Result<Vec<_>>>()?;
+    Ok(irt::test_information(&items, theta))
 }
 
 /// Fisher information of `item` at `theta`.

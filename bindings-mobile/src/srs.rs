@@ -121,11 +121,20 @@ scheduler_object!(
             self.0.card_retrievability(&card, now)
         }
 
-        /// The memory state after `ratings[i]` given `days_elapsed[i]` days after the previous review.
+        /// Probability of recall `elapsed_days` after a review that left `stability`.
+        pub fn retrievability_after(&self, elapsed_days: f64, stability: f64) -> f64 {
+            self.0.retrievability(elapsed_days, stability)
+        }
+
+        /// The memory state after `ratings[i]` given `days_elapsed[i]` days
+        /// after the previous review, from `start` if given, else from a new
+        /// card.
+        #[uniffi::method(default(start = None))]
         pub fn memory_state(
             &self,
             ratings: Vec<srs::Rating>,
             days_elapsed: Vec<u32>,
+            start: Option<srs::MemoryState>,
         ) -> Result<srs::MemoryState> {
             if ratings.len() != days_elapsed.len() {
                 return Err(learnloop::Error::InvalidInput {
@@ -134,7 +143,11 @@ scheduler_object!(
                 }
                 .into());
             }
-            Ok(self.0.memory_state(ratings.into_iter().zip(days_elapsed))?)
+            let history = ratings.into_iter().zip(days_elapsed);
+            Ok(match start {
+                Some(start) => self.0.memory_state_from(start, history),
+                None => self.0.memory_state(history),
+            }?)
         }
 
         /// The whole-day interval a review gives a card of this stability.

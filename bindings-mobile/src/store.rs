@@ -4,7 +4,8 @@
 //! same documents every other language stores).
 
 use crate::Result;
-use learnloop::srs::{Card, QueueOptions, ReviewLog};
+use learnloop::migrate::SessionState;
+use learnloop::srs::{Card, QueueOptions, ReviewLog, ReviewOutcome};
 use learnloop::store::{self, Purpose, StoreOptions};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -37,6 +38,18 @@ impl Store {
     #[uniffi::constructor]
     pub fn in_memory() -> Result<Arc<Self>> {
         Ok(Arc::new(Store(store::Store::open_in_memory()?)))
+    }
+
+    /// An in-memory database from an image `toBytes` gave (older images
+    /// are migrated).
+    #[uniffi::constructor]
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Arc<Self>> {
+        Ok(Arc::new(Store(store::Store::from_bytes(&bytes)?)))
+    }
+
+    /// The whole database as an SQLite image.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        Ok(self.0.to_bytes()?)
     }
 
     /// The schema version of the open database.
@@ -176,5 +189,60 @@ impl Store {
             .into_iter()
             .map(|e| e.action)
             .collect())
+    }
+
+    /// The pseudonym the audit log and analytics use for a learner.
+    pub fn audit_subject(&self, learner_id: String) -> String {
+        self.0.audit_subject(&learner_id)
+    }
+
+    /// Set a session's state at `at`.
+    pub fn set_session_state(
+        &self,
+        session_id: String,
+        state: SessionState,
+        at: SystemTime,
+    ) -> Result<()> {
+        Ok(self.0.set_session_state(&session_id, state, at.into())?)
+    }
+
+    /// Append one adaptation record (JSON) to a session's history.
+    pub fn append_adaptation(&self, session_id: String, json: String) -> Result<()> {
+        let record: learnloop::adaptive::AdaptationRecord = learnloop::json::from_json(&json)?;
+        Ok(self.0.append_adaptation(&session_id, &record)?)
+    }
+
+    /// A session's adaptation history in time order (from `since` on if
+    /// given), as a JSON array.
+    #[uniffi::method(default(since = None))]
+    pub fn adaptation_history(
+        &self,
+        session_id: String,
+        since: Option<SystemTime>,
+    ) -> Result<String> {
+        let since = since.map(Into::into);
+        Ok(learnloop::json::to_json(
+            &self.0.adaptation_history(&session_id, since)?,
+        ))
+    }
+
+    /// Record many reviews (card and log, as `review` returns them) in one
+    /// transaction, all or none.
+    pub fn record_reviews(&self, learner_id: String, reviews: Vec<ReviewOutcome>) -> Result<()> {
+        let pairs: Vec<_> = reviews.into_iter().map(|r| (r.card, r.log)).collect();
+        Ok(self.0.record_reviews(&learner_id, &pairs)?)
+    }
+
+    /// Append events (a JSON array of `{device, seq, at, kind, payload}`) to
+    /// a learner's log; identical events already stored are skipped.
+    /// Returns how many were new.
+    pub fn append_events(&self, learner_id: String, json: String) -> Result<u64> {
+        let events: Vec<store::Event> = learnloop::json::from_json(&json)?;
+        Ok(self.0.append_events(&learner_id, &events)? as u64)
+    }
+
+    /// A learner's events in time order, as a JSON array.
+    pub fn events(&self, learner_id: String) -> Result<String> {
+        Ok(learnloop::json::to_json(&self.0.events(&learner_id)?))
     }
 }

@@ -10,18 +10,20 @@ use chrono::{DateTime, TimeDelta, Utc};
 use learnloop::Timestamp;
 use learnloop::adaptive::{AdaptationRecord, EngineConfig, Interaction};
 use learnloop::learner::bkt::{BktAnswer, BktFitOptions, BktParameters, BktSkillFit};
-use learnloop::learner::elo::{EloRating, EloUpdate};
+use learnloop::learner::elo::{EloAnswer, EloFit, EloRating, EloUpdate};
 use learnloop::learner::irt::{
     AbilityEstimate, BetaPrior, Calibration, CalibrationOptions, IrtModel, ItemParameters,
     NormalPrior, SelectionRule,
 };
 use learnloop::learner::logistic::{PfaAnswer, PfaOptions, SkillPractice};
+use learnloop::migrate::SessionState;
 use learnloop::srs::{
     AnkiSm2Options, AnsweredQuestion, Card, EasyDays, FsrsOptions, ItemState, MemoryState,
     NextStates, Preview, QueueOptions, QueueOrder, Rating, ReviewLog, ReviewOutcome, Sm2Options,
     Sm2State,
 };
 use learnloop::store::{Durability, StoreOptions};
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime};
 
 /// The card's state, named as the mobile API always named it.
@@ -52,6 +54,14 @@ uniffi::custom_type!(EasyDays, Vec<f64>, {
     lower: |d| d.0.to_vec(),
     try_lift: |v| Ok(EasyDays(<[f64; 7]>::try_from(v)
         .map_err(|v| uniffi::deps::anyhow::anyhow!("{} easy days; give one per weekday", v.len()))?)),
+});
+
+/// Ratings by id (a map in Kotlin and Swift).
+pub type RatingsById = BTreeMap<String, EloRating>;
+uniffi::custom_type!(RatingsById, HashMap<String, EloRating>, {
+    remote,
+    lower: |m| m.into_iter().collect(),
+    try_lift: |m| Ok(m.into_iter().collect()),
 });
 
 #[uniffi::remote(Enum)]
@@ -94,6 +104,12 @@ enum SelectionRule {
 enum Durability {
     Process,
     Full,
+}
+
+#[uniffi::remote(Enum)]
+enum SessionState {
+    Active,
+    Completed,
 }
 
 #[uniffi::remote(Enum)]
@@ -226,6 +242,22 @@ struct QueueOptions {
 struct EloRating {
     rating: f64,
     answers: u32,
+}
+
+#[uniffi::remote(Record)]
+struct EloAnswer {
+    learner_id: String,
+    item_id: String,
+    score: f64,
+    #[uniffi(default = 0)]
+    options: u32,
+}
+
+#[uniffi::remote(Record)]
+struct EloFit {
+    learners: RatingsById,
+    items: RatingsById,
+    predicted: Vec<f64>,
 }
 
 #[uniffi::remote(Record)]

@@ -69,6 +69,13 @@ impl PyElo {
             .0
             .probability(learner, item, options.unwrap_or_default()))
     }
+    /// Replays `answers` (dicts `{"learner_id", "item_id", "score",
+    /// "options"}`) in order from newcomers' ratings: `{"learners",
+    /// "items", "predicted"}`, the prediction made before each answer.
+    fn fit<'py>(&self, py: Python<'py>, answers: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let answers: Vec<elo::EloAnswer> = from_py("answers", answers)?;
+        to_py_object(py, &self.0.fit(&answers).map_err(to_py)?)
+    }
     /// Both ratings after an answer scored `score` (0-1), and the prediction
     /// made before it: `{"learner", "item", "predicted"}`.
     #[pyo3(signature = (learner, item, score, *, options = None))]
@@ -201,6 +208,12 @@ fn estimate_ability_eap<'py>(
     let responses = answers_of("responses", responses)?;
     let estimate = irt::estimate_ability_eap(&items_of(items)?, &responses, options(prior)?);
     to_py_object(py, &estimate.map_err(to_py)?)
+}
+
+/// The information of a test (the sum of its items') at ability `theta`.
+#[pyfunction]
+fn test_information(items: &Bound<'_, PyAny>, theta: f64) -> PyResult<f64> {
+    Ok(irt::test_information(&items_of(items)?, theta))
 }
 
 /// The maximum-likelihood ability `{"theta", "standard_error"}`; raises
@@ -583,6 +596,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyAdaptiveEngine>()?;
     m.add_function(wrap_pyfunction!(estimate_ability_eap, m)?)?;
     m.add_function(wrap_pyfunction!(estimate_ability_mle, m)?)?;
+    m.add_function(wrap_pyfunction!(test_information, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(fit_bkt, m)?)?;
     m.add_function(wrap_pyfunction!(is_mastered, m)?)?;

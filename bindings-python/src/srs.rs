@@ -478,15 +478,38 @@ scheduler_class!(
             Ok(self.0.card_retrievability(&card.0, timestamp("now", now)?))
         }
 
-        /// `(stability, difficulty)` after a history of `(rating, days_since_previous)`.
-        fn memory_state(&self, history: Vec<(Bound<'_, PyAny>, u32)>) -> PyResult<(f64, f64)> {
+        /// `(stability, difficulty)` after a history of `(rating,
+        /// days_since_previous)`, from `start` (a `(stability, difficulty)`)
+        /// if given, else from a new card.
+        #[pyo3(signature = (history, start = None))]
+        fn memory_state(
+            &self,
+            history: Vec<(Bound<'_, PyAny>, u32)>,
+            start: Option<(f64, f64)>,
+        ) -> PyResult<(f64, f64)> {
             let history = history
                 .iter()
                 .enumerate()
                 .map(|(i, (r, d))| Ok((rating(&format!("history[{i}]"), r)?, *d)))
                 .collect::<PyResult<Vec<_>>>()?;
-            let m = self.0.memory_state(history).map_err(to_py)?;
+            let m = match start {
+                Some((stability, difficulty)) => self.0.memory_state_from(
+                    srs::MemoryState {
+                        stability,
+                        difficulty,
+                    },
+                    history,
+                ),
+                None => self.0.memory_state(history),
+            }
+            .map_err(to_py)?;
             Ok((m.stability, m.difficulty))
+        }
+
+        /// Probability of recall `elapsed_days` after a review that left
+        /// `stability`.
+        fn retrievability_after(&self, elapsed_days: f64, stability: f64) -> f64 {
+            self.0.retrievability(elapsed_days, stability)
         }
 
         /// `{Rating: (stability, difficulty, interval_days)}` from a memory state

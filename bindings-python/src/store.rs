@@ -113,21 +113,17 @@ impl PyStore {
         to_py_object(py, &state)
     }
 
-    /// Mark a session completed (`active=False`) or active again.
-    #[pyo3(signature = (session_id, *, active, at))]
-    fn set_session_active(
+    /// Set a session's state ("active" or "completed") at `at`.
+    #[pyo3(signature = (session_id, state, *, at))]
+    fn set_session_state(
         &self,
         py: Python<'_>,
         session_id: &str,
-        active: bool,
+        state: &str,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let state: learnloop::migrate::SessionState = state.parse().map_err(to_py)?;
         let at = timestamp("at", at)?.to_datetime();
-        let state = if active {
-            learnloop::migrate::SessionState::Active
-        } else {
-            learnloop::migrate::SessionState::Completed
-        };
         run(py, || self.0.set_session_state(session_id, state, at))
     }
 

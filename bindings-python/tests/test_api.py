@@ -359,3 +359,13 @@ def test_session_documents_upgrade() -> None:
         ll.upgrade_session(json.loads((sessions / "v3_newer.json").read_text()))
     with pytest.raises(ll.InvalidInputError):
         ll.session_from_json("[1, 2]")
+
+
+def test_memory_state_continues_from_a_start() -> None:
+    fsrs = ll.Fsrs()
+    whole = fsrs.memory_state([(ll.Rating.GOOD, 0), (ll.Rating.GOOD, 3), (ll.Rating.HARD, 7)])
+    first = fsrs.memory_state([(ll.Rating.GOOD, 0), (ll.Rating.GOOD, 3)])
+    assert fsrs.memory_state([(ll.Rating.HARD, 7)], start=first) == whole
+    with pytest.raises(ll.InvalidInputError):
+        fsrs.memory_state([(ll.Rating.GOOD, 1)], start=(float("nan"), 5.0))
+    assert fsrs.retrievability_after(10.0, 10.0) == pytest.approx(0.9, abs=1e-12)

@@ -165,3 +165,23 @@ def test_numpy_and_dataframe_style_input() -> None:
     with pytest.raises(ll.InvalidInputError) as e:
         ll.fit_bkt([("u1", "algebra", None)])
     assert e.value.field == "answers[0][2]"  # type: ignore[attr-defined]
+
+
+def test_elo_fit_replays_a_history_and_test_information_sums_items() -> None:
+    elo = ll.Elo()
+    answers = [
+        {"learner_id": "ann", "item_id": "q1", "score": 1.0},
+        {"learner_id": "bob", "item_id": "q1", "score": 0.0, "options": 4},
+        {"learner_id": "ann", "item_id": "q2", "score": 1.0},
+    ]
+    fit = elo.fit(answers)
+    assert list(fit["learners"]) == ["ann", "bob"]
+    assert fit["learners"]["ann"]["answers"] == 2
+    assert len(fit["predicted"]) == 3
+    first = elo.update({}, {}, 1.0)
+    assert fit["predicted"][0] == first["predicted"]
+    with pytest.raises(ll.InvalidInputError) as err:
+        elo.fit([{"learner_id": "ann", "item_id": "q1", "score": 2.0}])
+    assert err.value.field == "answers[0].score"
+    items = [ll.ItemParameters(1.2, 0.0), ll.ItemParameters(0.8, 1.0)]
+    assert ll.test_information(items, 0.3) == pytest.approx(sum(i.information(0.3) for i in items))

@@ -40,7 +40,7 @@ def test_session_survives_reopening(tmp_path: Path) -> None:
     assert doc["adaptiveState"] == state
     [summary] = reopened.active_sessions("learner-1", 10)
     assert summary["id"] == "session-1"
-    reopened.set_session_active("session-1", active=False, at=NOW)
+    reopened.set_session_state("session-1", "completed", at=NOW)
     assert reopened.active_sessions("learner-1", 10) == []
 
 
@@ -209,3 +209,10 @@ def test_eight_stores_on_one_file_never_report_locked(
 
     assert in_eight_threads(writer) == []
     assert len(ll.Store(path).cards("learner")) == 160
+
+
+def test_session_state_names_come_from_the_core() -> None:
+    store = ll.Store.in_memory()
+    with pytest.raises(ll.InvalidInputError) as err:
+        store.set_session_state("s", "paused", at=NOW)  # type: ignore[arg-type]
+    assert err.value.field == "state"

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
   AdaptiveEngine, BktParameters, Elo, ItemSelector, Pfa, auc, calibrate, estimateAbilityEap,
-  estimateAbilityMle, fitBkt, itemInformation, itemProbability, logLoss, rmse,
+  estimateAbilityMle, fitBkt, itemInformation, itemProbability, logLoss, rmse, testInformation, Fsrs,
 } from "../pkg/node.js";
 
 const fixture = JSON.parse(
@@ -161,4 +161,28 @@ test("models from JS", () => {
   assert.equal(fits[0].skill, "k");
   assert.equal(rmse([1, 0], [true, false]), 0);
   assert.ok(logLoss([0.5], [true]) > 0.69);
+});
+
+test("Elo replays a history; test information sums the items'", () => {
+  const elo = new Elo();
+  const fit = elo.fit([
+    { learner_id: "ann", item_id: "q1", score: 1 },
+    { learner_id: "bob", item_id: "q1", score: 0, options: 4 },
+    { learner_id: "ann", item_id: "q2", score: 1 },
+  ]);
+  assert.deepEqual(Object.keys(fit.learners), ["ann", "bob"]);
+  assert.equal(fit.learners.ann.answers, 2);
+  assert.equal(fit.predicted.length, 3);
+  assert.throws(() => elo.fit([{ learner_id: "a", item_id: "q", score: 2 }]), (e) => e.field === "answers[0].score");
+  const items = [{ discrimination: 1.2, difficulty: 0, guessing: 0 }, { discrimination: 0.8, difficulty: 1, guessing: 0 }];
+  const sum = items.map((i) => itemInformation(i, 0.3)).reduce((a, b) => a + b);
+  assert.ok(Math.abs(testInformation(items, 0.3) - sum) < 1e-12);
+});
+
+test("a memory state continues from a start", () => {
+  const fsrs = new Fsrs();
+  const whole = fsrs.memoryState([[3, 0], [3, 3], [2, 7]]);
+  const first = fsrs.memoryState([[3, 0], [3, 3]]);
+  assert.deepEqual(fsrs.memoryState([[2, 7]], first), whole);
+  assert.ok(Math.abs(fsrs.retrievabilityAfter(10, 10) - 0.9) < 1e-12);
 });

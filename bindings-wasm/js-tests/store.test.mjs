@@ -52,3 +52,29 @@ test("errors carry code and field", () => {
   assert.throws(() => store.saveAdaptiveState("s", { adaptiveDifficultyLevel: "high" }, now), { code: "invalid_input" });
   assert.throws(() => store.putCards("", [newCard("a", now)], now), { field: "learner_id" });
 });
+
+test("events, adaptation history, batch reviews, sessions and consent", () => {
+  const store = new Store();
+  store.saveSession("learner-1", "session-1", legacy);
+  const events = [
+    { device: "phone", seq: 1, at: now, kind: "answer", payload: { q: "q1" } },
+    { device: "phone", seq: 2, at: "2026-01-05T09:01:00Z", kind: "answer", payload: { q: "q2" } },
+  ];
+  assert.equal(store.appendEvents("learner-1", events), 2);
+  assert.equal(store.appendEvents("learner-1", events), 0, "identical events are skipped");
+  assert.deepEqual(store.events("learner-1").map((e) => e.seq), [1, 2]);
+  assert.equal(store.purgeEventsBefore("2026-01-05T09:00:30Z"), 1);
+  const fsrs = new Fsrs();
+  const reviews = ["a", "b"].map((id) => fsrs.review(newCard(id, now), Rating.Good, now));
+  store.recordReviews("learner-1", reviews);
+  assert.equal(store.cards("learner-1").length, 2);
+  store.setSessionState("session-1", "completed", now);
+  assert.equal(store.activeSessions("learner-1", 10).length, 0);
+  assert.throws(() => store.setSessionState("session-1", "paused", now), (e) => e.field === "state");
+  assert.equal(store.consent("learner-1", "analytics"), null);
+  store.setConsent("learner-1", "analytics", true, now);
+  assert.equal(store.consent("learner-1", "analytics").granted, true);
+  assert.equal(store.analyticsExport(new Uint8Array(32).fill(7)).length, 1);
+  assert.match(store.auditSubject("learner-1"), /^learner:[0-9a-f]+$/);
+  assert.ok(Array.isArray(store.adaptationHistory("session-1")));
+});

@@ -48,6 +48,17 @@ impl Elo {
     pub fn options(&self) -> JsResult<JsValue> {
         options_to_js(&self.0)
     }
+    /// Replays `answers` in order from newcomers' ratings: every learner's
+    /// and item's rating, and the prediction made before each answer.
+    #[wasm_bindgen(unchecked_return_type = "EloFit")]
+    pub fn fit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EloAnswer[]")] answers: JsValue,
+    ) -> JsResult<JsValue> {
+        let answers: Vec<elo::EloAnswer> = from_js("answers", &answers)?;
+        to_js(&err(self.0.fit(&answers))?)
+    }
+
     /// Step size of a rating resting on `answers` answers.
     pub fn uncertainty(&self, answers: u32) -> f64 {
         self.0.uncertainty(answers)
@@ -154,6 +165,15 @@ pub fn estimate_ability_eap(
         &responses,
         prior,
     ))?)
+}
+
+/// The information of a test (the sum of its items') at ability `theta`.
+#[wasm_bindgen(js_name = testInformation)]
+pub fn test_information(
+    #[wasm_bindgen(unchecked_param_type = "ItemParameters[]")] items: JsValue,
+    theta: f64,
+) -> JsResult<f64> {
+    Ok(irt::test_information(&self::items(&items)?, theta))
 }
 
 /// The maximum-likelihood ability; throws `not_estimable` when it is infinite.

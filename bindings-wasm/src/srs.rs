@@ -182,14 +182,33 @@ impl Fsrs {
         Ok(self.0.card_retrievability(&card, time("now", &now)?))
     }
 
-    /// The memory state after `[rating, daysSincePrevious]` pairs, oldest first.
+    /// The memory state after `[rating, daysSincePrevious]` pairs, oldest
+    /// first, from `start` if given, else from a new card.
     #[wasm_bindgen(js_name = memoryState, unchecked_return_type = "MemoryState")]
     pub fn memory_state(
         &self,
         #[wasm_bindgen(unchecked_param_type = "[Rating, number][]")] history: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MemoryState")] start: Option<JsValue>,
     ) -> JsResult<JsValue> {
         let pairs: Vec<(srs::Rating, u32)> = from_js("history", &history)?;
-        to_js(&err(self.0.memory_state(pairs))?)
+        let start: Option<srs::MemoryState> = match start {
+            Some(s) if !s.is_undefined() && !s.is_null() => Some(from_js("start", &s)?),
+            _ => None,
+        };
+        to_js(&err(match start {
+            Some(start) => self.0.memory_state_from(start, pairs),
+            None => self.0.memory_state(pairs),
+        })?)
+    }
+
+    /// Probability of recall `elapsedDays` after a review that left `stability`.
+    #[wasm_bindgen(js_name = retrievabilityAfter)]
+    pub fn retrievability_after(
+        &self,
+        #[wasm_bindgen(js_name = elapsedDays)] elapsed_days: f64,
+        stability: f64,
+    ) -> f64 {
+        self.0.retrievability(elapsed_days, stability)
     }
 
     /// The memory state and unrounded interval after each rating, from

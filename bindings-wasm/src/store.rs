@@ -10,6 +10,8 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const PURPOSE: &str = store::Purpose::TS_TYPE;
+#[wasm_bindgen(typescript_custom_section)]
+const SESSION_STATE: &str = learnloop::migrate::SessionState::TS_TYPE;
 
 /// A learnloop database in the page's memory (SQLite compiled to wasm).
 #[wasm_bindgen]
@@ -240,5 +242,110 @@ impl Store {
     ) -> Result<JsValue, JsValue> {
         let entries = self.0.audit_log(Some(learner_id)).map_err(js_error)?;
         to_js(&entries.into_iter().map(|e| e.action).collect::<Vec<_>>())
+    }
+
+    /// The learner's latest decision for `purpose`, or `null` if never asked.
+    #[wasm_bindgen(unchecked_return_type = "object | null")]
+    pub fn consent(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "Purpose")] purpose: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&err(self.0.consent(learner_id, err(purpose.parse())?))?)
+    }
+
+    /// The pseudonym the audit log and analytics use for a learner.
+    #[wasm_bindgen(js_name = auditSubject)]
+    pub fn audit_subject(&self, #[wasm_bindgen(js_name = learnerId)] learner_id: &str) -> String {
+        self.0.audit_subject(learner_id)
+    }
+
+    /// Pseudonymised analytics of the learners who consented; `key` is the
+    /// HMAC key (at least 16 bytes).
+    #[wasm_bindgen(js_name = analyticsExport, unchecked_return_type = "object[]")]
+    pub fn analytics_export(&self, key: &[u8]) -> Result<JsValue, JsValue> {
+        to_js(&err(self.0.analytics_export(key))?)
+    }
+
+    /// Delete events older than `cutoff`; returns how many.
+    #[wasm_bindgen(js_name = purgeEventsBefore)]
+    pub fn purge_events_before(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] cutoff: JsValue,
+    ) -> Result<u32, JsValue> {
+        let cutoff = time("cutoff", &cutoff)?.to_datetime();
+        err(self.0.purge_events_before(cutoff)).map(|n| n as u32)
+    }
+
+    /// Set a session's state ("active" or "completed") at `at`.
+    #[wasm_bindgen(js_name = setSessionState)]
+    pub fn set_session_state(
+        &self,
+        #[wasm_bindgen(js_name = sessionId)] session_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "SessionState")] state: &str,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] at: JsValue,
+    ) -> Result<(), JsValue> {
+        let (state, at) = (err(state.parse())?, time("at", &at)?.to_datetime());
+        err(self.0.set_session_state(session_id, state, at))
+    }
+
+    /// Append one adaptation record to a session's history.
+    #[wasm_bindgen(js_name = appendAdaptation)]
+    pub fn append_adaptation(
+        &self,
+        #[wasm_bindgen(js_name = sessionId)] session_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "object")] record: JsValue,
+    ) -> Result<(), JsValue> {
+        let record: learnloop::adaptive::AdaptationRecord = from_js("record", &record)?;
+        err(self.0.append_adaptation(session_id, &record))
+    }
+
+    /// A session's adaptation history in time order, from `since` on if given.
+    #[wasm_bindgen(js_name = adaptationHistory, unchecked_return_type = "object[]")]
+    pub fn adaptation_history(
+        &self,
+        #[wasm_bindgen(js_name = sessionId)] session_id: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "DateInput")] since: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let since = match since {
+            Some(t) if !t.is_undefined() && !t.is_null() => Some(time("since", &t)?.to_datetime()),
+            _ => None,
+        };
+        to_js(&err(self.0.adaptation_history(session_id, since))?)
+    }
+
+    /// Record many reviews (`{ card, log }`, as `review` returns them) in one
+    /// transaction, all or none.
+    #[wasm_bindgen(js_name = recordReviews)]
+    pub fn record_reviews(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "ReviewOutcome[]")] reviews: JsValue,
+    ) -> Result<(), JsValue> {
+        let reviews: Vec<srs::ReviewOutcome> = from_js("reviews", &reviews)?;
+        let pairs: Vec<_> = reviews.into_iter().map(|r| (r.card, r.log)).collect();
+        err(self.0.record_reviews(learner_id, &pairs))
+    }
+
+    /// Append events (`{ device, seq, at, kind, payload }`) to a learner's
+    /// log; identical events already stored are skipped. Returns how many
+    /// were new.
+    #[wasm_bindgen(js_name = appendEvents)]
+    pub fn append_events(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "object[]")] events: JsValue,
+    ) -> Result<u32, JsValue> {
+        let events: Vec<store::Event> = from_js("events", &events)?;
+        err(self.0.append_events(learner_id, &events)).map(|n| n as u32)
+    }
+
+    /// A learner's events in time order.
+    #[wasm_bindgen(unchecked_return_type = "object[]")]
+    pub fn events(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&err(self.0.events(learner_id))?)
     }
 }

@@ -17,7 +17,7 @@
 use super::{check_range, check_score, sigmoid};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// A rating and the number of answers it rests on; a field left out of its
 /// serialized form is that of a newcomer (rating 0, no answers).
@@ -52,6 +52,7 @@ pub struct EloUpdate {
 }
 
 /// One answer of a history replayed by [`Elo::fit`].
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EloAnswer {
     /// Who answered.
@@ -66,12 +67,13 @@ pub struct EloAnswer {
 }
 
 /// The ratings after replaying a history, and how well they predicted it.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EloFit {
-    /// Every learner's rating.
-    pub learners: HashMap<String, EloRating>,
-    /// Every item's rating.
-    pub items: HashMap<String, EloRating>,
+    /// Every learner's rating, by id.
+    pub learners: BTreeMap<String, EloRating>,
+    /// Every item's rating, by id.
+    pub items: BTreeMap<String, EloRating>,
     /// The prediction made before each answer, in the order given (what a
     /// live system would have predicted; use it to measure accuracy).
     pub predicted: Vec<f64>,
@@ -180,8 +182,8 @@ impl Elo {
     ///
     /// Errors with `InvalidInput` naming `answers[i].score` for a bad score.
     pub fn fit(&self, answers: &[EloAnswer]) -> Result<EloFit> {
-        let mut learners: HashMap<String, EloRating> = HashMap::new();
-        let mut items: HashMap<String, EloRating> = HashMap::new();
+        let mut learners: BTreeMap<String, EloRating> = BTreeMap::new();
+        let mut items: BTreeMap<String, EloRating> = BTreeMap::new();
         let mut predicted = Vec::with_capacity(answers.len());
         for (i, a) in answers.iter().enumerate() {
             let learner = learners.get(&a.learner_id).copied().unwrap_or_default();

@@ -126,6 +126,53 @@ class LearnloopTest {
     }
 
     @Test
+    fun storeEventsBatchesSessionsAndImages() {
+        val dir = System.getProperty("learnloop.fixtures") ?: "../../tests/fixtures"
+        Store.inMemory().use { store ->
+            val document = File(dir, "sessions/v2_current.json").readText()
+            store.saveSession("learner-1", "session-1", document)
+            val events = """[{"device": "phone", "seq": 1, "at": "2026-01-05T09:00:00Z", "kind": "answer", "payload": {}},
+                {"device": "phone", "seq": 2, "at": "2026-01-05T09:01:00Z", "kind": "answer", "payload": {}}]"""
+            assertEquals(2UL, store.appendEvents("learner-1", events))
+            assertEquals(0UL, store.appendEvents("learner-1", events))
+            assertEquals(2, JSONArray(store.events("learner-1")).length())
+            val fsrs = Fsrs.withDefaults()
+            store.recordReviews("learner-1", listOf("a", "b").map { fsrs.review(newCard(it, now), Rating.GOOD, now) })
+            assertEquals(2, store.cards("learner-1").size)
+            store.setSessionState("session-1", SessionState.COMPLETED, now)
+            assertEquals(0, JSONArray(store.activeSessions("learner-1", 10u)).length())
+            assertEquals(
+                JSONObject(document).getJSONArray("questionAdaptationHistory").length(),
+                JSONArray(store.adaptationHistory("session-1")).length(),
+            )
+            assertTrue(store.auditSubject("learner-1").startsWith("learner:"))
+            Store.fromBytes(store.toBytes()).use { copy ->
+                assertEquals(2, copy.cards("learner-1").size)
+            }
+        }
+        assertThrows<LearnloopException.InvalidInput> { Store.fromBytes(ByteArray(10) { 1 }) }
+    }
+
+    @Test
+    fun eloFitTestInformationAndMemoryFromAStart() {
+        Elo(defaultEloOptions()).use { elo ->
+            val fit = elo.fit(listOf(
+                EloAnswer("ann", "q1", 1.0, 0u), EloAnswer("bob", "q1", 0.0, 4u), EloAnswer("ann", "q2", 1.0, 0u),
+            ))
+            assertEquals(setOf("ann", "bob"), fit.learners.keys)
+            assertEquals(2u, fit.learners.getValue("ann").answers)
+            assertEquals(3, fit.predicted.size)
+        }
+        val items = listOf(ItemParameters(1.2, 0.0, 0.0), ItemParameters(0.8, 1.0, 0.0))
+        assertEquals(items.sumOf { itemInformation(it, 0.3) }, testInformation(items, 0.3), 1e-12)
+        val fsrs = Fsrs.withDefaults()
+        val whole = fsrs.memoryState(listOf(Rating.GOOD, Rating.GOOD, Rating.HARD), listOf(0u, 3u, 7u))
+        val first = fsrs.memoryState(listOf(Rating.GOOD, Rating.GOOD), listOf(0u, 3u))
+        assertEquals(whole, fsrs.memoryState(listOf(Rating.HARD), listOf(7u), first))
+        assertEquals(0.9, fsrs.retrievabilityAfter(10.0, 10.0), 1e-12)
+    }
+
+    @Test
     fun oneSchedulerSharedByEightThreads() {
         val fsrs = Fsrs.withDefaults()
         val cards = (0 until 200).map { newCard("t$it", now) }
