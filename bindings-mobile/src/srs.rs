@@ -85,15 +85,13 @@ macro_rules! scheduler_object {
             /// due on each coming day (`forecast`), read when load balancing
             /// is on.
             #[uniffi::method(default(load = None))]
-            pub fn review(&self, card: srs::Card, rating: srs::Rating, now: Timestamp, load: Option<Vec<u32>>) -> Result<srs::ReviewOutcome> {
-                let load = load.map(|counts| srs::DueLoad { counts });
+            pub fn review(&self, card: srs::Card, rating: srs::Rating, now: Timestamp, load: Option<srs::DueLoad>) -> Result<srs::ReviewOutcome> {
                 Ok(self.0.review_in(&card, rating, &srs::ReviewContext { now, load: load.as_ref() })?)
             }
 
             /// The outcome of each rating (`load` as in `review`).
             #[uniffi::method(default(load = None))]
-            pub fn preview(&self, card: srs::Card, now: Timestamp, load: Option<Vec<u32>>) -> Result<srs::Preview> {
-                let load = load.map(|counts| srs::DueLoad { counts });
+            pub fn preview(&self, card: srs::Card, now: Timestamp, load: Option<srs::DueLoad>) -> Result<srs::Preview> {
                 Ok(self.0.preview_in(&card, &srs::ReviewContext { now, load: load.as_ref() })?)
             }
 

@@ -40,18 +40,6 @@ impl Store {
         Ok(Arc::new(Store(store::Store::open_in_memory()?)))
     }
 
-    /// An in-memory database from an image `toBytes` gave (older images
-    /// are migrated).
-    #[uniffi::constructor]
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Arc<Self>> {
-        Ok(Arc::new(Store(store::Store::from_bytes(&bytes)?)))
-    }
-
-    /// The whole database as an SQLite image.
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        Ok(self.0.to_bytes()?)
-    }
-
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.0.schema_version()?)

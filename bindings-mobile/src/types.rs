@@ -18,7 +18,7 @@ use learnloop::learner::irt::{
 use learnloop::learner::logistic::{PfaAnswer, PfaOptions, SkillPractice};
 use learnloop::migrate::SessionState;
 use learnloop::srs::{
-    AnkiSm2Options, AnsweredQuestion, Card, EasyDays, FsrsOptions, ItemState, MemoryState,
+    AnkiSm2Options, AnsweredQuestion, Card, DueLoad, EasyDays, FsrsOptions, ItemState, MemoryState,
     NextStates, Preview, QueueOptions, QueueOrder, Rating, ReviewLog, ReviewOutcome, Sm2Options,
     Sm2State,
 };
@@ -162,6 +162,11 @@ struct ReviewOutcome {
 }
 
 #[uniffi::remote(Record)]
+struct DueLoad {
+    counts: Vec<u32>,
+}
+
+#[uniffi::remote(Record)]
 struct AnsweredQuestion {
     question_id: String,
     correct: bool,
@@ -249,7 +254,6 @@ struct EloAnswer {
     learner_id: String,
     item_id: String,
     score: f64,
-    #[uniffi(default = 0)]
     options: u32,
 }
 

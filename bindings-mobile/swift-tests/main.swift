@@ -82,7 +82,7 @@ do {
     for quiet in range {
         var load = [UInt32](repeating: 1000, count: Int(range[1]) + 1)
         load[Int(quiet)] = 0
-        let balanced = try fsrs.review(card: reviewed, rating: .good, now: at, load: load).card
+        let balanced = try fsrs.review(card: reviewed, rating: .good, now: at, load: DueLoad(counts: load)).card
         check(UInt32((balanced.due.timeIntervalSince(at) / 86400).rounded(.down)) == quiet, "load balancing picks the quiet day")
     }
     let legacy = try String(contentsOfFile: (CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "../../tests/fixtures") + "/sessions/v1_legacy.json", encoding: .utf8)

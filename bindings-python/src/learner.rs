@@ -405,14 +405,7 @@ fn fit_bkt<'py>(
     // The common case (str ids, bool answers) converts in one typed pass;
     // anything else (numpy ints, int ids) goes item by item.
     let answers: Vec<bkt::BktAnswer> = match answers.extract::<Vec<(String, String, bool)>>() {
-        Ok(typed) => typed
-            .into_iter()
-            .map(|(student, skill, correct)| bkt::BktAnswer {
-                student,
-                skill,
-                correct,
-            })
-            .collect(),
+        Ok(typed) => typed.into_iter().map(Into::into).collect(),
         Err(_) => answers
             .try_iter()
             .map_err(|_| {
@@ -445,14 +438,7 @@ impl PyPfa {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let options: logistic::PfaOptions = self::options(options)?;
-        let answers: Vec<logistic::PfaAnswer> = answers
-            .into_iter()
-            .map(|(student, skills, correct)| logistic::PfaAnswer {
-                student,
-                skills,
-                correct,
-            })
-            .collect();
+        let answers: Vec<logistic::PfaAnswer> = answers.into_iter().map(Into::into).collect();
         run(py, || logistic::Pfa::fit(&answers, &options)).map(PyPfa)
     }
     /// P(success) after the given (skill, successes, failures) practice.

@@ -335,14 +335,7 @@ pub fn fit_bkt(
     >,
 ) -> JsResult<JsValue> {
     let triples: Vec<(String, String, bool)> = from_js("answers", &answers)?;
-    let answers: Vec<bkt::BktAnswer> = triples
-        .into_iter()
-        .map(|(student, skill, correct)| bkt::BktAnswer {
-            student,
-            skill,
-            correct,
-        })
-        .collect();
+    let answers: Vec<bkt::BktAnswer> = triples.into_iter().map(Into::into).collect();
     let options: bkt::BktFitOptions = self::options(&options)?;
     to_js(&err(bkt::fit(&answers, &options))?)
 }
@@ -361,14 +354,7 @@ impl Pfa {
         >,
     ) -> JsResult<Pfa> {
         let triples: Vec<(String, Vec<String>, bool)> = from_js("answers", &answers)?;
-        let answers: Vec<logistic::PfaAnswer> = triples
-            .into_iter()
-            .map(|(student, skills, correct)| logistic::PfaAnswer {
-                student,
-                skills,
-                correct,
-            })
-            .collect();
+        let answers: Vec<logistic::PfaAnswer> = triples.into_iter().map(Into::into).collect();
         let options: logistic::PfaOptions = self::options(&options)?;
         err(logistic::Pfa::fit(&answers, &options)).map(Pfa)
     }

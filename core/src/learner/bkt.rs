@@ -173,6 +173,17 @@ pub struct BktAnswer {
     pub correct: bool,
 }
 
+/// `(student, skill, correct)`: the triple form hosts keep answers in.
+impl From<(String, String, bool)> for BktAnswer {
+    fn from((student, skill, correct): (String, String, bool)) -> Self {
+        BktAnswer {
+            student,
+            skill,
+            correct,
+        }
+    }
+}
+
 /// Settings of [`fit`], with the defaults below; in serialized form every
 /// field may be omitted.
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]

@@ -250,6 +250,17 @@ pub struct PfaAnswer {
     pub correct: bool,
 }
 
+/// `(student, skills, correct)`: the triple form hosts keep answers in.
+impl From<(String, Vec<String>, bool)> for PfaAnswer {
+    fn from((student, skills, correct): (String, Vec<String>, bool)) -> Self {
+        PfaAnswer {
+            student,
+            skills,
+            correct,
+        }
+    }
+}
+
 /// A learner's practice history on one skill: the input of a prediction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillPractice {

@@ -136,6 +136,8 @@ const SETTING: &str = "a setting: given in the options of the constructor";
 const PART_OF: &str =
     "a step inside a bound call (observe, fit_bkt, Pfa), which the binding calls whole";
 const CHECKED_ON_ENTRY: &str = "checked as the value crosses into the core";
+const FILES: &str =
+    "on a phone the store is a file, opened by path: images are the browser's way to persist";
 const NO_FILES: &str = "the browser has no file system: its store lives in memory and persists with toBytes and fromBytes";
 /// Debt, reported by the parity test: a capability this language lacks.
 pub const GAP: &str = "not yet bound";
@@ -249,6 +251,8 @@ pub const NAMES: &[(&str, &str, &str, &str)] = &[
     ("Store::open", "Store", NO_FILES, ""),
     ("Store::open_in_memory", "Store.in_memory", "Store", "Store.inMemory"),
     ("Store::open_with", "Store", NO_FILES, "Store.open"),
+    ("Store::from_bytes", "", "", FILES),
+    ("Store::to_bytes", "", "", FILES),
     ("Migration::checksum", BUILDING_BLOCK, BUILDING_BLOCK, BUILDING_BLOCK),
     // time
     ("Timestamp::as_micros", TIMES, TIMES, TIMES),
