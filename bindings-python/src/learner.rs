@@ -443,14 +443,7 @@ impl PyPfa {
     }
     /// P(success) after the given (skill, successes, failures) practice.
     fn probability(&self, practice: Vec<(String, u32, u32)>) -> PyResult<f64> {
-        let practice: Vec<logistic::SkillPractice> = practice
-            .into_iter()
-            .map(|(skill, successes, failures)| logistic::SkillPractice {
-                skill,
-                successes,
-                failures,
-            })
-            .collect();
+        let practice: Vec<logistic::SkillPractice> = practice.into_iter().map(Into::into).collect();
         self.0.probability(&practice).map_err(to_py)
     }
     /// The shared intercept.

@@ -364,14 +364,7 @@ impl Pfa {
         #[wasm_bindgen(unchecked_param_type = "[string, number, number][]")] practice: JsValue,
     ) -> JsResult<f64> {
         let practice: Vec<(String, u32, u32)> = from_js("practice", &practice)?;
-        let practice: Vec<logistic::SkillPractice> = practice
-            .into_iter()
-            .map(|(skill, successes, failures)| logistic::SkillPractice {
-                skill,
-                successes,
-                failures,
-            })
-            .collect();
+        let practice: Vec<logistic::SkillPractice> = practice.into_iter().map(Into::into).collect();
         err(self.0.probability(&practice))
     }
     /// The shared intercept.

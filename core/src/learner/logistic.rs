@@ -272,6 +272,17 @@ pub struct SkillPractice {
     pub failures: u32,
 }
 
+/// `(skill, successes, failures)`: the triple form hosts keep practice in.
+impl From<(String, u32, u32)> for SkillPractice {
+    fn from((skill, successes, failures): (String, u32, u32)) -> Self {
+        SkillPractice {
+            skill,
+            successes,
+            failures,
+        }
+    }
+}
+
 /// The weights of one skill: `β + γ s + ρ f` on the logit scale.
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
