@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Final, Literal, TypedDict
 
+from typing_extensions import Unpack
+
 __version__: Final[str]
 
 JsonDict = dict[str, Any]
@@ -224,16 +226,19 @@ class AnkiSm2(_Scheduler):
 
 QueueOrder = Literal["retrievability", "due", "shuffled"]
 
+class QueueOptions(TypedDict, total=False):
+    """The due queue's options (keyword arguments); each one left out takes
+    the core's default."""
+
+    new_limit: int
+    review_limit: int
+    order: QueueOrder
+    seed: int
+    learn_ahead: Seconds
+    review_ahead: Seconds
+
 def due_queue(
-    cards: Sequence[Card] | CardBatch,
-    now: datetime,
-    *,
-    new_limit: int = ...,
-    review_limit: int = ...,
-    order: QueueOrder = ...,
-    seed: int = ...,
-    learn_ahead: Seconds = ...,
-    review_ahead: Seconds = ...,
+    cards: Sequence[Card] | CardBatch, now: datetime, **options: Unpack[QueueOptions]
 ) -> list[int]: ...
 def forecast(cards: Sequence[Card] | CardBatch, now: datetime, days: int) -> list[int]: ...
 def reschedule(card: Card, due: datetime, now: datetime) -> Card: ...
@@ -295,16 +300,7 @@ class Store:
     def cards(self, learner_id: str) -> CardBatch: ...
     def review_logs(self, learner_id: str, card_id: str) -> list[ReviewLog]: ...
     def due_queue(
-        self,
-        learner_id: str,
-        now: datetime,
-        *,
-        new_limit: int = ...,
-        review_limit: int = ...,
-        order: QueueOrder = ...,
-        seed: int = ...,
-        learn_ahead: Seconds = ...,
-        review_ahead: Seconds = ...,
+        self, learner_id: str, now: datetime, **options: Unpack[QueueOptions]
     ) -> list[Card]: ...
     def forecast(self, learner_id: str, now: datetime, days: int) -> list[int]: ...
     def append_events(self, learner_id: str, events: Sequence[JsonDict]) -> int: ...

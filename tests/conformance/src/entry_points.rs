@@ -223,7 +223,7 @@ pub const NAMES: &[(&str, &str, &str, &str)] = &[
     ("Fsrs::from_parameters", SETTING, SETTING, SETTING),
     ("Fsrs::maximum_interval", "", "Fsrs.options", "Fsrs.options"),
     ("Fsrs::memory_state_from", "Fsrs.memory_state", "Fsrs.memoryState", "Fsrs.memoryState"),
-        ("Fsrs::parameters", "", "Fsrs.options", "Fsrs.options"),
+    ("Fsrs::parameters", "", "Fsrs.options", "Fsrs.options"),
     ("Fsrs::retrievability", "Fsrs.retrievability_after", "Fsrs.retrievabilityAfter", "Fsrs.retrievabilityAfter"),
     ("Fsrs::with_desired_retention", SETTING, SETTING, SETTING),
     ("Fsrs::with_learning_steps", SETTING, SETTING, SETTING),
