@@ -184,6 +184,8 @@ for c in cases {
             let h = c["history"] as! [[Int]]
             let m = try Fsrs.withDefaults().memoryState(ratings: h.map { ratings[$0[0]]! }, daysElapsed: h.map { UInt32($0[1]) })
             check(abs(m.stability - (expect["stability"] as! Double)) <= 1e-12 * max(1, m.stability), name)
+        case "decode_card":
+            _ = try card(c["card"]!)
         case "preview":
             let p = try scheduler(c["scheduler"] as! [String: Any]).preview(card: card(c["card"]!), now: iso.date(from: c["now"] as! String)!)
             check(try sameCard(p.again.card, expect["again"]!) && sameCard(p.hard.card, expect["hard"]!) && sameCard(p.good.card, expect["good"]!) && sameCard(p.easy.card, expect["easy"]!), name)

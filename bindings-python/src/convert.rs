@@ -48,20 +48,7 @@ pub(crate) fn to_value(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
 /// argument `field` (empty: the value is the whole document); the error
 /// names the path inside it (`learner.rating`, `cards[3].due`).
 pub(crate) fn from_py<T: DeserializeOwned>(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<T> {
-    learnloop::json::from_value(to_value(field, obj)?).map_err(|e| match e {
-        learnloop::Error::InvalidInput {
-            field: path,
-            reason,
-        } if !field.is_empty() => {
-            let field = match path.as_str() {
-                "json" => field.to_string(),
-                p if p.starts_with('[') => format!("{field}{p}"),
-                p => format!("{field}.{p}"),
-            };
-            to_py(learnloop::Error::InvalidInput { field, reason })
-        }
-        other => to_py(other),
-    })
+    learnloop::json::from_value(to_value(field, obj)?).map_err(|e| to_py(e.within(field)))
 }
 
 /// Keyword arguments as a core options struct: what was given, the core's

@@ -3,6 +3,7 @@
 import json
 import random
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -141,14 +142,47 @@ def test_from_dict_names_the_bad_key() -> None:
     assert info.value.field == "json"
 
 
+def test_broken_cards_are_refused_where_they_enter(tmp_path: Path) -> None:
+    fsrs = ll.Fsrs()
+    reviewed, log = fsrs.review(ll.Card("a", NOW), ll.Rating.EASY, NOW)
+    good = reviewed.to_dict()
+    changes: list[tuple[dict[str, object], str]] = [
+        ({"memory": {"stability": -1.0, "difficulty": 5.0}}, "memory.stability"),
+        ({"memory": {"stability": 0.0, "difficulty": 5.0}}, "memory.stability"),
+        ({"memory": {"stability": 3.0, "difficulty": 11.0}}, "memory.difficulty"),
+        ({"memory": {"stability": 3.0, "difficulty": -3.0}}, "memory.difficulty"),
+        ({"memory": None}, "memory"),
+        ({"last_review": None}, "last_review"),
+        ({"last_review": "2030-01-01T00:00:00Z"}, "due"),
+    ]
+    for change, field in changes:
+        broken = {**good, **change}
+        with pytest.raises(ll.InvalidInputError) as info:
+            ll.Card.from_dict(broken)
+        assert info.value.field == field
+        with pytest.raises(ll.InvalidInputError) as info:
+            ll.Card.from_json(json.dumps(broken))
+        assert info.value.field == field
+    # An import is a door too: nothing of a refused export is stored.
+    store = ll.Store(str(tmp_path / "s.db"))
+    store.record_review("ann", reviewed, log)
+    export = store.export_learner("ann")
+    export["learner_id"] = "bob"
+    export["cards"][0]["memory"]["stability"] = -1.0
+    with pytest.raises(ll.InvalidInputError) as info:
+        store.import_learner(export)
+    assert info.value.field == "export.cards[0].memory.stability"
+    assert len(store.cards("bob")) == 0
+
+
 def test_review_many_is_all_or_nothing() -> None:
     fsrs = ll.Fsrs()
     good = ll.Card("a", NOW)
     reviewed, _ = fsrs.review(good, ll.Rating.EASY, NOW)
-    broken = ll.Card.from_dict({**reviewed.to_dict(), "memory": {"stability": -1.0, "difficulty": 5.0}})
-    with pytest.raises(ll.InvalidInputError) as info:
-        fsrs.review_many([reviewed, broken], [3, 3], NOW + timedelta(days=9))
-    assert info.value.field == "cards[1].memory.stability"
+    later, _ = fsrs.review(reviewed, ll.Rating.GOOD, NOW + timedelta(days=20))
+    with pytest.raises(ll.OutOfOrderError) as info:
+        fsrs.review_many([reviewed, later], [3, 3], NOW + timedelta(days=9))
+    assert info.value.field == "cards[1].now"
     with pytest.raises(ll.InvalidInputError) as info:
         fsrs.review_many([reviewed], [3, 3], NOW)
     assert info.value.field == "ratings"

@@ -71,6 +71,8 @@ def run_op(case: dict[str, Any]) -> Any:
     op = case["op"]
     if op == "new_scheduler":
         return scheduler(case["scheduler"])
+    if op == "decode_card":
+        return ll.Card.from_dict(case["card"])
     if op == "memory_state":
         return ll.Fsrs().memory_state([(r, d) for r, d in case["history"]])
     if op == "next_states":

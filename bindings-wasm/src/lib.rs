@@ -101,26 +101,7 @@ fn json_of(field: &str, value: &JsValue) -> JsResult<Value> {
 /// A core type from JSON, the argument `field`; errors name the argument
 /// and the path inside it (`card.memory.stability`, `cards[3].due`).
 pub(crate) fn decode<T: DeserializeOwned>(field: &str, value: Value) -> JsResult<T> {
-    learnloop::json::from_value(value).map_err(|e| within(field, e))
-}
-
-/// An error about a path inside the argument `field`, named from the
-/// argument (`options` + `new_limit` = `options.new_limit`).
-fn within(field: &str, e: learnloop::Error) -> JsValue {
-    match e {
-        learnloop::Error::InvalidInput {
-            field: path,
-            reason,
-        } => {
-            let field = match path.as_str() {
-                "json" => field.to_string(),
-                p if p.starts_with('[') => format!("{field}{p}"),
-                p => format!("{field}.{p}"),
-            };
-            js_error(learnloop::Error::InvalidInput { field, reason })
-        }
-        other => js_error(other),
-    }
+    learnloop::json::from_value(value).map_err(|e| js_error(e.within(field)))
 }
 
 /// A record argument in the core's JSON shape.
@@ -230,7 +211,7 @@ pub fn options_of(
     options_to_js(
         &kind
             .resolve(self::given(&given)?)
-            .map_err(|e| within("options", e))?,
+            .map_err(|e| js_error(e.within("options")))?,
     )
 }
 

@@ -380,6 +380,34 @@ impl Error {
         }
     }
 
+    /// The error of a value found inside the argument or document
+    /// `argument`: an [`Error::InvalidInput`]'s field becomes a path from
+    /// it (`card` + `memory.stability` = `card.memory.stability`,
+    /// `cards` + `[3].due` = `cards[3].due`; a field of `json`, the whole
+    /// document, becomes the argument itself). Other errors are unchanged.
+    ///
+    /// ```
+    /// use learnloop::srs::Card;
+    /// let err = learnloop::json::from_json::<Card>(r#"{"id": "c", "state": "sleeping"}"#)
+    ///     .unwrap_err()
+    ///     .within("card");
+    /// assert_eq!(err.field(), "card.state");
+    /// ```
+    pub fn within(self, argument: &str) -> Error {
+        match self {
+            Error::InvalidInput { field, reason } => {
+                let field = match field.as_str() {
+                    _ if argument.is_empty() => field,
+                    "" | "json" => argument.to_string(),
+                    path if path.starts_with('[') => format!("{argument}{path}"),
+                    path => format!("{argument}.{path}"),
+                };
+                Error::InvalidInput { field, reason }
+            }
+            other => other,
+        }
+    }
+
     pub(crate) fn not_estimable(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::NotEstimable {
             field: field.into(),

@@ -27,10 +27,7 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = field_of(&e);
-        Error::invalid(field, e.into_inner().to_string())
-    })?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(decode_error)?;
     de.end()
         .map_err(|e| Error::invalid("json", e.to_string()))?;
     Ok(value)
@@ -39,23 +36,49 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 /// Decode an already-parsed JSON value as a `T`, with the same path-naming
 /// errors as [`from_json`].
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let field = field_of(&e);
-        Error::invalid(field, e.into_inner().to_string())
-    })
+    serde_path_to_error::deserialize(value).map_err(decode_error)
 }
 
-/// The field a decoding error is about: its JSON path, or `json` for the
-/// document itself (".", a place the parser could not name ("?"), a key that
-/// is the empty string, or text that is not JSON at all).
-fn field_of(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+/// Marks the message of a type's own rule broken by a decoded value (see
+/// [`broken_rule`]): the field inside the value, then the reason.
+const RULE_MARK: char = '\u{1f}';
+
+/// The serde error for a decoded value that breaks its type's rule (a
+/// card's [`check`](crate::srs::Card::check)): `error`'s field, a path
+/// inside the value, travels in the message so that [`decode_error`] can
+/// name it from the document's root (`cards[3].memory.stability`).
+pub(crate) fn broken_rule<E: serde::de::Error>(error: Error) -> E {
+    match error {
+        Error::InvalidInput { field, reason } => {
+            E::custom(format_args!("{RULE_MARK}{field}{RULE_MARK}{reason}"))
+        }
+        other => E::custom(other),
+    }
+}
+
+/// A decoding error as the library's error: [`Error::InvalidInput`] whose
+/// field is the JSON path of the problem, or `json` for the document itself
+/// (".", a place the parser could not name ("?"), a key that is the empty
+/// string, or text that is not JSON at all).
+fn decode_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
-    let inner = e.inner();
-    if path.is_empty() || path == "." || path == "?" || inner.is_syntax() || inner.is_eof() {
+    let inner = e.into_inner();
+    let document = path.is_empty() || path == "." || path == "?";
+    let message = inner.to_string();
+    if let Some(rule) = message.strip_prefix(RULE_MARK) {
+        // serde_json appends where the value ended; the rule's reason stands alone.
+        let position = format!(" at line {} column {}", inner.line(), inner.column());
+        let rule = rule.strip_suffix(&position).unwrap_or(rule);
+        let (field, reason) = rule.split_once(RULE_MARK).unwrap_or(("json", rule));
+        let error = Error::invalid(field, reason);
+        return if document { error } else { error.within(&path) };
+    }
+    let field = if document || inner.is_syntax() || inner.is_eof() {
         "json".to_string()
     } else {
         path
-    }
+    };
+    Error::invalid(field, message)
 }
 
 /// Encode `value` as compact JSON.

@@ -126,6 +126,70 @@ fn review_card(stability: f64, difficulty: f64) -> Card {
     card
 }
 
+/// Every door a card comes through from outside refuses a broken one,
+/// naming the field from the document's root.
+#[test]
+fn broken_cards_are_refused_where_they_enter() {
+    let good = learnloop::json::to_json(&review_card(3.0, 5.0));
+    let broken = |from: &str, to: &str| {
+        assert!(good.contains(from), "{from} in {good}");
+        good.replacen(from, to, 1)
+    };
+    for (text, field) in [
+        (
+            broken(r#""stability":3.0"#, r#""stability":-1.0"#),
+            "memory.stability",
+        ),
+        (
+            broken(r#""difficulty":5.0"#, r#""difficulty":11.0"#),
+            "memory.difficulty",
+        ),
+        (
+            broken(
+                r#""memory":{"stability":3.0,"difficulty":5.0}"#,
+                "\"memory\":null",
+            ),
+            "memory",
+        ),
+        (
+            broken(
+                r#""last_review":"2026-01-05T09:00:00Z""#,
+                "\"last_review\":null",
+            ),
+            "last_review",
+        ),
+        (
+            broken(
+                r#""last_review":"2026-01-05T09:00:00Z""#,
+                r#""last_review":"2027-01-05T09:00:00Z""#,
+            ),
+            "due",
+        ),
+        (
+            broken(r#""sm2":null"#, r#""sm2":{"ease_factor":0.9,"streak":2}"#),
+            "sm2.ease_factor",
+        ),
+    ] {
+        let err = learnloop::json::from_json::<Card>(&text).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field().as_str()),
+            ("invalid_input", field),
+            "{text}: {err}"
+        );
+        // Inside a list or a larger document, the path leads to it.
+        let err = learnloop::json::from_json::<Vec<Card>>(&format!("[{good},{text}]")).unwrap_err();
+        assert_eq!(err.field(), format!("[1].{field}"), "{err}");
+        let value: serde_json::Value =
+            serde_json::from_str(&format!(r#"{{"cards":[{text}]}}"#)).unwrap();
+        let err =
+            learnloop::json::from_value::<std::collections::BTreeMap<String, Vec<Card>>>(value)
+                .unwrap_err();
+        assert_eq!(err.field(), format!("cards[0].{field}"), "{err}");
+        assert!(!err.to_string().contains('\u{1f}'), "{err}");
+    }
+    assert!(learnloop::json::from_json::<Card>(&good).is_ok());
+}
+
 #[test]
 fn broken_cards_are_rejected_and_left_unchanged() {
     let fsrs = Fsrs::default();

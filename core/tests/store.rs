@@ -427,8 +427,10 @@ proptest! {
                 c.state = [learnloop::srs::State::Learning, learnloop::srs::State::Review,
                            learnloop::srs::State::Relearning][state as usize - 1];
                 c.memory = Some(learnloop::srs::MemoryState { stability: s, difficulty: 5.0 });
-                c.last_review = Some((now - TimeDelta::days(last) - TimeDelta::hours(i as i64 % 24)).into());
-                c.due = (now + TimeDelta::hours(due * 13)).into();
+                let last_review = (now - TimeDelta::days(last) - TimeDelta::hours(i as i64 % 24)).into();
+                c.last_review = Some(last_review);
+                // Due no earlier than the last review, as every card's is.
+                c.due = std::cmp::max(last_review, (now + TimeDelta::hours(due * 13)).into());
             }
             c
         }).collect();
@@ -538,6 +540,40 @@ proptest! {
         std::fs::write(&path, store.to_bytes().unwrap()).unwrap();
         prop_assert_eq!(orphan_logs(&Connection::open(&path).unwrap()), 0);
     }
+}
+
+#[test]
+fn broken_cards_are_refused_and_nothing_is_written() {
+    let store = Store::open_in_memory().unwrap();
+    let fsrs = Fsrs::default();
+    let out = fsrs
+        .review(&Card::new("c1", t0()), Rating::Good, t0())
+        .unwrap();
+    let mut broken = out.card.clone();
+    broken.memory.as_mut().unwrap().stability = -1.0;
+    let err = store
+        .put_cards("ann", &[out.card.clone(), broken.clone()], t0())
+        .unwrap_err();
+    assert_eq!(err.field(), "cards[1].memory.stability");
+    let err = store.record_review("ann", &broken, &out.log).unwrap_err();
+    assert_eq!(err.field(), "card.memory.stability");
+    let err = store
+        .record_reviews(
+            "ann",
+            &[
+                (out.card.clone(), out.log.clone()),
+                (broken, out.log.clone()),
+            ],
+        )
+        .unwrap_err();
+    assert_eq!(err.field(), "cards[1].memory.stability");
+    let mut early = out.card.clone();
+    early.due = (t0() - TimeDelta::days(1)).into();
+    assert_eq!(
+        store.put_cards("ann", &[early], t0()).unwrap_err().field(),
+        "cards[0].due"
+    );
+    assert!(store.cards("ann").unwrap_or_default().is_empty());
 }
 
 #[test]

@@ -23,7 +23,7 @@ impl MemoryState {
     /// ```
     /// use learnloop::srs::MemoryState;
     /// let bad = MemoryState { stability: -1.0, difficulty: 5.0 };
-    /// assert_eq!(bad.validate("card.memory").unwrap_err().field(), "card.memory.stability");
+    /// assert_eq!(bad.validate("memory").unwrap_err().field(), "memory.stability");
     /// ```
     #[inline]
     pub fn validate(&self, field: &str) -> Result<()> {
@@ -73,7 +73,26 @@ pub struct Sm2State {
 /// Cards are plain values: schedulers take a `&Card` and return what
 /// changes. Times are [`Timestamp`]s, which compare with and convert to
 /// `DateTime<Utc>`.
+///
+/// A card is checked ([`Card::check`]) wherever it enters: deserializing
+/// one (JSON, a Python dict, a JavaScript object, a stored row or an
+/// import) refuses an inconsistent card with an error naming the field, and
+/// the store refuses to write one. The fields stay public, so a card built
+/// by hand in Rust is checked again by the scheduler that reviews it.
+///
+/// ```
+/// use learnloop::srs::Card;
+/// let err = learnloop::json::from_json::<Card>(
+///     r#"{"id":"c","state":"review","step":null,"due":"2026-01-05T09:00:00Z",
+///         "memory":null,"last_review":"2026-01-01T09:00:00Z",
+///         "scheduled_days":4,"reps":1,"lapses":0}"#,
+/// ).unwrap_err();
+/// assert_eq!(err.field(), "memory");
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// The derived (de)serializers become `Card::serialize`/`Card::deserialize`;
+// the trait impls below wrap them, adding the check on the way in.
+#[serde(remote = "Self")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Card {
     /// The host's identifier of the card (also seeds its fuzz).
@@ -125,37 +144,63 @@ impl Card {
         }
     }
 
-    /// The card's own consistency, the one check every scheduler makes
-    /// before it reviews a card: a valid memory state, an SM-2 ease factor
-    /// of at least 1, and a last review for every card that is not new.
+    /// The card's own consistency, checked wherever a card enters (see
+    /// [`Card`]) and by every scheduler before it reviews one: a valid
+    /// memory state, an SM-2 ease factor of at least 1, a last review for
+    /// every card that is not new and no later than its due date, and a
+    /// memory or SM-2 state for a card in review or relearning. Fields are
+    /// named from the card (`memory.stability`); a scheduler names them
+    /// from its argument (`card.memory.stability`).
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use learnloop::srs::{Card, State};
     /// let mut card = Card::new("c", Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
     /// card.state = State::Review;
-    /// assert_eq!(card.check().unwrap_err().field(), "card.last_review");
+    /// assert_eq!(card.check().unwrap_err().field(), "last_review");
     /// ```
     #[inline]
     pub fn check(&self) -> Result<()> {
         if let Some(memory) = &self.memory {
-            memory.validate("card.memory")?;
+            memory.validate("memory")?;
         }
         if let Some(sm2) = &self.sm2
             && !(sm2.ease_factor >= 1.0 && sm2.ease_factor < f64::INFINITY)
         {
             return Err(Error::invalid(
-                "card.sm2.ease_factor",
+                "sm2.ease_factor",
                 format!("{} is not a finite number >= 1", sm2.ease_factor),
             ));
         }
-        if self.state != State::New && self.last_review.is_none() {
-            return Err(Error::invalid(
-                "card.last_review",
+        match self.last_review {
+            None if self.state != State::New => Err(Error::invalid(
+                "last_review",
                 format!("a card in state {} must have a last review", self.state),
-            ));
+            )),
+            Some(last_review) if last_review > self.due => Err(Error::invalid(
+                "due",
+                format!("{} is before the last review {last_review}", self.due),
+            )),
+            _ if self.memory.is_none()
+                && self.sm2.is_none()
+                && matches!(self.state, State::Review | State::Relearning) =>
+            {
+                Err(Error::invalid(
+                    "memory",
+                    format!(
+                        "a card in state {} needs a memory state (or an SM-2 state)",
+                        self.state
+                    ),
+                ))
+            }
+            _ => Ok(()),
         }
-        Ok(())
+    }
+
+    /// [`Card::check`] on a scheduler's argument `card`.
+    #[inline]
+    pub(crate) fn check_argument(&self) -> Result<()> {
+        self.check().map_err(|e| e.within("card"))
     }
 
     /// Whole days since the last review at `now` (`None` for a card never
@@ -166,6 +211,25 @@ impl Card {
             Some(last_review) if now < last_review => Err(out_of_order(now, last_review)),
             last => Ok(last.map(|last| now.whole_days_since(last))),
         }
+    }
+}
+
+impl Serialize for Card {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        Card::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Card {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let card = Card::deserialize(deserializer)?;
+        card.check().map_err(crate::json::broken_rule)?;
+        Ok(card)
     }
 }
 

@@ -386,23 +386,18 @@ impl Fsrs {
     /// against the longest delay these settings can schedule).
     #[inline]
     fn prepare(&self, card: &Card, now: Timestamp) -> Result<Prepared> {
-        card.check()?;
+        card.check_argument()?;
         let elapsed = card.elapsed_days(now)?;
         let prior = match (card.memory, card.state, card.sm2) {
             (Some(memory), _, _) => Some(memory),
-            (None, State::New, _) | (None, State::Learning, None) => None,
             // A card SM-2 scheduled: its memory derived from its ease.
-            (None, _, Some(sm2)) => Some(self.model.memory_from_sm2(
+            (None, state, Some(sm2)) if state != State::New => Some(self.model.memory_from_sm2(
                 sm2.ease_factor,
                 f64::from(card.scheduled_days.max(1)),
                 DEFAULT_DESIRED_RETENTION,
             )?),
-            (None, state, None) => {
-                return Err(Error::invalid(
-                    "card.memory",
-                    format!("a card in state {state} needs a memory state (or an SM-2 state)"),
-                ));
-            }
+            // New, or learning without a state (checked above: nothing else is).
+            _ => None,
         };
         if now > self.latest_review {
             return Err(too_late(now, self.latest_review));

@@ -163,7 +163,7 @@ impl Sm2 {
                 format!("{quality} is outside 0..=5"),
             ));
         }
-        card.check()?;
+        card.check_argument()?;
         let elapsed = card.elapsed_days(context.now)?;
         let prior = card.sm2.unwrap_or(Sm2State {
             ease_factor: INITIAL_EASE,
@@ -473,7 +473,7 @@ impl AnkiSm2 {
 
 impl Scheduler for AnkiSm2 {
     fn next(&self, card: &Card, rating: Rating, context: &ReviewContext<'_>) -> Result<CardUpdate> {
-        card.check()?;
+        card.check_argument()?;
         let elapsed = card.elapsed_days(context.now)?;
         let c = &self.options;
         let shape = |days: u32| {

@@ -197,6 +197,8 @@ impl Store {
         }
         for (i, c) in export.cards.iter().enumerate() {
             check_id(&format!("export.cards[{i}].id"), &c.id)?;
+            c.check()
+                .map_err(|e| e.within(&format!("export.cards[{i}]")))?;
         }
         // A log is stored with its card: each must have one in the export.
         let card_ids: HashSet<&str> = export.cards.iter().map(|c| c.id.as_str()).collect();

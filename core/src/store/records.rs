@@ -353,6 +353,7 @@ pub(super) fn log_from_row(r: &Row<'_>) -> rusqlite::Result<ReviewLog> {
 fn check_review(learner_id: &str, card: &Card, log: &ReviewLog) -> Result<()> {
     check_id("learner_id", learner_id)?;
     check_id("card.id", &card.id)?;
+    card.check().map_err(|e| e.within("card"))?;
     if log.card_id != card.id {
         return Err(Error::invalid(
             "log.card_id",
@@ -582,6 +583,7 @@ impl Store {
         check_id("learner_id", learner_id)?;
         for (i, c) in cards.iter().enumerate() {
             check_id(&format!("cards[{i}].id"), &c.id)?;
+            c.check().map_err(|e| e.within(&format!("cards[{i}]")))?;
         }
         self.write("put_cards", |tx| {
             let learner = ensure_learner(tx, learner_id, at)?;

@@ -167,6 +167,7 @@ pub const NAMES: &[(&str, &str, &str, &str)] = &[
     ("Error::code", ERRORS, ERRORS, ERRORS),
     ("Error::field", ERRORS, ERRORS, ERRORS),
     ("Error::kind", ERRORS, ERRORS, ERRORS),
+    ("Error::within", ERRORS, ERRORS, ERRORS),
     ("ErrorKind::as_str", ERRORS, ERRORS, ERRORS),
     ("ErrorKind::is_storage", ERRORS, ERRORS, ERRORS),
     ("StorageFailure::kind", ERRORS, ERRORS, ERRORS),

@@ -236,6 +236,7 @@ class LearnloopTest {
                     now(),
                 )
             }
+            "decode_card" -> cardFromJson(c.getJSONObject("card").toString())
             "preview" -> scheduler(c.getJSONObject("scheduler")).preview(cardFromJson(c.getJSONObject("card").toString()), now())
             "review" -> {
                 val rating = ratingFromNumber(c.getLong("rating"))
