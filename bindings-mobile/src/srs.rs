@@ -43,6 +43,13 @@ pub fn new_card(id: String, now: Timestamp) -> srs::Card {
     srs::Card::new(id, now)
 }
 
+/// `count` new cards with ids `{prefix}{i}`, all due at `now`.
+#[uniffi::export]
+pub fn new_cards(prefix: String, count: u64, now: Timestamp) -> Result<Vec<srs::Card>> {
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    Ok(srs::new_cards(&prefix, count, now)?)
+}
+
 /// The card as JSON, the same document every learnloop language reads and writes.
 #[uniffi::export]
 pub fn card_to_json(card: srs::Card) -> String {
@@ -230,8 +237,8 @@ pub fn due_queue(cards: Vec<srs::Card>, now: Timestamp, options: srs::QueueOptio
 
 /// Due counts for each of the next `days` days (overdue cards count in day 0).
 #[uniffi::export]
-pub fn forecast(cards: Vec<srs::Card>, now: Timestamp, days: u32) -> Vec<u32> {
-    srs::forecast(&cards, now, days)
+pub fn forecast(cards: Vec<srs::Card>, now: Timestamp, days: u32) -> Result<Vec<u32>> {
+    Ok(srs::forecast(&cards, now, days)?)
 }
 
 /// The SM-2 quality (0-5) a rating stands for.

@@ -292,12 +292,8 @@ impl PyCardBatch {
     /// `count` new cards with ids `f"{prefix}{i}"`, all due at `now`.
     #[staticmethod]
     fn new_cards(prefix: &str, count: usize, now: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let now = timestamp("now", now)?;
-        Ok(PyCardBatch::from_cards(
-            (0..count)
-                .map(|i| srs::Card::new(format!("{prefix}{i}"), now))
-                .collect(),
-        ))
+        let cards = srs::new_cards(prefix, count, timestamp("now", now)?).map_err(to_py)?;
+        Ok(PyCardBatch::from_cards(cards))
     }
 
     /// Add a copy of `card` at the end.
@@ -656,7 +652,7 @@ fn due_queue(
 #[pyfunction]
 fn forecast(cards: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, days: u32) -> PyResult<Vec<u32>> {
     let now: Timestamp = timestamp("now", now)?;
-    with_cards(cards.py(), cards, |cards| srs::forecast(cards, now, days))
+    with_cards(cards.py(), cards, |cards| srs::forecast(cards, now, days))?.map_err(to_py)
 }
 
 /// A copy of `card` due at `due` instead (a "postpone" or "study earlier"

@@ -338,12 +338,11 @@ impl CardBatch {
         count: u32,
         #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
     ) -> JsResult<CardBatch> {
-        let now = time("now", &now)?;
-        Ok(CardBatch(
-            (0..count)
-                .map(|i| srs::Card::new(format!("{prefix}{i}"), now))
-                .collect(),
-        ))
+        Ok(CardBatch(err(srs::new_cards(
+            prefix,
+            count as usize,
+            time("now", &now)?,
+        ))?))
     }
 
     /// Number of cards.
@@ -407,7 +406,7 @@ impl CardBatch {
         #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
         days: u32,
     ) -> JsResult<JsValue> {
-        to_js(&srs::forecast(&self.0, time("now", &now)?, days))
+        to_js(&err(srs::forecast(&self.0, time("now", &now)?, days))?)
     }
 }
 
@@ -438,7 +437,7 @@ pub fn forecast(
     days: u32,
 ) -> JsResult<JsValue> {
     let cards: Vec<srs::Card> = from_js("cards", &cards)?;
-    to_js(&srs::forecast(&cards, time("now", &now)?, days))
+    to_js(&err(srs::forecast(&cards, time("now", &now)?, days))?)
 }
 
 /// A copy of `card` due at `due` instead (a "postpone" or "study earlier"

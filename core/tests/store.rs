@@ -300,6 +300,36 @@ fn newer_or_altered_databases_are_refused_untouched() {
 }
 
 #[test]
+fn another_applications_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("theirs.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE learners (id TEXT PRIMARY KEY, name TEXT);
+             INSERT INTO learners VALUES ('l1', 'Ada');",
+        )
+        .unwrap();
+    }
+    let before = file_bytes(&path);
+    let e = Store::open(&path).unwrap_err();
+    assert_eq!(e.kind(), learnloop::ErrorKind::StorageCorrupt, "{e}");
+    assert!(e.to_string().contains("not a learnloop database"), "{e}");
+    assert!(e.to_string().contains("table learners"), "{e}");
+    assert!(e.to_string().len() < 300, "a short message: {e}");
+    assert_eq!(file_bytes(&path), before);
+    let mode: String = Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete", "the journal mode is unchanged");
+    // An empty file is ours to set up.
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    Store::open(&empty).unwrap();
+}
+
+#[test]
 fn sessions_save_restore_and_list_by_recency() {
     let store = Store::open_in_memory().unwrap();
     for (i, id) in ["a", "b", "c"].iter().enumerate() {
@@ -439,7 +469,7 @@ proptest! {
         let options = QueueOptions { new_limit, review_limit, order, ..QueueOptions::default() };
         let want: Vec<Card> = due_queue(&cards, now, &options).iter().map(|i| cards[i].clone()).collect();
         prop_assert_eq!(store.due_queue("l", now, &options).unwrap(), want);
-        prop_assert_eq!(store.forecast("l", now, 30).unwrap(), forecast(&cards, now, 30));
+        prop_assert_eq!(store.forecast("l", now, 30).unwrap(), forecast(&cards, now, 30).unwrap());
         prop_assert_eq!(store.cards("l").unwrap(), cards);
     }
 }
@@ -885,6 +915,53 @@ fn analytics_export_is_pseudonymous_and_consent_bound() {
         records[0].learner
     );
     assert_eq!(store.analytics_export(b"short").unwrap_err().field(), "key");
+}
+
+#[test]
+fn a_revocation_wins_over_an_older_grant_whatever_its_date() {
+    let store = Store::open_in_memory().unwrap();
+    populate(&store, "bob");
+    let day = |d| t0() + TimeDelta::days(d);
+    store
+        .set_consent("bob", Purpose::Analytics, true, day(2))
+        .unwrap();
+    // Backdated: recorded after the grant, dated before it.
+    store
+        .set_consent("bob", Purpose::Analytics, false, day(1))
+        .unwrap();
+    let now = store.consent("bob", Purpose::Analytics).unwrap().unwrap();
+    assert!(!now.granted);
+    let key = b"0123456789abcdef-analytics";
+    assert!(store.analytics_export(key).unwrap().is_empty());
+    // A grant dated before the current decision is refused, not applied.
+    let e = store
+        .set_consent("bob", Purpose::Analytics, true, day(0))
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.field().as_str()),
+        ("invalid_input", "at"),
+        "{e}"
+    );
+    assert!(
+        !store
+            .consent("bob", Purpose::Analytics)
+            .unwrap()
+            .unwrap()
+            .granted
+    );
+    store
+        .set_consent("bob", Purpose::Analytics, true, day(3))
+        .unwrap();
+    assert!(
+        store
+            .consent("bob", Purpose::Analytics)
+            .unwrap()
+            .unwrap()
+            .granted
+    );
+    assert_eq!(store.analytics_export(key).unwrap().len(), 1);
+    // Research is a separate purpose with its own history.
+    assert!(!store.consent("bob", Purpose::Research).unwrap().unwrap().granted);
 }
 
 #[test]

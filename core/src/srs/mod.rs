@@ -34,11 +34,11 @@ pub use params::{
     MAX_DIFFICULTY, MIN_DIFFICULTY, PARAMETER_BOUNDS, Parameters, STABILITY_MIN,
 };
 pub use queue::{
-    AnsweredQuestion, DueQueue, QueueOptions, QueueOrder, cards_from_mistakes, due_queue, forecast,
-    reschedule,
+    AnsweredQuestion, DueQueue, MAX_FORECAST_DAYS, MAX_NEW_CARDS, QueueOptions, QueueOrder,
+    cards_from_mistakes, due_queue, forecast, new_cards, reschedule,
 };
 #[cfg(feature = "sqlite")]
-pub(crate) use queue::{by_decay_rank, decay_rank};
+pub(crate) use queue::{by_decay_rank, check_forecast_days, decay_rank};
 pub use rating::{Rating, State};
 pub use shaping::{DueLoad, EasyDays, fuzz_factor, fuzz_range};
 pub use simulate::{DaySummary, SimulationConfig, SimulationReport, simulate};

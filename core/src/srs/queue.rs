@@ -207,9 +207,39 @@ pub fn due_queue(cards: &[Card], now: impl Into<Timestamp>, options: &QueueOptio
     queue
 }
 
-/// Due counts for the next `days` days: entry `k` counts the scheduled cards
-/// (any state but new) due in `[now + k days, now + k + 1 days)`; overdue
-/// cards count in entry 0.
+/// The longest forecast, in days (100 years, the longest interval).
+pub const MAX_FORECAST_DAYS: u32 = 36_500;
+
+/// The most cards [`new_cards`] makes in one call.
+pub const MAX_NEW_CARDS: usize = 10_000_000;
+
+/// `count` new cards with ids `{prefix}{i}` (`i` from 0), all due at `now`;
+/// at most [`MAX_NEW_CARDS`].
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+/// let cards = learnloop::srs::new_cards("deck-", 3, now)?;
+/// assert_eq!(cards[2].id, "deck-2");
+/// assert_eq!(learnloop::srs::new_cards("deck-", 1 << 40, now).unwrap_err().field(), "count");
+/// # Ok::<(), learnloop::Error>(())
+/// ```
+pub fn new_cards(prefix: &str, count: usize, now: impl Into<Timestamp>) -> Result<Vec<Card>> {
+    if count > MAX_NEW_CARDS {
+        return Err(Error::invalid(
+            "count",
+            format!("{count} is more than {MAX_NEW_CARDS} cards in one call"),
+        ));
+    }
+    let now = now.into();
+    Ok((0..count)
+        .map(|i| Card::new(format!("{prefix}{i}"), now))
+        .collect())
+}
+
+/// Due counts for the next `days` days (at most [`MAX_FORECAST_DAYS`]):
+/// entry `k` counts the scheduled cards (any state but new) due in
+/// `[now + k days, now + k + 1 days)`; overdue cards count in entry 0.
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
@@ -219,9 +249,11 @@ pub fn due_queue(cards: &[Card], now: impl Into<Timestamp>, options: &QueueOptio
 /// card.state = State::Review;
 /// card.last_review = Some(now.into());
 /// card.due = (now + TimeDelta::days(2)).into();
-/// assert_eq!(forecast(&[card], now, 4), vec![0, 0, 1, 0]);
+/// assert_eq!(forecast(&[card], now, 4)?, vec![0, 0, 1, 0]);
+/// # Ok::<(), learnloop::Error>(())
 /// ```
-pub fn forecast(cards: &[Card], now: impl Into<Timestamp>, days: u32) -> Vec<u32> {
+pub fn forecast(cards: &[Card], now: impl Into<Timestamp>, days: u32) -> Result<Vec<u32>> {
+    check_forecast_days(days)?;
     let now = now.into();
     let mut counts = vec![0u32; days as usize];
     for card in cards {
@@ -233,7 +265,18 @@ pub fn forecast(cards: &[Card], now: impl Into<Timestamp>, days: u32) -> Vec<u32
             *c += 1;
         }
     }
-    counts
+    Ok(counts)
+}
+
+/// A forecast's horizon is at most [`MAX_FORECAST_DAYS`].
+pub(crate) fn check_forecast_days(days: u32) -> Result<()> {
+    if days > MAX_FORECAST_DAYS {
+        return Err(Error::invalid(
+            "days",
+            format!("{days} is more than the longest forecast, {MAX_FORECAST_DAYS} days"),
+        ));
+    }
+    Ok(())
 }
 
 /// Move a card's due date by hand (a "postpone" or "study earlier" button).

@@ -57,7 +57,7 @@ pub use schema::{MIGRATIONS, Migration};
 use crate::{Error, Result, StorageFailure};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use std::path::Path;
@@ -412,7 +412,11 @@ impl Store {
         })
     }
 
-    /// Record a consent decision (a new entry: the history is kept).
+    /// Record a consent decision (a new entry: the history is kept). The
+    /// current decision is the one recorded last, whatever its date, so a
+    /// revocation always takes effect; a grant dated before the current
+    /// decision is refused (field `at`), so an older grant never overrides
+    /// a revocation.
     pub fn set_consent(
         &self,
         learner_id: &str,
@@ -423,6 +427,25 @@ impl Store {
         check_id("learner_id", learner_id)?;
         self.write("set_consent", |tx| {
             records::ensure_learner(tx, learner_id, at)?;
+            let current: Option<i64> = tx
+                .query_row(
+                    &format!(
+                        "SELECT at FROM consents AS c WHERE learner_id = ?1 AND purpose = ?2 AND id = {CURRENT_CONSENT}"
+                    ),
+                    rusqlite::params![learner_id, purpose.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(storage("set_consent"))?;
+            if let Some(current) = current.filter(|&current| granted && current > micros(at)) {
+                return Err(Error::invalid(
+                    "at",
+                    format!(
+                        "a grant dated {at} is before the current decision of {}; record it with its real date",
+                        from_micros(current)
+                    ),
+                ));
+            }
             tx.execute(
                 "INSERT INTO consents (learner_id, purpose, granted, at) VALUES (?1, ?2, ?3, ?4)",
                 rusqlite::params![learner_id, purpose.as_str(), granted, micros(at)],
@@ -432,13 +455,14 @@ impl Store {
         })
     }
 
-    /// The learner's current decision for `purpose` (the latest), if any.
+    /// The learner's current decision for `purpose` (the one recorded
+    /// last), if any.
     pub fn consent(&self, learner_id: &str, purpose: Purpose) -> Result<Option<Consent>> {
-        use rusqlite::OptionalExtension;
         self.read("consent", |c| {
             c.query_row(
-                "SELECT granted, at FROM consents WHERE learner_id = ?1 AND purpose = ?2
-                 ORDER BY at DESC, id DESC LIMIT 1",
+                &format!(
+                    "SELECT granted, at FROM consents AS c WHERE learner_id = ?1 AND purpose = ?2 AND id = {CURRENT_CONSENT}"
+                ),
                 rusqlite::params![learner_id, purpose.as_str()],
                 |r| {
                     Ok(Consent {
@@ -552,6 +576,11 @@ fn failure_of(e: &rusqlite::Error) -> StorageFailure {
         _ => StorageFailure::Other,
     }
 }
+
+/// The id of the current consent decision of row `c`'s learner and
+/// purpose: the one recorded last (see [`Store::set_consent`]).
+const CURRENT_CONSENT: &str = "(SELECT MAX(id) FROM consents AS latest
+    WHERE latest.learner_id = c.learner_id AND latest.purpose = c.purpose)";
 
 /// Ids are non-empty text; anything else (quotes, SQL, NUL, unicode) is
 /// stored verbatim since every value is bound, never spliced into SQL.

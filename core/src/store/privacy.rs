@@ -278,12 +278,11 @@ impl Store {
             ));
         }
         let consenting: Vec<String> = self.read("analytics_export", |c| {
-            c.prepare(
+            c.prepare(&format!(
                 "SELECT learner_id FROM consents AS c WHERE purpose = 'analytics' AND granted = 1
-                   AND id = (SELECT id FROM consents WHERE learner_id = c.learner_id AND purpose = 'analytics'
-                             ORDER BY at DESC, id DESC LIMIT 1)
-                 ORDER BY learner_id",
-            )?
+                   AND id = {} ORDER BY learner_id",
+                super::CURRENT_CONSENT
+            ))?
             .query_map([], |r| r.get(0))?
             .collect()
         })?;

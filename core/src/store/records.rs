@@ -725,6 +725,7 @@ impl Store {
     /// Due counts for each of the next `days` days (overdue cards count in
     /// day 0), as [`srs::forecast`] computes them, counted inside SQLite.
     pub fn forecast(&self, learner_id: &str, now: DateTime<Utc>, days: u32) -> Result<Vec<u32>> {
+        srs::check_forecast_days(days)?;
         let rows: Vec<(i64, u32)> = self.read("forecast", |c| {
             c.prepare_cached(
                 "SELECT MAX((due - ?2) / 86400000000, 0) AS day, COUNT(*) FROM cards

@@ -102,10 +102,27 @@ fn applied(conn: &Connection) -> rusqlite::Result<Vec<(i64, String, String)>> {
     rows.collect()
 }
 
-/// Refuse a database from a newer learnloop or with an altered migration.
-/// Reads only.
+/// Refuse a database from a newer learnloop, with an altered migration, or
+/// another application's (tables but no migration record of ours). Reads
+/// only, so a refused file is left exactly as it was.
 pub(super) fn check(conn: &Connection) -> Result<()> {
     let done = retry(Duration::from_secs(30), || applied(conn)).map_err(storage("open"))?;
+    if done.is_empty() {
+        let theirs =
+            retry(Duration::from_secs(30), || foreign_objects(conn)).map_err(storage("open"))?;
+        if !theirs.is_empty() {
+            return Err(Error::Storage {
+                operation: "open".into(),
+                failure: crate::StorageFailure::Corrupt,
+                message: format!(
+                    "not a learnloop database: it holds {} and no learnloop_migrations table; \
+                     open an empty file or one learnloop created",
+                    theirs.join(", ")
+                ),
+                cause: None,
+            });
+        }
+    }
     let latest = MIGRATIONS.last().map_or(0, |m| m.version);
     for (version, name, checksum) in &done {
         match MIGRATIONS.iter().find(|m| m.version == *version) {
@@ -136,6 +153,18 @@ pub(super) fn check(conn: &Connection) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The first few schema objects of a database that has no migration record:
+/// a table, index, view or trigger of another application (SQLite's own
+/// `sqlite_*` objects do not count).
+fn foreign_objects(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut s = conn.prepare(
+        "SELECT type || ' ' || name FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name LIMIT 3",
+    )?;
+    let rows = s.query_map([], |r| r.get(0))?;
+    rows.collect()
 }
 
 /// Apply every pending migration, each in its own IMMEDIATE transaction.

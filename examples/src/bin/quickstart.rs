@@ -79,7 +79,7 @@ fn main() -> Result<(), learnloop::Error> {
     }
     println!(
         "\ndue per day for the next 10 days: {:?}",
-        forecast(&cards, now, 10)
+        forecast(&cards, now, 10)?
     );
     Ok(())
 }

@@ -209,6 +209,7 @@ pub const NAMES: &[(&str, &str, &str, &str)] = &[
     ("Scheduler::review_in_place", "review_batch", "reviewBatch", "reviewMany"),
     ("Card::check", CHECKED_ON_ENTRY, CHECKED_ON_ENTRY, CHECKED_ON_ENTRY),
     ("Card::new", "", "newCard", "newCard"),
+    ("new_cards", "CardBatch.new_cards", "CardBatch.newCards", "newCards"),
     ("CardUpdate::apply", BUILDING_BLOCK, BUILDING_BLOCK, BUILDING_BLOCK),
     ("CardUpdate::outcome", BUILDING_BLOCK, BUILDING_BLOCK, BUILDING_BLOCK),
     ("MemoryState::validate", CHECKED_ON_ENTRY, CHECKED_ON_ENTRY, CHECKED_ON_ENTRY),

@@ -1,0 +1,78 @@
+"""Careless and hostile input through the Python package: each test is a
+reproducer that once aborted the interpreter, returned garbage or stored
+something invalid, and now gets the library's typed error."""
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import learnloop as ll
+
+NOW = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("count", [2**31, 2**63])
+def test_a_huge_batch_is_refused_before_allocating(count: int) -> None:
+    # Once SIGABRT ("memory allocation of 257698037760 bytes failed") or a
+    # PanicException that `except Exception` does not catch.
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.CardBatch.new_cards("p", count, NOW)
+    assert info.value.field == "count"
+    assert len(ll.CardBatch.new_cards("p", 3, NOW)) == 3
+
+
+def test_a_huge_forecast_is_refused_before_allocating() -> None:
+    card = ll.Card("c", NOW)
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.forecast([card], NOW, 2**31)
+    assert info.value.field == "days"
+    store = ll.Store.in_memory()
+    store.put_cards("ann", [card], NOW)
+    with pytest.raises(ll.InvalidInputError) as info:
+        store.forecast("ann", NOW, 2**31)
+    assert info.value.field == "days"
+    assert len(store.forecast("ann", NOW, 36_500)) == 36_500
+
+
+def test_a_broken_card_is_never_stored() -> None:
+    fsrs = ll.Fsrs()
+    reviewed, log = fsrs.review(ll.Card("c", NOW), ll.Rating.GOOD, NOW)
+    for change, field in [
+        ({"memory": {"stability": -1.0, "difficulty": 5.0}}, "memory.stability"),
+        ({"state": "review", "memory": None}, "memory"),
+    ]:
+        with pytest.raises(ll.InvalidInputError) as info:
+            ll.Card.from_dict({**reviewed.to_dict(), **change})
+        assert info.value.field == field
+    store = ll.Store.in_memory()
+    store.record_review("ann", reviewed, log)
+    assert store.card("ann", "c") == reviewed
+
+
+def test_a_backdated_revocation_wins() -> None:
+    store = ll.Store.in_memory()
+    store.set_consent("bob", "analytics", True, NOW + timedelta(days=2))
+    store.set_consent("bob", "analytics", False, NOW + timedelta(days=1))
+    consent = store.consent("bob", "analytics")
+    assert consent is not None and consent["granted"] is False
+    assert store.analytics_export(b"0123456789abcdef-key") == []
+    with pytest.raises(ll.InvalidInputError) as info:
+        store.set_consent("bob", "analytics", True, NOW)
+    assert info.value.field == "at"
+
+
+def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.db"
+    with sqlite3.connect(path) as c:
+        c.execute("CREATE TABLE learners (id TEXT PRIMARY KEY, name TEXT)")
+        c.execute("INSERT INTO learners VALUES ('l1', 'Ada')")
+    c.close()
+    before = path.read_bytes()
+    with pytest.raises(ll.StorageCorruptError) as info:
+        ll.Store(path)
+    assert "not a learnloop database" in str(info.value)
+    assert len(str(info.value)) < 300
+    assert path.read_bytes() == before
+    assert not (tmp_path / "theirs.db-wal").exists()
