@@ -961,7 +961,13 @@ fn a_revocation_wins_over_an_older_grant_whatever_its_date() {
     );
     assert_eq!(store.analytics_export(key).unwrap().len(), 1);
     // Research is a separate purpose with its own history.
-    assert!(!store.consent("bob", Purpose::Research).unwrap().unwrap().granted);
+    assert!(
+        !store
+            .consent("bob", Purpose::Research)
+            .unwrap()
+            .unwrap()
+            .granted
+    );
 }
 
 #[test]
