@@ -39,10 +39,11 @@ def test_a_huge_forecast_is_refused_before_allocating() -> None:
 def test_a_broken_card_is_never_stored() -> None:
     fsrs = ll.Fsrs()
     reviewed, log = fsrs.review(ll.Card("c", NOW), ll.Rating.GOOD, NOW)
-    for change, field in [
+    changes: list[tuple[dict[str, object], str]] = [
         ({"memory": {"stability": -1.0, "difficulty": 5.0}}, "memory.stability"),
         ({"state": "review", "memory": None}, "memory"),
-    ]:
+    ]
+    for change, field in changes:
         with pytest.raises(ll.InvalidInputError) as info:
             ll.Card.from_dict({**reviewed.to_dict(), **change})
         assert info.value.field == field
@@ -76,3 +77,32 @@ def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> N
     assert len(str(info.value)) < 300
     assert path.read_bytes() == before
     assert not (tmp_path / "theirs.db-wal").exists()
+
+
+def test_a_retried_review_is_stored_once_and_a_late_one_is_refused() -> None:
+    fsrs = ll.Fsrs()
+    store = ll.Store.in_memory()
+    c1, l1 = fsrs.review(ll.Card("c", NOW), ll.Rating.GOOD, NOW)
+    c2, l2 = fsrs.review(c1, ll.Rating.GOOD, NOW + timedelta(days=1))
+    store.record_review("ann", c1, l1)
+    store.record_review("ann", c1, l1)
+    assert len(store.review_logs("ann", "c")) == 1
+    store.record_review("ann", c2, l2)
+    store.record_review("ann", c1, l1)  # the first one's retry, arriving late
+    assert store.card("ann", "c").reps == 2
+    stale, stale_log = fsrs.review(c1, ll.Rating.EASY, NOW + timedelta(hours=1))
+    with pytest.raises(ll.OutOfOrderError):
+        store.record_review("ann", stale, stale_log)
+    assert store.card("ann", "c") == c2
+    assert len(store.review_logs("ann", "c")) == 2
+
+
+def test_a_fit_returns_only_what_its_constructor_accepts() -> None:
+    answers = [("s", "k", 1), ("s", "k", 0), ("s", "k", 1)]
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.fit_bkt(answers, max_guess=0.9, max_slip=0.9)
+    assert info.value.field == "max_slip"
+    for max_guess, max_slip in [(0.5, 0.499), (0.0, 0.999), (0.999, 0.0)]:
+        for fit in ll.fit_bkt(answers, max_guess=max_guess, max_slip=max_slip, forgetting=True):
+            p = fit["parameters"]
+            ll.BktParameters(p["prior"], p["learn"], p["guess"], p["slip"], p["forget"])

@@ -607,6 +607,68 @@ fn broken_cards_are_refused_and_nothing_is_written() {
 }
 
 #[test]
+fn a_retried_review_is_a_no_op_and_a_late_one_is_refused() {
+    let store = Store::open_in_memory().unwrap();
+    let fsrs = Fsrs::default();
+    let first = fsrs
+        .review(&Card::new("c1", t0()), Rating::Good, t0())
+        .unwrap();
+    let later = t0() + TimeDelta::days(1);
+    let second = fsrs.review(&first.card, Rating::Good, later).unwrap();
+    store.record_review("ann", &first.card, &first.log).unwrap();
+    store.record_review("ann", &first.card, &first.log).unwrap();
+    assert_eq!(
+        store.review_logs("ann", "c1").unwrap(),
+        vec![first.log.clone()]
+    );
+    store
+        .record_review("ann", &second.card, &second.log)
+        .unwrap();
+    // The first review's retry arrives after the second: nothing changes.
+    store.record_review("ann", &first.card, &first.log).unwrap();
+    assert_eq!(store.card("ann", "c1").unwrap().reps, 2);
+    // A different review dated before the last one is refused.
+    let stale = fsrs
+        .review(&first.card, Rating::Easy, t0() + TimeDelta::hours(1))
+        .unwrap();
+    let e = store
+        .record_review("ann", &stale.card, &stale.log)
+        .unwrap_err();
+    assert_eq!(e.kind(), learnloop::ErrorKind::OutOfOrder, "{e}");
+    assert_eq!(store.card("ann", "c1").unwrap(), second.card);
+    assert_eq!(store.review_logs("ann", "c1").unwrap().len(), 2);
+    // In a batch: retries are skipped, a stale review names its index and
+    // nothing of the batch is written.
+    let third = fsrs
+        .review(&second.card, Rating::Hard, later + TimeDelta::days(3))
+        .unwrap();
+    let e = store
+        .record_reviews(
+            "ann",
+            &[
+                (second.card.clone(), second.log.clone()),
+                (third.card.clone(), third.log.clone()),
+                (stale.card.clone(), stale.log.clone()),
+            ],
+        )
+        .unwrap_err();
+    assert_eq!(e.field(), "cards[2].now", "{e}");
+    assert_eq!(store.review_logs("ann", "c1").unwrap().len(), 2);
+    store
+        .record_reviews(
+            "ann",
+            &[
+                (first.card.clone(), first.log.clone()),
+                (third.card.clone(), third.log.clone()),
+                (third.card.clone(), third.log.clone()),
+            ],
+        )
+        .unwrap();
+    assert_eq!(store.review_logs("ann", "c1").unwrap().len(), 3);
+    assert_eq!(store.card("ann", "c1").unwrap(), third.card);
+}
+
+#[test]
 fn reviews_are_recorded_card_and_log_together() {
     let store = Store::open_in_memory().unwrap();
     let fsrs = Fsrs::default();

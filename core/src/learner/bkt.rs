@@ -192,7 +192,7 @@ impl From<(String, String, bool)> for BktAnswer {
 pub struct BktFitOptions {
     /// Also estimate `forget` (otherwise it stays 0).
     pub forgetting: bool,
-    /// Upper bound of `guess`.
+    /// Upper bound of `guess`; `max_guess + max_slip` must be below 1.
     pub max_guess: f64,
     /// Upper bound of `slip`.
     pub max_slip: f64,
@@ -223,6 +223,17 @@ impl BktFitOptions {
     fn check(&self) -> Result<()> {
         check_range("max_guess", self.max_guess, 0.0, 1.0)?;
         check_range("max_slip", self.max_slip, 0.0, 1.0)?;
+        // The fit keeps guess and slip within [EDGE, max]: every fit must be
+        // parameters `BktParameters::new` accepts.
+        if self.max_guess.max(EDGE) + self.max_slip.max(EDGE) >= 1.0 {
+            return Err(Error::invalid(
+                "max_slip",
+                format!(
+                    "max_guess {} + max_slip {} must be below 1, as guess + slip must be",
+                    self.max_guess, self.max_slip
+                ),
+            ));
+        }
         check_range("tolerance", self.tolerance, 1e-15, 1.0)?;
         if self.max_iterations == 0 {
             return Err(Error::invalid("max_iterations", "must be at least 1"));
@@ -328,14 +339,20 @@ struct Counts {
     guessed: f64,
 }
 
+/// The smallest value a fitted probability takes: EM never moves a
+/// parameter off exactly 0 or 1.
+const EDGE: f64 = 1e-6;
+
 fn fit_sequences(skill: &str, sequences: &[Vec<bool>], options: &BktFitOptions) -> BktSkillFit {
-    const EDGE: f64 = 1e-6;
     let longest = sequences.iter().map(Vec::len).max().unwrap_or(0);
     let mut predicted = vec![0.0; longest];
     let mut filtered = vec![0.0; longest];
+    // Guess and slip stay within [EDGE, max] from the start: at exactly 0
+    // an answer can make mastery certain, and the smoothing divides by 0.
+    let within = |v: f64, max: f64| v.clamp(EDGE, max.max(EDGE));
     let mut p = options.initial;
-    p.guess = p.guess.min(options.max_guess);
-    p.slip = p.slip.min(options.max_slip);
+    p.guess = within(p.guess, options.max_guess);
+    p.slip = within(p.slip, options.max_slip);
     if !options.forgetting {
         p.forget = 0.0;
     }
@@ -356,8 +373,8 @@ fn fit_sequences(skill: &str, sequences: &[Vec<bool>], options: &BktFitOptions) 
             } else {
                 0.0
             },
-            guess: ratio(c.guessed, c.unknown, p.guess).clamp(EDGE, options.max_guess.max(EDGE)),
-            slip: ratio(c.slipped, c.known, p.slip).clamp(EDGE, options.max_slip.max(EDGE)),
+            guess: within(ratio(c.guessed, c.unknown, p.guess), options.max_guess),
+            slip: within(ratio(c.slipped, c.known, p.slip), options.max_slip),
         };
         let moved = [
             next.prior - p.prior,
@@ -518,6 +535,38 @@ mod tests {
                 .field(),
             "initial.learn"
         );
+    }
+
+    /// A fit returns only what `BktParameters::new` accepts: bounds that
+    /// would allow guess + slip >= 1 are refused up front.
+    #[test]
+    fn every_fit_is_valid_parameters() {
+        let answers: Vec<BktAnswer> = [true, false, true]
+            .iter()
+            .map(|&correct| BktAnswer {
+                student: "s".into(),
+                skill: "k".into(),
+                correct,
+            })
+            .collect();
+        let loose = BktFitOptions {
+            max_guess: 0.9,
+            max_slip: 0.9,
+            ..BktFitOptions::default()
+        };
+        assert_eq!(fit(&answers, &loose).unwrap_err().field(), "max_slip");
+        for (max_guess, max_slip) in [(0.5, 0.499), (0.999, 0.0), (0.0, 0.999), (0.3, 0.1)] {
+            let options = BktFitOptions {
+                max_guess,
+                max_slip,
+                forgetting: true,
+                ..BktFitOptions::default()
+            };
+            for f in fit(&answers, &options).unwrap() {
+                let p = f.parameters;
+                BktParameters::new(p.prior, p.learn, p.forget, p.guess, p.slip).unwrap();
+            }
+        }
     }
 
     #[test]

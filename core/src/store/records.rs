@@ -6,11 +6,12 @@ use crate::migrate::{Message, SessionDocument, SessionMetadata, SessionState};
 use crate::srs::{
     self, Card, MemoryState, QueueOptions, QueueOrder, Rating, ReviewLog, Sm2State, State,
 };
-use crate::{Error, Result};
+use crate::{Error, Result, Timestamp};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// One entry of a learner's append-only event log, identified by
@@ -322,6 +323,9 @@ fn record_reviews_of<T>(
     reviews: &[T],
     review: impl Fn(&T) -> (&Card, &ReviewLog),
 ) -> rusqlite::Result<()> {
+    if reviews.is_empty() {
+        return Ok(());
+    }
     match record_cards(tx, learner, reviews, |r| review(r).0)? {
         Some(positions) => put_logs_at(tx, &positions, reviews, |r| review(r).1),
         None => put_logs_of(tx, learner, reviews, |r| review(r).1),
@@ -348,6 +352,79 @@ pub(super) fn log_from_row(r: &Row<'_>) -> rusqlite::Result<ReviewLog> {
         scheduled_days: r.get(5)?,
         duration_ms: r.get(6)?,
     })
+}
+
+/// Which of `reviews` are new, in slice order. A review is identified by
+/// its card and time: one already stored with the same values (a client's
+/// retry) is skipped; any other review dated before its card's last review
+/// (stored, or earlier in `reviews`) is the ordering error, naming its
+/// index in a batch.
+fn new_reviews<'a>(
+    tx: &Connection,
+    learner: i64,
+    reviews: &'a [(&'a Card, &'a ReviewLog)],
+    batch: bool,
+) -> Result<Vec<(&'a Card, &'a ReviewLog)>> {
+    let mut last_in_batch: HashMap<&str, Timestamp> = HashMap::new();
+    let mut kept = Vec::with_capacity(reviews.len());
+    let mut stored_card = tx
+        .prepare_cached(
+            "SELECT position, last_review FROM cards WHERE learner_key = ?1 AND card_id = ?2",
+        )
+        .map_err(storage("record_review"))?;
+    let mut stored_log = tx
+        .prepare_cached(
+            "SELECT 1 FROM review_logs WHERE card_position = ?1 AND reviewed_at = ?2 AND rating = ?3
+             AND state = ?4 AND elapsed_days = ?5 AND scheduled_days = ?6 AND duration_ms IS ?7",
+        )
+        .map_err(storage("record_review"))?;
+    for (i, &(card, log)) in reviews.iter().enumerate() {
+        let stored: Option<(i64, Option<i64>)> = stored_card
+            .query_row(params![learner, card.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(storage("record_review"))?;
+        let previous = last_in_batch
+            .get(card.id.as_str())
+            .copied()
+            .or_else(|| stored.and_then(|(_, last)| last).map(timestamp));
+        if previous.is_some_and(|previous| log.reviewed_at <= previous) {
+            // Only reviews of a card at or before its last come here.
+            let repeated = kept.iter().any(|&(_, earlier)| earlier == log);
+            let duplicate = repeated
+                || match stored {
+                    Some((position, _)) => stored_log
+                        .exists(params![
+                            position,
+                            micros(log.reviewed_at),
+                            log.rating.as_u8(),
+                            state_code(log.state),
+                            log.elapsed_days,
+                            log.scheduled_days,
+                            log.duration_ms
+                        ])
+                        .map_err(storage("record_review"))?,
+                    None => false,
+                };
+            match previous {
+                _ if duplicate => continue,
+                Some(previous) if log.reviewed_at < previous => {
+                    let error = Error::ReviewBeforeLastReview {
+                        now: log.reviewed_at.to_datetime(),
+                        last_review: previous.to_datetime(),
+                    };
+                    return Err(if batch {
+                        Error::in_batch(i, error)
+                    } else {
+                        error
+                    });
+                }
+                _ => {}
+            }
+        }
+        last_in_batch.insert(&card.id, log.reviewed_at);
+        kept.push((card, log));
+    }
+    Ok(kept)
 }
 
 fn check_review(learner_id: &str, card: &Card, log: &ReviewLog) -> Result<()> {
@@ -594,19 +671,28 @@ impl Store {
 
     /// Record one review: the reviewed card and its log in one transaction
     /// (both or neither are stored).
+    ///
+    /// Idempotent: a review is identified by its card and time, and the
+    /// same review recorded again (a client's retry) changes nothing. A
+    /// review dated before the card's stored last review is refused with
+    /// [`Error::ReviewBeforeLastReview`], so a late request never replaces
+    /// a newer card.
     pub fn record_review(&self, learner_id: &str, card: &Card, log: &ReviewLog) -> Result<()> {
         check_review(learner_id, card, log)?;
         self.write("record_review", |tx| {
             let learner = ensure_learner(tx, learner_id, log.reviewed_at.into())?;
-            record_reviews_of(tx, learner, &[(card, log)], |r| *r)
-                .map_err(storage("record_review"))?;
+            let review = [(card, log)];
+            let new = new_reviews(tx, learner, &review, false)?;
+            record_reviews_of(tx, learner, &new, |r| *r).map_err(storage("record_review"))?;
             self.audit(tx, "record_review", Some(learner_id))
         })
     }
 
     /// Record many reviews in one transaction (all or none). In slice
     /// order: of several reviews of one card, the last one's card is kept,
-    /// and every log is appended.
+    /// and every log is appended. Reviews stored before are skipped and
+    /// reviews out of order refused, as in [`Store::record_review`] (the
+    /// error names the review's index).
     pub fn record_reviews(&self, learner_id: &str, reviews: &[(Card, ReviewLog)]) -> Result<()> {
         for (i, (card, log)) in reviews.iter().enumerate() {
             check_review(learner_id, card, log).map_err(|e| Error::in_batch(i, e))?;
@@ -616,8 +702,9 @@ impl Store {
         };
         self.write("record_reviews", |tx| {
             let learner = ensure_learner(tx, learner_id, first.reviewed_at.into())?;
-            record_reviews_of(tx, learner, reviews, |(c, l)| (c, l))
-                .map_err(storage("record_reviews"))?;
+            let reviews: Vec<(&Card, &ReviewLog)> = reviews.iter().map(|(c, l)| (c, l)).collect();
+            let new = new_reviews(tx, learner, &reviews, true)?;
+            record_reviews_of(tx, learner, &new, |r| *r).map_err(storage("record_reviews"))?;
             self.audit(tx, "record_reviews", Some(learner_id))
         })
     }
