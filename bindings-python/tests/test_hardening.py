@@ -106,3 +106,24 @@ def test_a_fit_returns_only_what_its_constructor_accepts() -> None:
         for fit in ll.fit_bkt(answers, max_guess=max_guess, max_slip=max_slip, forgetting=True):
             p = fit["parameters"]
             ll.BktParameters(p["prior"], p["learn"], p["guess"], p["slip"], p["forget"])
+
+
+def test_a_session_the_engine_would_refuse_is_never_stored() -> None:
+    store = ll.Store.in_memory()
+    state = ll.AdaptiveEngine().initial_state(NOW)
+    document = {"metadata": {"topics": ["algebra"], "createdAt": "2026-01-05T09:00:00Z"}, "adaptiveState": state}
+    store.save_session("ann", "s1", ll.upgrade_session(document))
+    for key, value, field in [
+        ("adaptiveDifficultyLevel", 7.0, "adaptiveDifficultyLevel"),
+        ("livePerformanceMetrics", {**state["livePerformanceMetrics"], "currentUnderstanding": 5.0},
+         "livePerformanceMetrics.currentUnderstanding"),
+    ]:
+        with pytest.raises(ll.InvalidInputError) as info:
+            store.save_adaptive_state("s1", {**state, key: value}, NOW)
+        assert info.value.field == f"state.{field}"
+        broken = {**store.load_session("s1"), "adaptiveState": {**state, key: value}}
+        with pytest.raises(ll.InvalidInputError) as info:
+            store.save_session("ann", "s2", broken)
+        assert info.value.field.endswith(f"adaptiveState.{field}")
+    assert store.adaptive_state("s1") == state
+    assert [s["id"] for s in store.active_sessions("ann", 10)] == ["s1"]

@@ -330,6 +330,35 @@ fn another_applications_database_is_refused_untouched() {
 }
 
 #[test]
+fn an_adaptive_state_the_engine_would_refuse_is_never_stored() {
+    let store = Store::open_in_memory().unwrap();
+    let good = session_doc(t0());
+    store.save_session("l", "s", &good).unwrap();
+    let mut bad = good.adaptive_state.clone();
+    bad.adaptive_difficulty_level = 7.0;
+    let e = store.save_adaptive_state("s", &bad, t0()).unwrap_err();
+    assert_eq!(e.field(), "state.adaptiveDifficultyLevel", "{e}");
+    let mut doc = good.clone();
+    doc.adaptive_state
+        .live_performance_metrics
+        .current_understanding = 5.0;
+    let e = store.save_session("l", "s2", &doc).unwrap_err();
+    assert_eq!(
+        e.field(),
+        "document.adaptiveState.livePerformanceMetrics.currentUnderstanding",
+        "{e}"
+    );
+    assert_eq!(store.adaptive_state("s").unwrap(), good.adaptive_state);
+    assert!(store.load_session("s2").is_err());
+    // Decoding refuses it too, naming the path from the document's root.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&learnloop::json::to_json(&good)).unwrap();
+    json["adaptiveState"]["adaptiveDifficultyLevel"] = 7.0.into();
+    let e = learnloop::json::from_value::<SessionDocument>(json).unwrap_err();
+    assert_eq!(e.field(), "adaptiveState.adaptiveDifficultyLevel", "{e}");
+}
+
+#[test]
 fn sessions_save_restore_and_list_by_recency() {
     let store = Store::open_in_memory().unwrap();
     for (i, id) in ["a", "b", "c"].iter().enumerate() {

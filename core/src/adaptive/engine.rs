@@ -309,7 +309,7 @@ impl Engine {
         if i.expected_time_ms == Some(0) {
             return Err(Error::invalid("expected_time_ms", "must be positive"));
         }
-        state.check("state")?;
+        state.check().map_err(|e| e.within("state"))?;
         let mut next = state.clone();
         let model = &mut next.learner_model;
         let metrics = &mut next.live_performance_metrics;

@@ -101,9 +101,15 @@ impl LivePerformanceMetrics {
 }
 
 /// The adaptive state of a session (`adaptiveState`).
+///
+/// Checked ([`AdaptiveState::check`]) wherever it enters: decoding one (a
+/// session document, a saved state, an import) refuses a state the engine
+/// would refuse, naming the field.
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+// The derived (de)serializers become inherent functions; the trait impls
+// below wrap them, adding the check on the way in.
+#[serde(remote = "Self", rename_all = "camelCase")]
 pub struct AdaptiveState {
     /// The live estimates.
     pub live_performance_metrics: LivePerformanceMetrics,
@@ -134,6 +140,20 @@ pub struct AdaptiveState {
     pub learner_model: LearnerModel,
 }
 
+impl Serialize for AdaptiveState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        AdaptiveState::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AdaptiveState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let state = AdaptiveState::deserialize(deserializer)?;
+        state.check().map_err(crate::json::broken_rule)?;
+        Ok(state)
+    }
+}
+
 fn is_zero(v: &f64) -> bool {
     *v == 0.0
 }
@@ -149,24 +169,24 @@ impl AdaptiveState {
     /// Checks what the engine relies on: every 0-1 estimate is a number in
     /// [0, 1], the ability and the scores it keeps are finite (scores in
     /// [0, 1]), and format evidence is non-negative. The error names the
-    /// field by its serialized path under `prefix` (`state.adaptiveDifficultyLevel`).
+    /// field by its serialized path (`adaptiveDifficultyLevel`).
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
     /// let mut state = learnloop::adaptive::AdaptiveState::initial(at);
-    /// assert!(state.check("state").is_ok());
+    /// assert!(state.check().is_ok());
     /// state.adaptive_difficulty_level = 1.5;
-    /// assert_eq!(state.check("state").unwrap_err().field(), "state.adaptiveDifficultyLevel");
+    /// assert_eq!(state.check().unwrap_err().field(), "adaptiveDifficultyLevel");
     /// ```
-    pub fn check(&self, prefix: &str) -> crate::Result<()> {
+    pub fn check(&self) -> crate::Result<()> {
         // Field names are only formatted for the error: this runs on every
         // engine observation.
         let check = |name: &dyn Fn() -> String, v: f64, min: f64, max: f64| -> crate::Result<()> {
             if v.is_finite() && (min..=max).contains(&v) {
                 Ok(())
             } else {
-                crate::learner::check_range(&format!("{prefix}.{}", name()), v, min, max)
+                crate::learner::check_range(&name(), v, min, max)
             }
         };
         let m = &self.live_performance_metrics;

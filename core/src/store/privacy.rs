@@ -195,6 +195,11 @@ impl Store {
         for (i, e) in export.events.iter().enumerate() {
             check_id(&format!("export.events[{i}].device"), &e.device)?;
         }
+        for (session_id, doc) in &export.sessions {
+            doc.adaptive_state
+                .check()
+                .map_err(|e| e.within(&format!("export.sessions.{session_id}.adaptiveState")))?;
+        }
         for (i, c) in export.cards.iter().enumerate() {
             check_id(&format!("export.cards[{i}].id"), &c.id)?;
             c.check()

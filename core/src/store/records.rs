@@ -452,6 +452,9 @@ impl Store {
     ) -> Result<()> {
         check_id("learner_id", learner_id)?;
         check_id("session_id", session_id)?;
+        doc.adaptive_state
+            .check()
+            .map_err(|e| e.within("document.adaptiveState"))?;
         self.write("save_session", |tx| {
             put_session_in(tx, learner_id, session_id, doc)?;
             self.audit(tx, "save_session", Some(learner_id))
@@ -535,6 +538,7 @@ impl Store {
         state: &AdaptiveState,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        state.check().map_err(|e| e.within("state"))?;
         let json = crate::json::to_json(state);
         self.write("save_adaptive_state", |tx| {
             let learner: Option<String> = tx
