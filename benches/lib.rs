@@ -52,7 +52,11 @@ pub fn two_pl_responses(persons: usize, items: usize, seed: u64) -> ResponseMatr
     for p in 0..persons {
         let theta = normal(&mut rng);
         for (i, item) in truth.iter().enumerate() {
-            m.set(p, i, Some(rng.random::<f64>() < item.probability(theta)));
+            m.set(
+                p,
+                i,
+                Some(rng.random::<f64>() < item.probability(theta).unwrap()),
+            );
         }
     }
     m

@@ -101,20 +101,20 @@ fn checked(item: irt::ItemParameters) -> Result<irt::ItemParameters> {
 /// P(correct) of `item` at ability `theta`.
 #[uniffi::export]
 pub fn item_probability(item: irt::ItemParameters, theta: f64) -> Result<f64> {
-    Ok(checked(item)?.probability(theta))
+    Ok(checked(item)?.probability(theta)?)
 }
 
 /// The information of a test (the sum of its items') at ability `theta`.
 #[uniffi::export]
 pub fn test_information(items: Vec<irt::ItemParameters>, theta: f64) -> Result<f64> {
     let items = items.into_iter().map(checked).collect::<Result<Vec<_>>>()?;
-    Ok(irt::test_information(&items, theta))
+    Ok(irt::test_information(&items, theta)?)
 }
 
 /// Fisher information of `item` at `theta`.
 #[uniffi::export]
 pub fn item_information(item: irt::ItemParameters, theta: f64) -> Result<f64> {
-    Ok(checked(item)?.information(theta))
+    Ok(checked(item)?.information(theta)?)
 }
 
 /// The expected a-posteriori ability under `prior`.
@@ -209,26 +209,29 @@ pub fn bkt_predict_sequence(
 /// P(correct) of the next answer given P(known).
 #[uniffi::export]
 pub fn bkt_predict(parameters: bkt::BktParameters, known: f64) -> Result<f64> {
-    Ok(bkt_checked(parameters)?.predict(known))
+    Ok(bkt_checked(parameters)?.predict(known)?)
 }
 
 /// P(known) right after an answer, before any learning or forgetting.
 #[uniffi::export]
 pub fn bkt_posterior(parameters: bkt::BktParameters, known: f64, correct: bool) -> Result<f64> {
-    Ok(bkt_checked(parameters)?.posterior(known, correct))
+    Ok(bkt_checked(parameters)?.posterior(known, correct)?)
 }
 
 /// Whether a probability of knowing a skill counts as mastery (at or above
 /// `threshold`, the core's mastery threshold if none).
 #[uniffi::export(default(threshold = None))]
-pub fn is_mastered(known: f64, threshold: Option<f64>) -> bool {
-    bkt::is_mastered(known, threshold.unwrap_or(bkt::MASTERY_THRESHOLD))
+pub fn is_mastered(known: f64, threshold: Option<f64>) -> Result<bool> {
+    Ok(bkt::is_mastered(
+        known,
+        threshold.unwrap_or(bkt::MASTERY_THRESHOLD),
+    )?)
 }
 
 /// P(known) at the next answer.
 #[uniffi::export]
 pub fn bkt_update(parameters: bkt::BktParameters, known: f64, correct: bool) -> Result<f64> {
-    Ok(bkt_checked(parameters)?.update(known, correct))
+    Ok(bkt_checked(parameters)?.update(known, correct)?)
 }
 
 /// Fits BKT per skill by EM from answers in order.
@@ -333,7 +336,7 @@ impl AdaptiveEngine {
     /// P(success) on a question of `difficulty` (0-1).
     pub fn predict_success(&self, state_json: String, difficulty: f64) -> Result<f64> {
         let state: AdaptiveState = learnloop::json::from_json(&state_json)?;
-        Ok(self.0.predict_success(&state, difficulty))
+        Ok(self.0.predict_success(&state, difficulty)?)
     }
 
     /// Observe one answer.

@@ -127,8 +127,8 @@ scheduler_object!(
         }
 
         /// Probability of recall `elapsed_days` after a review that left `stability`.
-        pub fn retrievability_after(&self, elapsed_days: f64, stability: f64) -> f64 {
-            self.0.retrievability(elapsed_days, stability)
+        pub fn retrievability_after(&self, elapsed_days: f64, stability: f64) -> Result<f64> {
+            Ok(self.0.retrievability(elapsed_days, stability)?)
         }
 
         /// The memory state after `ratings[i]` given `days_elapsed[i]` days
@@ -156,8 +156,8 @@ scheduler_object!(
         }
 
         /// The whole-day interval a review gives a card of this stability.
-        pub fn review_interval(&self, stability: f64) -> u32 {
-            self.0.review_interval(stability)
+        pub fn review_interval(&self, stability: f64) -> Result<u32> {
+            Ok(self.0.review_interval(stability)?)
         }
 
         /// Unrounded interval in days at which recall falls to
@@ -168,8 +168,8 @@ scheduler_object!(
             stability: Option<f64>,
             desired_retention: f64,
             rating: srs::Rating,
-        ) -> f64 {
-            self.0.next_interval(stability, desired_retention, rating)
+        ) -> Result<f64> {
+            Ok(self.0.next_interval(stability, desired_retention, rating)?)
         }
 
         /// The memory state of a card SM-2 scheduled: its ease factor, its

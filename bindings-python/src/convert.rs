@@ -5,7 +5,7 @@
 use crate::errors::to_py;
 use crate::time::timestamp;
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyList, PyTuple};
+use pyo3::types::{PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyFloat, PyList, PyTuple};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -40,6 +40,17 @@ pub(crate) fn to_value(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     }
     if obj.is_instance_of::<PyDateTime>() {
         return Ok(Value::String(timestamp(field, obj)?.to_string()));
+    }
+    // JSON has no NaN or infinity: pythonize would turn them into null,
+    // which an optional setting reads as "not given".
+    if let Ok(number) = obj.cast::<PyFloat>()
+        && !number.value().is_finite()
+    {
+        let value = number.value();
+        return Err(crate::time::invalid(
+            field,
+            format!("{value} is not a finite number"),
+        ));
     }
     pythonize::depythonize(obj).map_err(|e| crate::time::invalid(field, e.to_string()))
 }

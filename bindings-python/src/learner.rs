@@ -127,12 +127,12 @@ impl PyItemParameters {
         self.0.guessing
     }
     /// P(correct) at ability `theta`.
-    fn probability(&self, theta: f64) -> f64 {
-        self.0.probability(theta)
+    fn probability(&self, theta: f64) -> PyResult<f64> {
+        self.0.probability(theta).map_err(to_py)
     }
     /// Fisher information at `theta`.
-    fn information(&self, theta: f64) -> f64 {
-        self.0.information(theta)
+    fn information(&self, theta: f64) -> PyResult<f64> {
+        self.0.information(theta).map_err(to_py)
     }
     /// `{"discrimination", "difficulty", "guessing"}`.
     #[pyo3(name = "to_dict")]
@@ -213,7 +213,7 @@ fn estimate_ability_eap<'py>(
 /// The information of a test (the sum of its items') at ability `theta`.
 #[pyfunction]
 fn test_information(items: &Bound<'_, PyAny>, theta: f64) -> PyResult<f64> {
-    Ok(irt::test_information(&items_of(items)?, theta))
+    irt::test_information(&items_of(items)?, theta).map_err(to_py)
 }
 
 /// The maximum-likelihood ability `{"theta", "standard_error"}`; raises
@@ -336,16 +336,16 @@ impl PyBktParameters {
         self.0.slip
     }
     /// P(correct) given P(known).
-    fn predict(&self, known: f64) -> f64 {
-        self.0.predict(known)
+    fn predict(&self, known: f64) -> PyResult<f64> {
+        self.0.predict(known).map_err(to_py)
     }
     /// P(known) right after an answer.
-    fn posterior(&self, known: f64, correct: bool) -> f64 {
-        self.0.posterior(known, correct)
+    fn posterior(&self, known: f64, correct: bool) -> PyResult<f64> {
+        self.0.posterior(known, correct).map_err(to_py)
     }
     /// P(known) at the next answer.
-    fn update(&self, known: f64, correct: bool) -> f64 {
-        self.0.update(known, correct)
+    fn update(&self, known: f64, correct: bool) -> PyResult<f64> {
+        self.0.update(known, correct).map_err(to_py)
     }
     /// P(known) after a sequence of answers, from the prior.
     fn trace(&self, answers: Vec<bool>) -> f64 {
@@ -388,8 +388,8 @@ fn bkt_answer(i: usize, a: &Bound<'_, PyAny>) -> PyResult<bkt::BktAnswer> {
 /// `threshold`, the core's `MASTERY_THRESHOLD` if omitted).
 #[pyfunction]
 #[pyo3(signature = (known, threshold = None))]
-fn is_mastered(known: f64, threshold: Option<f64>) -> bool {
-    bkt::is_mastered(known, threshold.unwrap_or(bkt::MASTERY_THRESHOLD))
+fn is_mastered(known: f64, threshold: Option<f64>) -> PyResult<bool> {
+    bkt::is_mastered(known, threshold.unwrap_or(bkt::MASTERY_THRESHOLD)).map_err(to_py)
 }
 
 /// Fits BKT per skill by EM from (student, skill, correct) triples in order;
@@ -517,7 +517,7 @@ impl PyAdaptiveEngine {
     /// Predicted success on a question of `difficulty` (0-1).
     fn predict_success(&self, state: &Bound<'_, PyAny>, difficulty: f64) -> PyResult<f64> {
         let state: AdaptiveState = from_py("state", state)?;
-        Ok(self.0.predict_success(&state, difficulty))
+        self.0.predict_success(&state, difficulty).map_err(to_py)
     }
 
     /// Observe one answer, given as keyword arguments (`question_id`, `at`,

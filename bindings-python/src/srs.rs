@@ -504,8 +504,10 @@ scheduler_class!(
 
         /// Probability of recall `elapsed_days` after a review that left
         /// `stability`.
-        fn retrievability_after(&self, elapsed_days: f64, stability: f64) -> f64 {
-            self.0.retrievability(elapsed_days, stability)
+        fn retrievability_after(&self, elapsed_days: f64, stability: f64) -> PyResult<f64> {
+            self.0
+                .retrievability(elapsed_days, stability)
+                .map_err(to_py)
         }
 
         /// `{Rating: (stability, difficulty, interval_days)}` from a memory state
@@ -538,8 +540,8 @@ scheduler_class!(
         }
 
         /// The whole-day interval a review gives a card of this stability.
-        fn review_interval(&self, stability: f64) -> u32 {
-            self.0.review_interval(stability)
+        fn review_interval(&self, stability: f64) -> PyResult<u32> {
+            self.0.review_interval(stability).map_err(to_py)
         }
 
         /// `(stability, difficulty)` of a card SM-2 scheduled: its ease
@@ -568,7 +570,9 @@ scheduler_class!(
             rating: &Bound<'_, PyAny>,
         ) -> PyResult<f64> {
             let rating = self::rating("rating", rating)?;
-            Ok(self.0.next_interval(stability, desired_retention, rating))
+            self.0
+                .next_interval(stability, desired_retention, rating)
+                .map_err(to_py)
         }
     }
 );

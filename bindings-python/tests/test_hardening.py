@@ -127,3 +127,44 @@ def test_a_session_the_engine_would_refuse_is_never_stored() -> None:
         assert info.value.field.endswith(f"adaptiveState.{field}")
     assert store.adaptive_state("s1") == state
     assert [s["id"] for s in store.active_sessions("ann", 10)] == ["s1"]
+
+
+NAN = float("nan")
+INF = float("inf")
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: ll.Fsrs().next_interval(5.0, 2.0, ll.Rating.GOOD), "desired_retention"),
+        (lambda: ll.Fsrs().next_interval(5.0, 0.0, ll.Rating.GOOD), "desired_retention"),
+        (lambda: ll.Fsrs().next_interval(NAN, 0.9, ll.Rating.GOOD), "stability"),
+        (lambda: ll.Fsrs().next_interval(-1.0, 0.9, ll.Rating.GOOD), "stability"),
+        (lambda: ll.Fsrs().retrievability_after(NAN, 3.0), "elapsed_days"),
+        (lambda: ll.Fsrs().retrievability_after(1.0, -3.0), "stability"),
+        (lambda: ll.Fsrs().review_interval(INF), "stability"),
+        (lambda: ll.BktParameters(0.3, 0.1, 0.2, 0.1).update(2.0, True), "known"),
+        (lambda: ll.BktParameters(0.3, 0.1, 0.2, 0.1).update(-1.0, True), "known"),
+        (lambda: ll.BktParameters(0.3, 0.1, 0.2, 0.1).predict(NAN), "known"),
+        (lambda: ll.BktParameters(0.3, 0.1, 0.2, 0.1).posterior(NAN, False), "known"),
+        (lambda: ll.is_mastered(NAN), "known"),
+        (lambda: ll.ItemParameters(1, 0).probability(NAN), "theta"),
+        (lambda: ll.ItemParameters(1, 0).information(INF), "theta"),
+        (lambda: ll.test_information([ll.ItemParameters(1, 0)], NAN), "theta"),
+        (lambda: ll.AdaptiveEngine().predict_success(ll.AdaptiveEngine().initial_state(NOW), NAN), "difficulty"),
+    ],
+)
+def test_a_non_finite_or_out_of_range_argument_is_refused(call: object, field: str) -> None:
+    # Once -5.04, inf, nan, 1.11 or -0.8.
+    assert callable(call)
+    with pytest.raises(ll.InvalidInputError) as info:
+        call()
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("rate", [NAN, -1.0, 0.0, 2.0, INF])
+def test_an_item_selector_refuses_an_exposure_rate_outside_0_1(rate: float) -> None:
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.ItemSelector(max_exposure_rate=rate)
+    assert info.value.field.endswith("max_exposure_rate")
+    assert ll.ItemSelector(max_exposure_rate=0.2) is not None

@@ -138,7 +138,7 @@ pub fn item_probability(
     #[wasm_bindgen(unchecked_param_type = "ItemParameters")] item: JsValue,
     theta: f64,
 ) -> JsResult<f64> {
-    Ok(self::item(&item)?.probability(theta))
+    err(self::item(&item)?.probability(theta))
 }
 
 /// Fisher information of `item` at ability `theta`.
@@ -147,7 +147,7 @@ pub fn item_information(
     #[wasm_bindgen(unchecked_param_type = "ItemParameters")] item: JsValue,
     theta: f64,
 ) -> JsResult<f64> {
-    Ok(self::item(&item)?.information(theta))
+    err(self::item(&item)?.information(theta))
 }
 
 /// The expected a-posteriori ability (never fails on all-right or all-wrong
@@ -173,7 +173,7 @@ pub fn test_information(
     #[wasm_bindgen(unchecked_param_type = "ItemParameters[]")] items: JsValue,
     theta: f64,
 ) -> JsResult<f64> {
-    Ok(irt::test_information(&self::items(&items)?, theta))
+    err(irt::test_information(&self::items(&items)?, theta))
 }
 
 /// The maximum-likelihood ability; throws `not_estimable` when it is infinite.
@@ -289,16 +289,16 @@ impl BktParameters {
         to_js(&self.0)
     }
     /// P(correct) given P(known).
-    pub fn predict(&self, known: f64) -> f64 {
-        self.0.predict(known)
+    pub fn predict(&self, known: f64) -> JsResult<f64> {
+        err(self.0.predict(known))
     }
     /// P(known) right after an answer.
-    pub fn posterior(&self, known: f64, correct: bool) -> f64 {
-        self.0.posterior(known, correct)
+    pub fn posterior(&self, known: f64, correct: bool) -> JsResult<f64> {
+        err(self.0.posterior(known, correct))
     }
     /// P(known) at the next answer.
-    pub fn update(&self, known: f64, correct: bool) -> f64 {
-        self.0.update(known, correct)
+    pub fn update(&self, known: f64, correct: bool) -> JsResult<f64> {
+        err(self.0.update(known, correct))
     }
     /// P(known) after a sequence of answers, from the prior.
     pub fn trace(
@@ -322,8 +322,11 @@ impl BktParameters {
 /// Whether a probability of knowing a skill counts as mastery (at or above
 /// `threshold`, the core's mastery threshold if omitted).
 #[wasm_bindgen(js_name = isMastered)]
-pub fn is_mastered(known: f64, threshold: Option<f64>) -> bool {
-    bkt::is_mastered(known, threshold.unwrap_or(bkt::MASTERY_THRESHOLD))
+pub fn is_mastered(known: f64, threshold: Option<f64>) -> JsResult<bool> {
+    err(bkt::is_mastered(
+        known,
+        threshold.unwrap_or(bkt::MASTERY_THRESHOLD),
+    ))
 }
 
 /// Fits BKT per skill by EM from `[student, skill, correct]` triples in order.
@@ -455,7 +458,7 @@ impl AdaptiveEngine {
         difficulty: f64,
     ) -> JsResult<f64> {
         let state: AdaptiveState = from_js("state", &state)?;
-        Ok(self.0.predict_success(&state, difficulty))
+        err(self.0.predict_success(&state, difficulty))
     }
     /// Observe one answer (`correct` or `score`, in the core's shape).
     #[wasm_bindgen(unchecked_return_type = "Observation")]

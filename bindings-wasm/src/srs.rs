@@ -207,8 +207,8 @@ impl Fsrs {
         &self,
         #[wasm_bindgen(js_name = elapsedDays)] elapsed_days: f64,
         stability: f64,
-    ) -> f64 {
-        self.0.retrievability(elapsed_days, stability)
+    ) -> JsResult<f64> {
+        err(self.0.retrievability(elapsed_days, stability))
     }
 
     /// The memory state and unrounded interval after each rating, from
@@ -239,13 +239,13 @@ impl Fsrs {
         #[wasm_bindgen(unchecked_param_type = "Rating")] rating: JsValue,
     ) -> JsResult<f64> {
         let rating = self::rating("rating", &rating)?;
-        Ok(self.0.next_interval(stability, desired_retention, rating))
+        err(self.0.next_interval(stability, desired_retention, rating))
     }
 
     /// The whole-day interval a review gives a card of this stability.
     #[wasm_bindgen(js_name = reviewInterval)]
-    pub fn review_interval(&self, stability: f64) -> u32 {
-        self.0.review_interval(stability)
+    pub fn review_interval(&self, stability: f64) -> JsResult<u32> {
+        err(self.0.review_interval(stability))
     }
 
     /// The memory state of a card SM-2 scheduled: its ease factor, its

@@ -149,7 +149,11 @@ fn simulate_2pl(
             if rng.random::<f64>() < missing {
                 continue;
             }
-            m.set(p, i, Some(rng.random::<f64>() < item.probability(theta)));
+            m.set(
+                p,
+                i,
+                Some(rng.random::<f64>() < item.probability(theta).unwrap()),
+            );
         }
     }
     (truth, thetas, m)
@@ -194,9 +198,17 @@ fn one_and_three_pl_calibrations_fit_their_own_data() {
         let theta = normal(&mut rng);
         for (i, &b) in difficulties.iter().enumerate() {
             let rasch = ItemParameters::new(1.0, b, 0.0).unwrap();
-            m.set(p, i, Some(rng.random::<f64>() < rasch.probability(theta)));
+            m.set(
+                p,
+                i,
+                Some(rng.random::<f64>() < rasch.probability(theta).unwrap()),
+            );
             let three = ItemParameters::new(1.5, b, 0.2).unwrap();
-            m3.set(p, i, Some(rng.random::<f64>() < three.probability(theta)));
+            m3.set(
+                p,
+                i,
+                Some(rng.random::<f64>() < three.probability(theta).unwrap()),
+            );
         }
     }
     let rasch = irt::calibrate(&m, &CalibrationOptions::for_model(IrtModel::OnePl)).unwrap();

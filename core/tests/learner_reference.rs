@@ -198,9 +198,9 @@ fn lsat7_predictive_auc_on_held_out_answers() {
                 .theta;
             for (j, (&v, &k)) in row.iter().zip(f).enumerate() {
                 if k == fold {
-                    predicted.push(fit.items[j].probability(theta));
+                    predicted.push(fit.items[j].probability(theta).unwrap());
                     // The item's proportion correct in training: the no-ability baseline.
-                    baseline.push(fit.items[j].probability(0.0));
+                    baseline.push(fit.items[j].probability(0.0).unwrap());
                     observed.push(v.unwrap());
                 }
             }

@@ -205,7 +205,7 @@ proptest! {
         let load = DueLoad { counts };
         let context = ReviewContext { now: now.into(), load: Some(&load) };
         let out = fsrs.review_in(&card, Rating::Good, &context).unwrap();
-        let base = fsrs.review_interval(out.card.memory.unwrap().stability);
+        let base = fsrs.review_interval(out.card.memory.unwrap().stability).unwrap();
         let (lo2, hi2) = learnloop::srs::fuzz_range(base, fsrs.maximum_interval());
         prop_assert!((lo2..=hi2).contains(&out.log.scheduled_days));
         prop_assert!(lo <= hi);

@@ -282,8 +282,14 @@ impl Engine {
         (logits / (2.0 * self.config.difficulty_scale) + 0.5).clamp(0.0, 1.0)
     }
 
-    /// The predicted success of this learner on a question of `difficulty` (0-1).
-    pub fn predict_success(&self, state: &AdaptiveState, difficulty: f64) -> f64 {
+    /// The predicted success of this learner on a question of `difficulty`
+    /// (in [0, 1]).
+    pub fn predict_success(&self, state: &AdaptiveState, difficulty: f64) -> Result<f64> {
+        check_range("difficulty", difficulty, 0.0, 1.0)?;
+        Ok(self.success(state, difficulty))
+    }
+
+    fn success(&self, state: &AdaptiveState, difficulty: f64) -> f64 {
         sigmoid(state.learner_model.ability - self.logits(difficulty))
     }
 
@@ -382,7 +388,7 @@ impl Engine {
 
         // Next difficulty.
         let current = state.adaptive_difficulty_level;
-        let at_current = self.predict_success(&next, current);
+        let at_current = self.success(&next, current);
         let (low, high) = (cfg.success_band_low, cfg.success_band_high);
         let new_level = if (low..=high).contains(&at_current) {
             current
@@ -392,7 +398,7 @@ impl Engine {
             current + (wanted - current).clamp(-cfg.max_step, cfg.max_step)
         };
         next.adaptive_difficulty_level = new_level;
-        let next_predicted_success = self.predict_success(&next, new_level);
+        let next_predicted_success = self.success(&next, new_level);
 
         let reasoning = self.reason(
             i,

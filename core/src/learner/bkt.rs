@@ -65,7 +65,7 @@ impl BktParameters {
     /// ```
     /// use learnloop::learner::bkt::BktParameters;
     /// let skill = BktParameters::new(0.2, 0.15, 0.0, 0.2, 0.1)?;
-    /// let after = skill.update(skill.prior, true);
+    /// let after = skill.update(skill.prior, true)?;
     /// assert!(after > skill.prior);
     /// # Ok::<(), learnloop::Error>(())
     /// ```
@@ -103,15 +103,42 @@ impl BktParameters {
         Ok(())
     }
 
-    /// P(correct) for a learner who knows the skill with probability `known`.
+    /// P(correct) for a learner who knows the skill with probability
+    /// `known` (in [0, 1]).
+    pub fn predict(&self, known: f64) -> Result<f64> {
+        check_range("known", known, 0.0, 1.0)?;
+        Ok(self.p_correct(known))
+    }
+
+    /// P(known) right after an answer, given P(known) before it (Bayes'
+    /// rule); `known` in [0, 1].
+    pub fn posterior(&self, known: f64, correct: bool) -> Result<f64> {
+        check_range("known", known, 0.0, 1.0)?;
+        Ok(self.bayes(known, correct))
+    }
+
+    /// P(known) at the next answer: the posterior, then one learning (and
+    /// forgetting) transition; `known` in [0, 1].
+    ///
+    /// ```
+    /// use learnloop::learner::bkt::BktParameters;
+    /// let skill = BktParameters::new(0.3, 0.1, 0.0, 0.2, 0.1)?;
+    /// assert!(skill.update(0.3, true)? > 0.3);
+    /// assert_eq!(skill.update(2.0, true).unwrap_err().field(), "known");
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
+    pub fn update(&self, known: f64, correct: bool) -> Result<f64> {
+        check_range("known", known, 0.0, 1.0)?;
+        Ok(self.step(known, correct))
+    }
+
     #[inline]
-    pub fn predict(&self, known: f64) -> f64 {
+    fn p_correct(&self, known: f64) -> f64 {
         known * (1.0 - self.slip) + (1.0 - known) * self.guess
     }
 
-    /// P(known) right after an answer, given P(known) before it (Bayes' rule).
     #[inline]
-    pub fn posterior(&self, known: f64, correct: bool) -> f64 {
+    fn bayes(&self, known: f64, correct: bool) -> f64 {
         let (if_known, if_unknown) = if correct {
             (1.0 - self.slip, self.guess)
         } else {
@@ -125,17 +152,15 @@ impl BktParameters {
         }
     }
 
-    /// P(known) at the next answer: the posterior, then one learning (and
-    /// forgetting) transition.
     #[inline]
-    pub fn update(&self, known: f64, correct: bool) -> f64 {
-        let post = self.posterior(known, correct);
+    fn step(&self, known: f64, correct: bool) -> f64 {
+        let post = self.bayes(known, correct);
         post * (1.0 - self.forget) + (1.0 - post) * self.learn
     }
 
     /// P(known) after a whole sequence of answers, from the prior.
     pub fn trace(&self, answers: &[bool]) -> f64 {
-        answers.iter().fold(self.prior, |k, &c| self.update(k, c))
+        answers.iter().fold(self.prior, |k, &c| self.step(k, c))
     }
 
     /// The prediction made before each answer of a sequence (what a live
@@ -145,8 +170,8 @@ impl BktParameters {
         answers
             .iter()
             .map(|&c| {
-                let p = self.predict(known);
-                known = self.update(known, c);
+                let p = self.p_correct(known);
+                known = self.step(known, c);
                 p
             })
             .collect()
@@ -154,9 +179,11 @@ impl BktParameters {
 }
 
 /// Whether P(known) has reached the mastery threshold (0.95 is the
-/// customary one, from Corbett & Anderson 1995).
-pub fn is_mastered(known: f64, threshold: f64) -> bool {
-    known >= threshold
+/// customary one, from Corbett & Anderson 1995); both in [0, 1].
+pub fn is_mastered(known: f64, threshold: f64) -> Result<bool> {
+    check_range("known", known, 0.0, 1.0)?;
+    check_range("threshold", threshold, 0.0, 1.0)?;
+    Ok(known >= threshold)
 }
 
 /// The customary mastery threshold.
@@ -397,9 +424,9 @@ fn fit_sequences(skill: &str, sequences: &[Vec<bool>], options: &BktFitOptions) 
         answers += seq.len() as u64;
         let mut known = p.prior;
         for &correct in seq {
-            let pc = p.predict(known);
+            let pc = p.p_correct(known);
             log_likelihood += math::ln(if correct { pc } else { 1.0 - pc });
-            known = p.update(known, correct);
+            known = p.step(known, correct);
         }
     }
     BktSkillFit {
@@ -479,14 +506,19 @@ mod tests {
     #[test]
     fn a_correct_answer_raises_mastery_and_a_wrong_one_lowers_it() {
         let p = BktParameters::new(0.4, 0.1, 0.0, 0.2, 0.1).unwrap();
-        let up = p.posterior(0.4, true);
-        let down = p.posterior(0.4, false);
+        let up = p.posterior(0.4, true).unwrap();
+        let down = p.posterior(0.4, false).unwrap();
         // Bayes by hand: 0.4 * 0.9 / (0.4 * 0.9 + 0.6 * 0.2).
         assert!((up - 0.36 / 0.48).abs() < 1e-12);
         assert!(down < 0.4);
-        assert!((p.update(0.4, true) - (up + (1.0 - up) * 0.1)).abs() < 1e-12);
-        assert!(is_mastered(p.trace(&[true; 12]), MASTERY_THRESHOLD));
-        assert!(!is_mastered(p.trace(&[false; 12]), MASTERY_THRESHOLD));
+        assert!((p.update(0.4, true).unwrap() - (up + (1.0 - up) * 0.1)).abs() < 1e-12);
+        assert!(is_mastered(p.trace(&[true; 12]), MASTERY_THRESHOLD).unwrap());
+        assert!(!is_mastered(p.trace(&[false; 12]), MASTERY_THRESHOLD).unwrap());
+        for bad in [f64::NAN, -1.0, 2.0, f64::INFINITY] {
+            assert_eq!(p.update(bad, true).unwrap_err().field(), "known");
+            assert_eq!(p.predict(bad).unwrap_err().field(), "known");
+            assert_eq!(is_mastered(0.5, bad).unwrap_err().field(), "threshold");
+        }
     }
 
     #[test]

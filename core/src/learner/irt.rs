@@ -72,7 +72,7 @@ impl ItemParameters {
     /// ```
     /// use learnloop::learner::irt::ItemParameters;
     /// let item = ItemParameters::new(1.5, 0.0, 0.2)?;
-    /// assert!((item.probability(0.0) - 0.6).abs() < 1e-12);
+    /// assert!((item.probability(0.0)? - 0.6).abs() < 1e-12);
     /// # Ok::<(), learnloop::Error>(())
     /// ```
     pub fn new(discrimination: f64, difficulty: f64, guessing: f64) -> Result<Self> {
@@ -102,27 +102,43 @@ impl ItemParameters {
         check_range(&format!("{field}.guessing"), self.guessing, 0.0, 0.999)
     }
 
-    /// The probability of a correct answer at ability `theta`.
+    /// The probability of a correct answer at ability `theta` (finite).
+    pub fn probability(&self, theta: f64) -> Result<f64> {
+        check_theta(theta)?;
+        Ok(self.p(theta))
+    }
+
+    /// The item's Fisher information at `theta` (finite): how much one
+    /// answer to it narrows the ability estimate there.
+    pub fn information(&self, theta: f64) -> Result<f64> {
+        check_theta(theta)?;
+        Ok(self.info(theta))
+    }
+
     #[inline]
-    pub fn probability(&self, theta: f64) -> f64 {
+    fn p(&self, theta: f64) -> f64 {
         let c = self.guessing;
         c + (1.0 - c) * sigmoid(self.discrimination * (theta - self.difficulty))
     }
 
-    /// The item's Fisher information at `theta`: how much one answer to it
-    /// narrows the ability estimate there.
     #[inline]
-    pub fn information(&self, theta: f64) -> f64 {
+    fn info(&self, theta: f64) -> f64 {
         let c = self.guessing;
-        let p = clamp_probability(self.probability(theta));
+        let p = clamp_probability(self.p(theta));
         let a = self.discrimination;
         a * a * (p - c) * (p - c) * (1.0 - p) / ((1.0 - c) * (1.0 - c) * p)
     }
 }
 
+/// An ability argument: finite.
+fn check_theta(theta: f64) -> Result<()> {
+    check_range("theta", theta, f64::MIN, f64::MAX)
+}
+
 /// The sum of the items' information at `theta` (a test's information).
-pub fn test_information(items: &[ItemParameters], theta: f64) -> f64 {
-    items.iter().map(|i| i.information(theta)).sum()
+pub fn test_information(items: &[ItemParameters], theta: f64) -> Result<f64> {
+    check_theta(theta)?;
+    Ok(items.iter().map(|i| i.info(theta)).sum())
 }
 
 /// An ability estimate with its standard error.
@@ -202,7 +218,7 @@ pub fn estimate_ability_eap(
     for (item, response) in items.iter().zip(responses) {
         if let Some(correct) = *response {
             for (lp, &theta) in log_post.iter_mut().zip(&nodes) {
-                let p = clamp_probability(item.probability(theta));
+                let p = clamp_probability(item.p(theta));
                 *lp += math::ln(if correct { p } else { 1.0 - p });
             }
         }
@@ -274,11 +290,11 @@ pub fn estimate_ability_mle(
         let (mut score, mut info) = (0.0, 0.0);
         for (item, correct) in &answered {
             let c = item.guessing;
-            let p = clamp_probability(item.probability(theta));
+            let p = clamp_probability(item.p(theta));
             let x = f64::from(u8::from(*correct));
             // d/dθ log L for the 3PL (Lord 1980, eq. 5-20); the 2PL is c = 0.
             score += item.discrimination * (x - p) * (p - c) / (p * (1.0 - c));
-            info += item.information(theta);
+            info += item.info(theta);
         }
         if info <= 0.0 || !info.is_finite() {
             break;
@@ -289,7 +305,7 @@ pub fn estimate_ability_mle(
             break;
         }
         if step.abs() < 1e-10 {
-            let info: f64 = answered.iter().map(|(i, _)| i.information(theta)).sum();
+            let info: f64 = answered.iter().map(|(i, _)| i.info(theta)).sum();
             return Ok(AbilityEstimate {
                 theta,
                 standard_error: 1.0 / info.sqrt(),
@@ -1013,7 +1029,9 @@ crate::names::named_enum! {
     tsify(missing_as_null, rename = "ItemSelectorOptions")
 )]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+// The derived (de)serializers become inherent functions; the trait impls
+// below wrap them, checking the settings on the way in.
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ItemSelector {
     /// The ranking (maximum information).
     pub rule: SelectionRule,
@@ -1025,8 +1043,27 @@ pub struct ItemSelector {
     /// best-ranked items (1: always the best).
     pub randomesque: u32,
     /// Skip items already given in more than this share of sessions
-    /// (when some item is under the cap); none by default.
+    /// (when some item is under the cap), a share in (0, 1]; none by default.
     pub max_exposure_rate: Option<f64>,
+}
+
+impl Serialize for ItemSelector {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        ItemSelector::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemSelector {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let selector = ItemSelector::deserialize(deserializer)?;
+        selector.check().map_err(crate::json::broken_rule)?;
+        Ok(selector)
+    }
 }
 
 impl Default for ItemSelector {
@@ -1042,6 +1079,25 @@ impl Default for ItemSelector {
 }
 
 impl ItemSelector {
+    /// The settings' own rules: at least one item drawn from, a success
+    /// band within [0, 1], an exposure cap in (0, 1].
+    fn check(&self) -> Result<()> {
+        if self.randomesque == 0 {
+            return Err(Error::invalid("randomesque", "must be at least 1"));
+        }
+        check_range("low", self.low, 0.0, 1.0)?;
+        check_range("high", self.high, self.low, 1.0)?;
+        if let Some(rate) = self.max_exposure_rate
+            && !(rate > 0.0 && rate <= 1.0)
+        {
+            return Err(Error::invalid(
+                "max_exposure_rate",
+                format!("{rate} is not a share in (0, 1]"),
+            ));
+        }
+        Ok(())
+    }
+
     /// A selector with the given rule and every other setting at its default.
     pub fn new(rule: SelectionRule) -> Self {
         ItemSelector {
@@ -1066,13 +1122,7 @@ impl ItemSelector {
         seed: u64,
     ) -> Result<Option<usize>> {
         check_range("theta", theta, -50.0, 50.0)?;
-        if self.randomesque == 0 {
-            return Err(Error::invalid("randomesque", "must be at least 1"));
-        }
-        if self.rule == SelectionRule::SuccessBand {
-            check_range("low", self.low, 0.0, 1.0)?;
-            check_range("high", self.high, self.low, 1.0)?;
-        }
+        self.check()?;
         if !exposure.is_empty() && exposure.len() != items.len() {
             return Err(Error::invalid(
                 "exposure",
@@ -1091,7 +1141,6 @@ impl ItemSelector {
         if let (Some(rate), false, true) =
             (self.max_exposure_rate, exposure.is_empty(), sessions > 0)
         {
-            check_range("max_exposure_rate", rate, 0.0, 1.0)?;
             let under: Vec<usize> = open
                 .iter()
                 .copied()
@@ -1106,12 +1155,12 @@ impl ItemSelector {
         }
         // Lower key = better; ties broken by index for determinism.
         let key = |i: usize| -> (f64, f64) {
-            let info = items[i].information(theta);
+            let info = items[i].info(theta);
             match self.rule {
                 SelectionRule::MaximumInformation => (0.0, -info),
                 SelectionRule::SuccessBand => {
                     let (low, high) = (self.low, self.high);
-                    let p = items[i].probability(theta);
+                    let p = items[i].p(theta);
                     let outside = if p < low {
                         low - p
                     } else if p > high {
@@ -1147,13 +1196,14 @@ mod tests {
     #[test]
     fn probability_and_information_match_the_formulas() {
         let item = ItemParameters::new(1.2, 0.5, 0.2).unwrap();
-        let p = item.probability(0.5);
+        let p = item.probability(0.5).unwrap();
         assert!((p - 0.6).abs() < 1e-12);
         // At θ = b for the 2PL the information is a²/4.
         let two = ItemParameters::new(1.2, 0.5, 0.0).unwrap();
-        assert!((two.information(0.5) - 0.36).abs() < 1e-12);
+        assert!((two.information(0.5).unwrap() - 0.36).abs() < 1e-12);
         // The 3PL's guessing floor lowers the information.
-        assert!(item.information(0.5) < two.information(0.5));
+        assert!(item.information(0.5).unwrap() < two.information(0.5).unwrap());
+        assert_eq!(item.probability(f64::NAN).unwrap_err().field(), "theta");
     }
 
     #[test]
@@ -1254,7 +1304,7 @@ mod tests {
             .select(&items, 0.0, &[], &[], 0, 1)
             .unwrap()
             .unwrap();
-        let p = items[chosen].probability(0.0);
+        let p = items[chosen].probability(0.0).unwrap();
         assert!((0.7..=0.85).contains(&p), "p = {p}");
         // Exposure cap: the best item is over its cap, so another one is given.
         let capped = ItemSelector {

@@ -204,18 +204,21 @@ impl FSRS {
     }
 
     /// The unrounded interval for a stability (or a new card's rating).
+    /// Unlike fsrs-rs, a stability or retention out of range is an error,
+    /// not a non-finite interval.
     pub fn next_interval(
         &self,
         stability: Option<f32>,
         desired_retention: f32,
         rating: u32,
-    ) -> f32 {
+    ) -> Result<f32> {
         let rating = Rating::try_from(rating.clamp(1, 4)).unwrap_or(Rating::Good);
-        self.inner.next_interval(
+        let days = self.inner.next_interval(
             stability.map(f64::from),
             widen_retention(desired_retention),
             rating,
-        ) as f32
+        )?;
+        Ok(days as f32)
     }
 
     /// A memory state approximated from SM-2's ease and interval.

@@ -9,7 +9,9 @@
 //! through both.
 
 use super::card::{Card, CardUpdate, MemoryState};
-use super::model::{MemoryModel, NextStates, ReviewDelta, check_memory_finite, check_retention};
+use super::model::{
+    MemoryModel, NextStates, ReviewDelta, check_memory_finite, check_retention, check_stability,
+};
 use super::params::{
     DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, DEFAULT_PARAMETERS, Parameters,
 };
@@ -244,16 +246,21 @@ impl Fsrs {
 
     // ----- the memory model -------------------------------------------------
 
-    /// Probability of recall after `elapsed_days` at `stability`.
+    /// Probability of recall after `elapsed_days` (finite, >= 0) at
+    /// `stability` (positive, finite).
     ///
     /// ```
     /// use learnloop::srs::Fsrs;
     /// let fsrs = Fsrs::default();
-    /// assert!((fsrs.retrievability(10.0, 10.0) - 0.9).abs() < 1e-12);
-    /// assert_eq!(fsrs.retrievability(0.0, 3.0), 1.0);
+    /// assert!((fsrs.retrievability(10.0, 10.0)? - 0.9).abs() < 1e-12);
+    /// assert_eq!(fsrs.retrievability(0.0, 3.0)?, 1.0);
+    /// assert_eq!(fsrs.retrievability(1.0, -3.0).unwrap_err().field(), "stability");
+    /// # Ok::<(), learnloop::Error>(())
     /// ```
-    pub fn retrievability(&self, elapsed_days: f64, stability: f64) -> f64 {
-        self.model.retrievability(elapsed_days, stability)
+    pub fn retrievability(&self, elapsed_days: f64, stability: f64) -> Result<f64> {
+        crate::learner::check_range("elapsed_days", elapsed_days, 0.0, f64::MAX)?;
+        check_stability("stability", stability)?;
+        Ok(self.model.retrievability(elapsed_days, stability))
     }
 
     /// The probability that `card` is recalled at `now` (0 for a card never
@@ -262,7 +269,7 @@ impl Fsrs {
         match (card.memory, card.last_review) {
             (Some(memory), Some(last)) => {
                 let days = now.into().whole_days_since(last).max(0);
-                self.retrievability(days as f64, memory.stability)
+                self.model.retrievability(days as f64, memory.stability)
             }
             _ => 0.0,
         }
@@ -330,18 +337,31 @@ impl Fsrs {
     }
 
     /// The interval in days (unrounded) at which recall falls to
-    /// `desired_retention`. `stability` None means a new card, whose initial
-    /// stability for `rating` is used (`rating` is otherwise ignored).
+    /// `desired_retention` (strictly between 0 and 1). `stability` (positive,
+    /// finite) None means a new card, whose initial stability for `rating`
+    /// is used (`rating` is otherwise ignored).
     ///
     /// Same meaning as fsrs-rs `FSRS::next_interval`.
+    ///
+    /// ```
+    /// use learnloop::srs::{Fsrs, Rating};
+    /// let fsrs = Fsrs::default();
+    /// assert!((fsrs.next_interval(Some(5.0), 0.9, Rating::Good)? - 5.0).abs() < 1e-9);
+    /// assert_eq!(fsrs.next_interval(Some(5.0), 2.0, Rating::Good).unwrap_err().field(), "desired_retention");
+    /// # Ok::<(), learnloop::Error>(())
+    /// ```
     pub fn next_interval(
         &self,
         stability: Option<f64>,
         desired_retention: f64,
         rating: Rating,
-    ) -> f64 {
+    ) -> Result<f64> {
+        if let Some(s) = stability {
+            check_stability("stability", s)?;
+        }
+        check_retention("desired_retention", desired_retention)?;
         let s = stability.unwrap_or_else(|| self.model.initial_stability(rating));
-        s * self.model.interval_factor(desired_retention)
+        Ok(s * self.model.interval_factor(desired_retention))
     }
 
     /// Approximate the memory state of a card that was scheduled by SM-2,
@@ -370,9 +390,16 @@ impl Fsrs {
             .memory_from_sm2(ease_factor, interval, sm2_retention)
     }
 
-    /// Whole-day review interval for a stability: rounded half to even (as
-    /// Python's `round`, which py-fsrs uses), at least 1, at most the maximum.
-    pub fn review_interval(&self, stability: f64) -> u32 {
+    /// Whole-day review interval for a stability (positive, finite):
+    /// rounded half to even (as Python's `round`, which py-fsrs uses), at
+    /// least 1, at most the maximum.
+    pub fn review_interval(&self, stability: f64) -> Result<u32> {
+        check_stability("stability", stability)?;
+        Ok(self.interval_of(stability))
+    }
+
+    /// [`Fsrs::review_interval`] of a stability the model computed.
+    fn interval_of(&self, stability: f64) -> u32 {
         let days = crate::math::round_half_even(stability * self.interval_per_stability);
         (days.max(1.0).min(f64::from(self.options.maximum_interval))) as u32
     }
@@ -523,7 +550,7 @@ impl Fsrs {
     /// easy days.
     fn shaped_interval(&self, stability: f64, card: &Card, context: &ReviewContext<'_>) -> u32 {
         self.shaping.apply(
-            self.review_interval(stability),
+            self.interval_of(stability),
             self.options.maximum_interval,
             &card.id,
             card.reps + 1,

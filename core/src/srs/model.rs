@@ -332,6 +332,18 @@ impl NextStates {
     }
 }
 
+/// A stability (days): a positive finite number.
+pub(crate) fn check_stability(field: &str, s: f64) -> Result<()> {
+    if s > 0.0 && s < f64::INFINITY {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("{s} is not a positive finite number"),
+        ))
+    }
+}
+
 /// A retention strictly between 0 and 1.
 pub(crate) fn check_retention(field: &str, r: f64) -> Result<()> {
     if r > 0.0 && r < 1.0 {

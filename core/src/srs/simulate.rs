@@ -210,8 +210,10 @@ pub fn simulate<S: Scheduler>(
                 Rating::ALL[weighted(&mut rng, &config.first_rating_weights)]
             } else {
                 let p = match (truth[i].memory, truth[i].last_review) {
+                    // The truth's memory is a model's and `now` is past its due.
                     (Some(m), Some(last)) => learner
-                        .retrievability((now - last).num_seconds() as f64 / 86_400.0, m.stability),
+                        .retrievability((now - last).num_seconds() as f64 / 86_400.0, m.stability)
+                        .unwrap_or(0.0),
                     _ => 0.0,
                 };
                 if rng.random::<f64>() < p {

@@ -104,7 +104,7 @@ fn irt_cases(cases: &mut Vec<Value>) {
                 "name": format!("irt item {k} at {theta}"),
                 "op": "irt_item",
                 "input": {"item": item, "theta": theta},
-                "expected": {"probability": item.probability(theta), "information": item.information(theta)},
+                "expected": {"probability": item.probability(theta).unwrap(), "information": item.information(theta).unwrap()},
             }));
         }
     }
@@ -157,7 +157,7 @@ fn irt_cases(cases: &mut Vec<Value>) {
                     if u < 0.05 {
                         None
                     } else {
-                        Some(spread(50_000 + p * 11 + j as u64) < item.probability(theta))
+                        Some(spread(50_000 + p * 11 + j as u64) < item.probability(theta).unwrap())
                     }
                 })
                 .collect()

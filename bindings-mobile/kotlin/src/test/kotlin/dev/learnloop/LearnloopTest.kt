@@ -93,6 +93,11 @@ class LearnloopTest {
         assertTrue(isMastered(0.99) && !isMastered(0.5) && isMastered(0.5, 0.4))
         val fsrs = Fsrs.withDefaults()
         assertEquals(10u, fsrs.reviewInterval(10.0))
+        // A non-finite or out-of-range argument is the library's error, naming it.
+        val nan = assertThrows<LearnloopException.InvalidInput> { fsrs.reviewInterval(Double.NaN) }
+        assertEquals("stability", nan.field)
+        assertThrows<LearnloopException.InvalidInput> { fsrs.nextInterval(5.0, 2.0, Rating.GOOD) }
+        assertThrows<LearnloopException.InvalidInput> { isMastered(Double.NaN) }
         val m = fsrs.memoryStateFromSm2(2.5, 10.0, 0.9)
         assertTrue(m.stability > 0 && m.difficulty in 1.0..10.0)
         assertThrows<LearnloopException.InvalidInput> { fsrs.memoryStateFromSm2(0.5, 10.0, 0.9) }
