@@ -176,12 +176,58 @@ fn export(c: &mut Criterion) {
     g.finish();
 }
 
+/// Secure erasure: a learner with 1,000 reviewed cards and 1,000 events
+/// erased from a store that keeps another such learner (rows zeroed, the
+/// write-ahead log checkpointed and emptied).
+fn erase(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let fsrs = Fsrs::default();
+    let fill = |store: &Store, learner: &str| {
+        let reviews: Vec<(Card, ReviewLog)> = (0..1_000)
+            .map(|i| {
+                let out = fsrs
+                    .review(
+                        &Card::new(format!("{learner}-{i}"), t0()),
+                        Rating::Good,
+                        t0(),
+                    )
+                    .unwrap();
+                (out.card, out.log)
+            })
+            .collect();
+        store.record_reviews(learner, &reviews).unwrap();
+        let events: Vec<Event> = (0..1_000)
+            .map(|i| Event {
+                device: "phone".into(),
+                seq: i,
+                at: t0() + TimeDelta::seconds(i),
+                kind: "answer".into(),
+                payload: serde_json::json!({"question": format!("q{i}"), "correct": i % 3 != 0}),
+            })
+            .collect();
+        store.append_events(learner, &events).unwrap();
+    };
+    let store = store(&dir, "erase.db");
+    fill(&store, "kept");
+    let mut g = c.benchmark_group("erase_learner");
+    g.sample_size(20);
+    g.bench_function("1000 cards and 1000 events", |b| {
+        b.iter_batched(
+            || fill(&store, "erased"),
+            |()| store.erase_learner("erased").unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     adaptive_state,
     reviews,
     reviews_of_stored_cards,
     queue,
-    export
+    export,
+    erase
 );
 criterion_main!(benches);

@@ -274,6 +274,7 @@ class Store:
         actor: str = ...,
         durability: Literal["process", "full"] = ...,
         busy_timeout: Seconds = ...,
+        audit_key: str = ...,
     ) -> None: ...
     @staticmethod
     def in_memory() -> Store: ...

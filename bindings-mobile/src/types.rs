@@ -22,7 +22,7 @@ use learnloop::srs::{
     NextStates, Preview, QueueOptions, QueueOrder, Rating, ReviewLog, ReviewOutcome, Sm2Options,
     Sm2State,
 };
-use learnloop::store::{Durability, StoreOptions};
+use learnloop::store::{AuditKey, Durability, StoreOptions};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime};
 
@@ -43,6 +43,11 @@ uniffi::custom_type!(Timestamp, SystemTime, {
     try_lift: |t| Ok(Timestamp::from(UtcTime::from(t))),
 });
 uniffi::custom_type!(UtcTime, SystemTime, { remote });
+uniffi::custom_type!(AuditKey, String, {
+    remote,
+    lower: |k| k.expose().to_string(),
+    try_lift: |s| Ok(AuditKey::from(s)),
+});
 uniffi::custom_type!(TimeDelta, i64, {
     remote,
     lower: |d| d.num_seconds(),
@@ -428,4 +433,5 @@ struct StoreOptions {
     actor: String,
     durability: Durability,
     busy_timeout: Duration,
+    audit_key: Option<AuditKey>,
 }

@@ -5,7 +5,7 @@
 use crate::errors::to_py;
 use crate::time::timestamp;
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyFloat, PyList, PyTuple};
+use pyo3::types::{PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyFloat, PyInt, PyList, PyTuple};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -81,4 +81,48 @@ pub(crate) fn to_py_object<'py, T: Serialize>(
 ) -> PyResult<Bound<'py, PyAny>> {
     pythonize::pythonize(py, value)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// The unsigned integer types of arguments, with their largest value.
+pub(crate) trait Whole: TryFrom<i128> {
+    const MAX: u128;
+}
+impl Whole for u8 {
+    const MAX: u128 = u8::MAX as u128;
+}
+impl Whole for u32 {
+    const MAX: u128 = u32::MAX as u128;
+}
+impl Whole for u64 {
+    const MAX: u128 = u64::MAX as u128;
+}
+impl Whole for usize {
+    const MAX: u128 = usize::MAX as u128;
+}
+
+/// An integer argument named `field`: not an int, negative or too large is
+/// the library's `InvalidInputError` naming it (pyo3's own conversion
+/// raises a bare `OverflowError`).
+pub(crate) fn whole<T: Whole>(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<T> {
+    let out_of_range = |v: &dyn std::fmt::Display| {
+        crate::time::invalid(
+            field,
+            format!("{v} is not a whole number from 0 to {}", T::MAX),
+        )
+    };
+    if !obj.is_instance_of::<PyInt>() {
+        return Err(crate::time::invalid(field, "expected an int"));
+    }
+    let value: i128 = obj.extract().map_err(|_| out_of_range(obj))?;
+    T::try_from(value).map_err(|_| out_of_range(&value))
+}
+
+/// An optional integer argument (`None` passes through).
+pub(crate) fn whole_opt<T: Whole>(
+    field: &str,
+    obj: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<T>> {
+    obj.filter(|o| !o.is_none())
+        .map(|o| whole(field, o))
+        .transpose()
 }

@@ -3,7 +3,7 @@
 //! are the core's records as dicts, items and BKT parameters are small
 //! frozen classes (they have methods), and the fits run without the GIL.
 
-use crate::convert::{from_py, options, to_py_object, to_value};
+use crate::convert::{from_py, options, to_py_object, to_value, whole, whole_opt};
 use crate::errors::to_py;
 use crate::store::run;
 use crate::time::{invalid, timestamp};
@@ -51,8 +51,8 @@ impl PyElo {
         to_py_object(py, &self.0)
     }
     /// Step size of a rating resting on `answers` answers.
-    fn uncertainty(&self, answers: u32) -> f64 {
-        self.0.uncertainty(answers)
+    fn uncertainty(&self, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
+        Ok(self.0.uncertainty(whole("answers", answers)?))
     }
     /// P(correct) of `learner` on `item` (dicts `{"rating", "answers"}`);
     /// `options` > 1 adds the 1/options guessing floor of a multiple-choice
@@ -284,11 +284,12 @@ impl PyItemSelector {
         theta: f64,
         administered: Vec<usize>,
         exposure: Vec<u64>,
-        sessions: Option<u64>,
-        seed: Option<u64>,
+        sessions: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<usize>> {
         let items = items_of(items)?;
-        let (sessions, seed) = (sessions.unwrap_or_default(), seed.unwrap_or_default());
+        let sessions: u64 = whole_opt("sessions", sessions)?.unwrap_or_default();
+        let seed: u64 = whole_opt("seed", seed)?.unwrap_or_default();
         self.0
             .select(&items, theta, &administered, &exposure, sessions, seed)
             .map_err(to_py)

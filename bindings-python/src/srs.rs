@@ -2,7 +2,7 @@
 //! core's types, the three schedulers (one set of methods for all), card
 //! batches in native memory, the due queue and the forecast.
 
-use crate::convert::{from_py, options, to_py_object};
+use crate::convert::{from_py, options, to_py_object, whole, whole_opt};
 use crate::errors::to_py;
 use crate::time::{invalid, py_timestamp, timestamp};
 use learnloop::Timestamp;
@@ -291,7 +291,8 @@ impl PyCardBatch {
 
     /// `count` new cards with ids `f"{prefix}{i}"`, all due at `now`.
     #[staticmethod]
-    fn new_cards(prefix: &str, count: usize, now: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn new_cards(prefix: &str, count: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let count = whole("count", count)?;
         let cards = srs::new_cards(prefix, count, timestamp("now", now)?).map_err(to_py)?;
         Ok(PyCardBatch::from_cards(cards))
     }
@@ -367,10 +368,11 @@ macro_rules! scheduler_class {
                 card: &PyCard,
                 rating: &Bound<'_, PyAny>,
                 now: &Bound<'_, PyAny>,
-                duration_ms: Option<u32>,
+                duration_ms: Option<&Bound<'_, PyAny>>,
                 load: Option<Vec<u32>>,
             ) -> PyResult<(PyCard, PyReviewLog)> {
                 let rating = self::rating("rating", rating)?;
+                let duration_ms = whole_opt("duration_ms", duration_ms)?;
                 let load = load.map(|counts| srs::DueLoad { counts });
                 let context = srs::ReviewContext { now: timestamp("now", now)?, load: load.as_ref() };
                 let mut out = self.0.review_in(&card.0, rating, &context).map_err(to_py)?;
@@ -518,8 +520,9 @@ scheduler_class!(
             py: Python<'py>,
             memory: Option<(f64, f64)>,
             desired_retention: f64,
-            days_elapsed: u32,
+            days_elapsed: &Bound<'_, PyAny>,
         ) -> PyResult<Bound<'py, PyDict>> {
+            let days_elapsed = whole("days_elapsed", days_elapsed)?;
             let memory = memory.map(|(stability, difficulty)| srs::MemoryState {
                 stability,
                 difficulty,
@@ -594,12 +597,12 @@ scheduler_class!(
         fn review_quality(
             &self,
             card: &PyCard,
-            quality: u8,
+            quality: &Bound<'_, PyAny>,
             now: &Bound<'_, PyAny>,
         ) -> PyResult<(PyCard, PyReviewLog)> {
             let out = self
                 .0
-                .review_quality(&card.0, quality, timestamp("now", now)?)
+                .review_quality(&card.0, whole("quality", quality)?, timestamp("now", now)?)
                 .map_err(to_py)?;
             Ok((PyCard(out.card), PyReviewLog(out.log)))
         }
@@ -654,8 +657,13 @@ fn due_queue(
 /// Due counts for each of the next `days` days (overdue cards count in
 /// day 0), over a list of `Card` or a `CardBatch`.
 #[pyfunction]
-fn forecast(cards: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, days: u32) -> PyResult<Vec<u32>> {
+fn forecast(
+    cards: &Bound<'_, PyAny>,
+    now: &Bound<'_, PyAny>,
+    days: &Bound<'_, PyAny>,
+) -> PyResult<Vec<u32>> {
     let now: Timestamp = timestamp("now", now)?;
+    let days = whole("days", days)?;
     with_cards(cards.py(), cards, |cards| srs::forecast(cards, now, days))?.map_err(to_py)
 }
 
@@ -686,14 +694,20 @@ fn cards_from_mistakes(
 
 /// `(min, max)`: the days a fuzzed `interval` may land on.
 #[pyfunction]
-fn fuzz_range(interval: u32, maximum_interval: u32) -> (u32, u32) {
-    srs::fuzz_range(interval, maximum_interval)
+fn fuzz_range(
+    interval: &Bound<'_, PyAny>,
+    maximum_interval: &Bound<'_, PyAny>,
+) -> PyResult<(u32, u32)> {
+    Ok(srs::fuzz_range(
+        whole("interval", interval)?,
+        whole("maximum_interval", maximum_interval)?,
+    ))
 }
 
 /// The fuzz fraction in `[0, 1)` of a card id at a review count.
 #[pyfunction]
-fn fuzz_factor(card_id: &str, reps: u32) -> f64 {
-    srs::fuzz_factor(card_id, reps)
+fn fuzz_factor(card_id: &str, reps: &Bound<'_, PyAny>) -> PyResult<f64> {
+    Ok(srs::fuzz_factor(card_id, whole("reps", reps)?))
 }
 
 /// Adds the spaced-repetition classes and functions to the module.

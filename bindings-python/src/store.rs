@@ -2,7 +2,7 @@
 //! dicts (the same shapes as the core's serde forms); every database call
 //! runs without the GIL, so a FastAPI thread pool can share one `Store`.
 
-use crate::convert::{from_py, options, to_py_object};
+use crate::convert::{from_py, options, to_py_object, whole};
 use crate::errors::to_py;
 use crate::srs::{PyCard, PyCardBatch, PyReviewLog, with_cards};
 use crate::time::timestamp;
@@ -32,7 +32,8 @@ pub(crate) fn run<T: Send>(
 impl PyStore {
     /// Open (creating it if missing) the database at `path` and migrate it;
     /// keyword arguments are the store options (`actor`, `durability`,
-    /// `busy_timeout` in seconds).
+    /// `busy_timeout` in seconds, `audit_key`: a secret of 16+ characters
+    /// kept outside the file, for the audit log's pseudonyms).
     #[new]
     #[pyo3(signature = (path, **options))]
     fn new(py: Python<'_>, path: PathBuf, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
@@ -132,8 +133,9 @@ impl PyStore {
         &self,
         py: Python<'py>,
         learner_id: &str,
-        limit: usize,
+        limit: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let limit = whole("limit", limit)?;
         let list = run(py, || self.0.active_sessions(learner_id, limit))?;
         to_py_object(py, &list)
     }
@@ -245,9 +247,10 @@ impl PyStore {
         py: Python<'_>,
         learner_id: &str,
         now: &Bound<'_, PyAny>,
-        days: u32,
+        days: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<u32>> {
         let now = timestamp("now", now)?.to_datetime();
+        let days = whole("days", days)?;
         run(py, || self.0.forecast(learner_id, now, days))
     }
 

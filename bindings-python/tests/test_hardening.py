@@ -168,3 +168,57 @@ def test_an_item_selector_refuses_an_exposure_rate_outside_0_1(rate: float) -> N
         ll.ItemSelector(max_exposure_rate=rate)
     assert info.value.field.endswith("max_exposure_rate")
     assert ll.ItemSelector(max_exposure_rate=0.2) is not None
+
+
+def test_erasure_leaves_no_bytes_in_the_file_the_log_or_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "erase.db"
+    store = ll.Store(path, audit_key="kept outside the database file")
+    fsrs = ll.Fsrs()
+    for learner in ["alice@example.com", "bob@example.com"]:
+        card, log = fsrs.review(ll.Card(f"{learner}/card-1", NOW), ll.Rating.GOOD, NOW)
+        store.record_review(learner, card, log)
+        store.append_events(learner, [{"device": f"{learner}/phone", "seq": 1, "at": NOW,
+                                       "kind": "answer", "payload": {"said": f"{learner} was here"}}])
+    store.erase_learner("alice@example.com")
+    wal = tmp_path / "erase.db-wal"
+    files = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    for image in [files, store.to_bytes()]:
+        assert b"alice@example.com" not in image
+        assert b"bob@example.com" in image
+    assert b"kept outside the database file" not in path.read_bytes()
+    with pytest.raises(ll.InvalidInputError) as info:
+        ll.Store(tmp_path / "short.db", audit_key="short")
+    assert info.value.field == "audit_key"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: ll.Fsrs().review(ll.Card("c", NOW), ll.Rating.GOOD, NOW, duration_ms=-1), "duration_ms"),
+        (lambda: ll.Fsrs().review(ll.Card("c", NOW), ll.Rating.GOOD, NOW, duration_ms=2**40), "duration_ms"),
+        (lambda: ll.forecast([ll.Card("c", NOW)], NOW, -1), "days"),
+        (lambda: ll.Store.in_memory().forecast("ann", NOW, -1), "days"),
+        (lambda: ll.due_queue([ll.Card("c", NOW)], NOW, new_limit=-1), "new_limit"),
+        (lambda: ll.CardBatch.new_cards("p", -1, NOW), "count"),
+        (lambda: ll.CardBatch.new_cards("p", 2**64, NOW), "count"),
+        (lambda: ll.CardBatch.new_cards("p", "3", NOW), "count"),  # type: ignore[arg-type]
+        (lambda: ll.fuzz_factor("c", -1), "reps"),
+        (lambda: ll.fuzz_range(-5, 100), "interval"),
+        (lambda: ll.Store.in_memory().active_sessions("ann", -1), "limit"),
+        (lambda: ll.Elo().uncertainty(-1), "answers"),
+        (lambda: ll.Sm2().review_quality(ll.Card("c", NOW), 300, NOW), "quality"),
+        (lambda: ll.Fsrs().next_states(None, 0.9, -1), "days_elapsed"),
+        (
+            lambda: ll.AdaptiveEngine().observe(
+                ll.AdaptiveEngine().initial_state(NOW), question_id="q", at=NOW, correct=True, hints_used=-1
+            ),
+            "hints_used",
+        ),
+    ],
+)
+def test_an_integer_out_of_range_is_the_librarys_error(call: object, field: str) -> None:
+    # Once a bare OverflowError ("out of range integral type conversion attempted").
+    assert callable(call)
+    with pytest.raises(ll.InvalidInputError) as info:
+        call()
+    assert info.value.field.endswith(field)

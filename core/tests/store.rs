@@ -965,6 +965,75 @@ fn erasure_leaves_no_trace_in_any_table() {
     assert!(store.export_learner("zoe-4471").is_err());
 }
 
+/// Whether `needle` occurs in `haystack`, as bytes.
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn erasure_leaves_no_bytes_in_the_file_the_log_or_an_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("erase.db");
+    let wal = dir.path().join("erase.db-wal");
+    let store = Store::open(&path).unwrap();
+    populate(&store, "zoe-4471");
+    populate(&store, "kim-2210");
+    // Rewrite zoe's card and session, so older versions of her rows exist.
+    populate(&store, "zoe-4471");
+    let on_disk = |store: &Store| {
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend(std::fs::read(&wal).unwrap_or_default());
+        bytes.extend(store.to_bytes().unwrap());
+        bytes
+    };
+    assert!(holds(&on_disk(&store), "zoe-4471"));
+    store.erase_learner("zoe-4471").unwrap();
+    let after = on_disk(&store);
+    assert!(
+        !holds(&after, "zoe-4471"),
+        "the erased learner's bytes remain"
+    );
+    assert!(holds(&after, "kim-2210"), "the other learner is kept");
+    // Further writes, a checkpoint, a reopening: nothing comes back.
+    populate(&store, "amy-3301");
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert!(!holds(&on_disk(&store), "zoe-4471"));
+    assert_eq!(store.erase_learner("zoe-4471").unwrap(), 0, "idempotent");
+}
+
+#[test]
+fn a_host_key_keeps_audit_pseudonyms_out_of_the_files_reach() {
+    use learnloop::store::{AuditKey, StoreOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keyed.db");
+    let secret = "kept in the host's secrets manager";
+    let keyed = StoreOptions {
+        audit_key: Some(AuditKey::from(secret)),
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(&path, keyed.clone()).unwrap();
+    populate(&store, "zoe-4471");
+    let subject = store.audit_subject("zoe-4471");
+    assert_eq!(
+        store.audit_log(Some("zoe-4471")).unwrap()[0].subject,
+        subject
+    );
+    drop(store);
+    // Whoever holds only the file gets other pseudonyms from its own key.
+    let without = Store::open(&path).unwrap();
+    assert_ne!(without.audit_subject("zoe-4471"), subject);
+    drop(without);
+    assert!(!holds(&std::fs::read(&path).unwrap(), secret));
+    // The secret is neither printed nor serialized back.
+    assert!(!format!("{keyed:?}").contains(secret));
+    assert!(!learnloop::json::to_json(&keyed).contains(secret));
+    let store = Store::open_with(&path, keyed).unwrap();
+    assert_eq!(store.audit_subject("zoe-4471"), subject);
+}
+
 #[test]
 fn analytics_export_is_pseudonymous_and_consent_bound() {
     let dir = tempfile::tempdir().unwrap();

@@ -90,6 +90,14 @@ pub struct StoreOptions {
     /// [`crate::ErrorKind::StorageBusy`] (default 30 s).
     #[serde(with = "crate::json::seconds::float")]
     pub busy_timeout: Duration,
+    /// The secret the audit log's learner pseudonyms are keyed with (see
+    /// [`Store::audit_subject`]). Default: none, and a random key kept in
+    /// the database file, so whoever holds the file can re-identify a
+    /// learner by guessing ids; a host that keeps its key outside the file
+    /// (a secrets manager, the app's keychain) closes that. Never
+    /// serialized back.
+    #[serde(skip_serializing)]
+    pub audit_key: Option<AuditKey>,
 }
 
 impl Default for StoreOptions {
@@ -98,7 +106,39 @@ impl Default for StoreOptions {
             actor: "learnloop".into(),
             durability: Durability::Process,
             busy_timeout: Duration::from_secs(30),
+            audit_key: None,
         }
+    }
+}
+
+/// A host's secret for audit pseudonyms, at least 16 bytes of text
+/// (checked when the store opens). Its `Debug` form does not show it.
+///
+/// ```
+/// use learnloop::store::{AuditKey, Store, StoreOptions};
+/// let short = StoreOptions { audit_key: Some(AuditKey::from("short")), ..StoreOptions::default() };
+/// assert_eq!(Store::open_with(":memory:", short).unwrap_err().field(), "audit_key");
+/// ```
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub struct AuditKey(String);
+
+impl AuditKey {
+    /// The secret.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<S: Into<String>> From<S> for AuditKey {
+    fn from(secret: S) -> Self {
+        AuditKey(secret.into())
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
     }
 }
 
@@ -237,9 +277,22 @@ impl Store {
 
     /// Sets up `conn`, the database at `path` (`None` in memory).
     fn init(conn: Connection, options: StoreOptions, path: Option<&Path>) -> Result<Store> {
+        if let Some(key) = &options.audit_key
+            && key.expose().len() < 16
+        {
+            return Err(Error::invalid(
+                "audit_key",
+                "use a secret of at least 16 bytes",
+            ));
+        }
         conn.busy_timeout(options.busy_timeout)
             .map_err(storage("open"))?;
         conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(storage("open"))?;
+        // Deleted rows are overwritten with zeros, in their pages and in
+        // freed pages, so an erased learner leaves no bytes behind (see
+        // `erase_learner`); the cost is measured in benches/store.rs.
+        conn.pragma_update(None, "secure_delete", "ON")
             .map_err(storage("open"))?;
         // Refuse a newer or altered database before changing anything in it.
         schema::check(&conn)?;
@@ -280,6 +333,10 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(storage("open"))?;
+        let audit_key = match &options.audit_key {
+            Some(key) => key.expose().as_bytes().to_vec(),
+            None => audit_key,
+        };
         let audit_mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&audit_key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
         let checkpointer = path.filter(|_| wal).and_then(|path| {

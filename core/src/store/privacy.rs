@@ -250,8 +250,16 @@ impl Store {
     /// messages, events, cards, review logs, consents. The audit log keeps
     /// its entries (they name only the learner's pseudonym) plus one for the
     /// erasure. Returns how many rows were deleted.
+    ///
+    /// No byte of the erased rows is left in the files: deleted content is
+    /// overwritten with zeros (SQLite's `secure_delete`, on for every
+    /// store), and the write-ahead log, which still holds the pages as they
+    /// were, is copied into the database and emptied. If other connections
+    /// keep the log from being emptied within the busy timeout, the rows
+    /// are gone but the error says the log still holds them; calling
+    /// `erase_learner` again (it is idempotent) finishes the job.
     pub fn erase_learner(&self, learner_id: &str) -> Result<usize> {
-        self.write("erase", |tx| {
+        let deleted = self.write("erase", |tx| {
             let mut n = 0;
             for sql in [
                 "DELETE FROM adaptation_history WHERE session_id IN (SELECT id FROM sessions WHERE learner_id = ?1)",
@@ -268,7 +276,23 @@ impl Store {
             }
             self.audit(tx, "erase", Some(learner_id))?;
             Ok(n)
-        })
+        })?;
+        // (busy, log frames, frames copied); an in-memory store has no log.
+        let busy: i64 = self.read("erase", |c| {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        })?;
+        if busy != 0 {
+            return Err(Error::Storage {
+                operation: "erase".into(),
+                failure: crate::StorageFailure::Busy,
+                message: "the learner's rows are deleted, but other connections kept the \
+                          write-ahead log, which still holds them, from being emptied; \
+                          call erase_learner again"
+                    .into(),
+                cause: None,
+            });
+        }
+        Ok(deleted)
     }
 
     /// Pseudonymised analytics for every learner whose latest analytics

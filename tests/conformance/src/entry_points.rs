@@ -248,6 +248,7 @@ pub const NAMES: &[(&str, &str, &str, &str)] = &[
     ("SimulationReport::total_reviews", SIMULATOR, SIMULATOR, SIMULATOR),
     ("Sm2::quality_of", "", "", "sm2QualityOf"),
     // store
+    ("AuditKey::expose", SETTING, SETTING, SETTING),
     ("Store::audit_log", "", "Store.auditActions", "Store.auditActions"),
     ("Store::consent", "", "", "Store.consentGranted"),
     ("Store::open", "Store", NO_FILES, ""),
