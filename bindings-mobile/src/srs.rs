@@ -39,8 +39,10 @@ pub fn rating_from_number(value: i64) -> Result<srs::Rating> {
 
 /// A new card due at `now`.
 #[uniffi::export]
-pub fn new_card(id: String, now: Timestamp) -> srs::Card {
-    srs::Card::new(id, now)
+pub fn new_card(id: String, now: Timestamp) -> Result<srs::Card> {
+    let card = srs::Card::new(id, now);
+    card.check()?;
+    Ok(card)
 }
 
 /// `count` new cards with ids `{prefix}{i}`, all due at `now`.

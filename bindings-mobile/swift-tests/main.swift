@@ -33,7 +33,7 @@ do {
     options.desiredRetention = 0.85
     options.learningSteps = [300]
     check(try Fsrs(options: options).options().learningSteps == [300], "options from the defaults")
-    let card = newCard(id: "card-1", now: now)
+    let card = try newCard(id: "card-1", now: now)
     let preview = try fsrs.preview(card: card, now: now)
     check(preview.good.card.due == now.addingTimeInterval(600), "Good is due in 10 minutes")
     let outcome = try fsrs.review(card: card, rating: .good, now: now)
@@ -54,7 +54,7 @@ do {
 
 // Reschedule, cards from mistakes, load balancing and the small rules, all the core's.
 do {
-    let card = newCard(id: "c", now: now)
+    let card = try newCard(id: "c", now: now)
     let later = now.addingTimeInterval(3 * 86400)
     check(try reschedule(card: card, due: later, now: now).due == later, "reschedule")
     do {
@@ -65,7 +65,7 @@ do {
     }
     let answers = [AnsweredQuestion(questionId: "q1", correct: false), AnsweredQuestion(questionId: "q2", correct: true),
                    AnsweredQuestion(questionId: "q1", correct: false), AnsweredQuestion(questionId: "q3", correct: false)]
-    check(cardsFromMistakes(answers: answers, now: now, existing: [newCard(id: "q3", now: now)]).map { $0.id } == ["q1"], "cards from mistakes")
+    check(try cardsFromMistakes(answers: answers, now: now, existing: [newCard(id: "q3", now: now)]).map { $0.id } == ["q1"], "cards from mistakes")
     check(fuzzRange(interval: 10, maximumInterval: 36500) == [8, 12], "fuzz range")
     check([Rating.again, .hard, .good, .easy].map { ratingIsPass(rating: $0) } == [false, true, true, true], "is pass")
     check([Rating.again, .hard, .good, .easy].map { sm2QualityOf(rating: $0) } == [2, 3, 4, 5], "SM-2 qualities")
@@ -124,7 +124,7 @@ do {
 // One scheduler shared by eight threads gives every thread the same answers.
 do {
     let fsrs = Fsrs.withDefaults()
-    let cards = (0..<200).map { newCard(id: "t\($0)", now: now) }
+    let cards = try (0..<200).map { try newCard(id: "t\($0)", now: now) }
     let expected = try cards.map { try fsrs.review(card: $0, rating: .good, now: now).card }
     let lock = NSLock()
     var agreeing = 0

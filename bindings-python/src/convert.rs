@@ -5,7 +5,9 @@
 use crate::errors::to_py;
 use crate::time::timestamp;
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyFloat, PyInt, PyList, PyTuple};
+use pyo3::types::{
+    PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -19,7 +21,7 @@ pub(crate) fn to_value(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (key, value) in dict.iter() {
-            let key: String = key.extract()?;
+            let key = text(&format!("{field} key"), &key)?;
             let inner = to_value(&format!("{field}.{key}"), &value)?;
             map.insert(key, inner);
         }
@@ -40,6 +42,9 @@ pub(crate) fn to_value(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     }
     if obj.is_instance_of::<PyDateTime>() {
         return Ok(Value::String(timestamp(field, obj)?.to_string()));
+    }
+    if obj.is_instance_of::<PyString>() {
+        return text(field, obj).map(Value::String);
     }
     // JSON has no NaN or infinity: pythonize would turn them into null,
     // which an optional setting reads as "not given".
@@ -81,6 +86,17 @@ pub(crate) fn to_py_object<'py, T: Serialize>(
 ) -> PyResult<Bound<'py, PyAny>> {
     pythonize::pythonize(py, value)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// A `str` as Rust text: one with a lone surrogate (which UTF-8 cannot
+/// hold) is the library's error naming `field`, not a `UnicodeEncodeError`.
+pub(crate) fn text(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let s = obj
+        .cast::<PyString>()
+        .map_err(|_| crate::time::invalid(field, "expected a str"))?;
+    s.to_str()
+        .map(str::to_string)
+        .map_err(|_| crate::time::invalid(field, "not valid text: it holds a lone surrogate"))
 }
 
 /// The unsigned integer types of arguments, with their largest value.

@@ -28,9 +28,10 @@ mod time;
 #[pyo3(signature = (name, **options))]
 fn options<'py>(
     py: Python<'py>,
-    name: &str,
+    name: &Bound<'_, PyAny>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let name: &str = &crate::convert::text("name", name)?;
     let kind: learnloop::options::OptionsKind = name.parse().map_err(errors::to_py)?;
     let given = match options {
         Some(o) => convert::to_value("options", o.as_any())?,
@@ -54,7 +55,8 @@ fn upgrade_session<'py>(
 
 /// A session document in JSON text (any version), upgraded and checked.
 #[pyfunction]
-fn session_from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+fn session_from_json<'py>(py: Python<'py>, text: &Bound<'_, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let text: &str = &crate::convert::text("text", text)?;
     let document = learnloop::migrate::session_from_json(text).map_err(errors::to_py)?;
     convert::to_py_object(py, &document)
 }

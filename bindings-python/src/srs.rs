@@ -118,13 +118,16 @@ pub(crate) struct PyCard(pub(crate) srs::Card);
 impl PyCard {
     /// A new card due at `now`.
     #[new]
-    fn py_new(card_id: String, now: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(PyCard(srs::Card::new(card_id, timestamp("now", now)?)))
+    fn py_new(card_id: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let card_id: &str = &crate::convert::text("card_id", card_id)?;
+        let card = srs::Card::new(card_id, timestamp("now", now)?);
+        card.check().map_err(to_py)?;
+        Ok(PyCard(card))
     }
 
     /// A new card due at `now`.
     #[staticmethod]
-    fn new(card_id: String, now: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn new(card_id: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<Self> {
         Self::py_new(card_id, now)
     }
 
@@ -187,7 +190,8 @@ impl PyCard {
 
     /// The card a `to_json()` produced; errors name the offending key.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text: &str = &crate::convert::text("text", text)?;
         learnloop::json::from_json(text).map(PyCard).map_err(to_py)
     }
 
@@ -291,7 +295,12 @@ impl PyCardBatch {
 
     /// `count` new cards with ids `f"{prefix}{i}"`, all due at `now`.
     #[staticmethod]
-    fn new_cards(prefix: &str, count: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn new_cards(
+        prefix: &Bound<'_, PyAny>,
+        count: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let prefix: &str = &crate::convert::text("prefix", prefix)?;
         let count = whole("count", count)?;
         let cards = srs::new_cards(prefix, count, timestamp("now", now)?).map_err(to_py)?;
         Ok(PyCardBatch::from_cards(cards))
@@ -706,7 +715,8 @@ fn fuzz_range(
 
 /// The fuzz fraction in `[0, 1)` of a card id at a review count.
 #[pyfunction]
-fn fuzz_factor(card_id: &str, reps: &Bound<'_, PyAny>) -> PyResult<f64> {
+fn fuzz_factor(card_id: &Bound<'_, PyAny>, reps: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let card_id: &str = &crate::convert::text("card_id", card_id)?;
     Ok(srs::fuzz_factor(card_id, whole("reps", reps)?))
 }
 

@@ -2,7 +2,7 @@
 //! dicts (the same shapes as the core's serde forms); every database call
 //! runs without the GIL, so a FastAPI thread pool can share one `Store`.
 
-use crate::convert::{from_py, options, to_py_object, whole};
+use crate::convert::{from_py, options, text, to_py_object, whole};
 use crate::errors::to_py;
 use crate::srs::{PyCard, PyCardBatch, PyReviewLog, with_cards};
 use crate::time::timestamp;
@@ -76,17 +76,24 @@ impl PyStore {
     fn save_session(
         &self,
         py: Python<'_>,
-        learner_id: &str,
-        session_id: &str,
+        learner_id: &Bound<'_, PyAny>,
+        session_id: &Bound<'_, PyAny>,
         document: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
+        let session_id: &str = &text("session_id", session_id)?;
         let value: serde_json::Value = from_py("document", document)?;
         let doc = learnloop::migrate::upgrade_session(value).map_err(to_py)?;
         run(py, || self.0.save_session(learner_id, session_id, &doc))
     }
 
     /// The session document saved under `session_id`.
-    fn load_session<'py>(&self, py: Python<'py>, session_id: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn load_session<'py>(
+        &self,
+        py: Python<'py>,
+        session_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let session_id: &str = &text("session_id", session_id)?;
         let doc = run(py, || self.0.load_session(session_id))?;
         to_py_object(py, &doc)
     }
@@ -95,10 +102,11 @@ impl PyStore {
     fn save_adaptive_state(
         &self,
         py: Python<'_>,
-        session_id: &str,
+        session_id: &Bound<'_, PyAny>,
         state: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let session_id: &str = &text("session_id", session_id)?;
         let state: learnloop::adaptive::AdaptiveState = from_py("state", state)?;
         let at = timestamp("at", at)?.to_datetime();
         run(py, || self.0.save_adaptive_state(session_id, &state, at))
@@ -108,8 +116,9 @@ impl PyStore {
     fn adaptive_state<'py>(
         &self,
         py: Python<'py>,
-        session_id: &str,
+        session_id: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let session_id: &str = &text("session_id", session_id)?;
         let state = run(py, || self.0.adaptive_state(session_id))?;
         to_py_object(py, &state)
     }
@@ -119,10 +128,12 @@ impl PyStore {
     fn set_session_state(
         &self,
         py: Python<'_>,
-        session_id: &str,
-        state: &str,
+        session_id: &Bound<'_, PyAny>,
+        state: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let session_id: &str = &text("session_id", session_id)?;
+        let state: &str = &text("state", state)?;
         let state: learnloop::migrate::SessionState = state.parse().map_err(to_py)?;
         let at = timestamp("at", at)?.to_datetime();
         run(py, || self.0.set_session_state(session_id, state, at))
@@ -132,9 +143,10 @@ impl PyStore {
     fn active_sessions<'py>(
         &self,
         py: Python<'py>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
         limit: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let limit = whole("limit", limit)?;
         let list = run(py, || self.0.active_sessions(learner_id, limit))?;
         to_py_object(py, &list)
@@ -144,9 +156,10 @@ impl PyStore {
     fn append_adaptation(
         &self,
         py: Python<'_>,
-        session_id: &str,
+        session_id: &Bound<'_, PyAny>,
         record: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let session_id: &str = &text("session_id", session_id)?;
         let record: learnloop::adaptive::AdaptationRecord = from_py("record", record)?;
         run(py, || self.0.append_adaptation(session_id, &record))
     }
@@ -156,9 +169,10 @@ impl PyStore {
     fn adaptation_history<'py>(
         &self,
         py: Python<'py>,
-        session_id: &str,
+        session_id: &Bound<'_, PyAny>,
         since: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let session_id: &str = &text("session_id", session_id)?;
         let since = since
             .map(|t| timestamp("since", t).map(|t| t.to_datetime()))
             .transpose()?;
@@ -171,10 +185,11 @@ impl PyStore {
     fn put_cards(
         &self,
         py: Python<'_>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
         cards: &Bound<'_, PyAny>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let at = timestamp("at", at)?.to_datetime();
         with_cards(py, cards, |cards| self.0.put_cards(learner_id, cards, at))?.map_err(to_py)
     }
@@ -183,10 +198,11 @@ impl PyStore {
     fn record_review(
         &self,
         py: Python<'_>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
         card: &PyCard,
         log: &PyReviewLog,
     ) -> PyResult<()> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         run(py, || self.0.record_review(learner_id, &card.0, &log.0))
     }
 
@@ -194,9 +210,10 @@ impl PyStore {
     fn record_reviews(
         &self,
         py: Python<'_>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
         reviews: Vec<(PyRef<'_, PyCard>, PyRef<'_, PyReviewLog>)>,
     ) -> PyResult<()> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let owned: Vec<_> = reviews
             .iter()
             .map(|(c, l)| (c.0.clone(), l.0.clone()))
@@ -205,12 +222,20 @@ impl PyStore {
     }
 
     /// One of a learner's cards (`NotFoundError` if it is not stored).
-    fn card(&self, py: Python<'_>, learner_id: &str, card_id: &str) -> PyResult<PyCard> {
+    fn card(
+        &self,
+        py: Python<'_>,
+        learner_id: &Bound<'_, PyAny>,
+        card_id: &Bound<'_, PyAny>,
+    ) -> PyResult<PyCard> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
+        let card_id: &str = &text("card_id", card_id)?;
         run(py, || self.0.card(learner_id, card_id)).map(PyCard)
     }
 
     /// Every card of a learner, in insertion order, as a `CardBatch`.
-    fn cards(&self, py: Python<'_>, learner_id: &str) -> PyResult<PyCardBatch> {
+    fn cards(&self, py: Python<'_>, learner_id: &Bound<'_, PyAny>) -> PyResult<PyCardBatch> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         run(py, || self.0.cards(learner_id)).map(PyCardBatch::from_cards)
     }
 
@@ -218,9 +243,11 @@ impl PyStore {
     fn review_logs(
         &self,
         py: Python<'_>,
-        learner_id: &str,
-        card_id: &str,
+        learner_id: &Bound<'_, PyAny>,
+        card_id: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<PyReviewLog>> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
+        let card_id: &str = &text("card_id", card_id)?;
         let logs = run(py, || self.0.review_logs(learner_id, card_id))?;
         Ok(logs.into_iter().map(PyReviewLog).collect())
     }
@@ -231,10 +258,11 @@ impl PyStore {
     fn due_queue(
         &self,
         py: Python<'_>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Vec<PyCard>> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let now = timestamp("now", now)?.to_datetime();
         let options: srs::QueueOptions = self::options(options)?;
         let cards = run(py, || self.0.due_queue(learner_id, now, &options))?;
@@ -245,10 +273,11 @@ impl PyStore {
     fn forecast(
         &self,
         py: Python<'_>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
         days: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<u32>> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let now = timestamp("now", now)?.to_datetime();
         let days = whole("days", days)?;
         run(py, || self.0.forecast(learner_id, now, days))
@@ -260,15 +289,21 @@ impl PyStore {
     fn append_events(
         &self,
         py: Python<'_>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
         events: &Bound<'_, PyAny>,
     ) -> PyResult<usize> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let events: Vec<store::Event> = from_py("events", events)?;
         run(py, || self.0.append_events(learner_id, &events))
     }
 
     /// A learner's events in time order.
-    fn events<'py>(&self, py: Python<'py>, learner_id: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn events<'py>(
+        &self,
+        py: Python<'py>,
+        learner_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let events = run(py, || self.0.events(learner_id))?;
         to_py_object(py, &events)
     }
@@ -277,11 +312,13 @@ impl PyStore {
     fn set_consent(
         &self,
         py: Python<'_>,
-        learner_id: &str,
-        purpose: &str,
+        learner_id: &Bound<'_, PyAny>,
+        purpose: &Bound<'_, PyAny>,
         granted: bool,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
+        let purpose: &str = &text("purpose", purpose)?;
         let purpose = purpose.parse().map_err(to_py)?;
         let at = timestamp("at", at)?.to_datetime();
         run(py, || self.0.set_consent(learner_id, purpose, granted, at))
@@ -291,9 +328,11 @@ impl PyStore {
     fn consent<'py>(
         &self,
         py: Python<'py>,
-        learner_id: &str,
-        purpose: &str,
+        learner_id: &Bound<'_, PyAny>,
+        purpose: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
+        let purpose: &str = &text("purpose", purpose)?;
         let purpose = purpose.parse().map_err(to_py)?;
         let consent = run(py, || self.0.consent(learner_id, purpose))?;
         to_py_object(py, &consent)
@@ -303,8 +342,9 @@ impl PyStore {
     fn export_learner<'py>(
         &self,
         py: Python<'py>,
-        learner_id: &str,
+        learner_id: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         let export = run(py, || self.0.export_learner(learner_id))?;
         to_py_object(py, &export)
     }
@@ -317,7 +357,8 @@ impl PyStore {
 
     /// Erase every trace of a learner in one transaction; returns the
     /// number of rows deleted.
-    fn erase_learner(&self, py: Python<'_>, learner_id: &str) -> PyResult<usize> {
+    fn erase_learner(&self, py: Python<'_>, learner_id: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
         run(py, || self.0.erase_learner(learner_id))
     }
 
@@ -347,8 +388,9 @@ impl PyStore {
     }
 
     /// The pseudonym the audit log uses for a learner.
-    fn audit_subject(&self, learner_id: &str) -> String {
-        self.0.audit_subject(learner_id)
+    fn audit_subject(&self, learner_id: &Bound<'_, PyAny>) -> PyResult<String> {
+        let learner_id: &str = &text("learner_id", learner_id)?;
+        Ok(self.0.audit_subject(learner_id))
     }
 
     fn __repr__(&self) -> String {

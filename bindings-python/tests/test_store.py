@@ -176,9 +176,19 @@ def test_typed_errors_name_the_field(tmp_path: Path) -> None:
 
 def test_hostile_strings_round_trip() -> None:
     store = ll.Store.in_memory()
-    hostile = "'; DROP TABLE cards; --\x00\"\u202e" + "x" * 100_000
+    hostile = "'; DROP TABLE cards; --\"\u202e" + "x" * 100_000
     store.put_cards(hostile, [ll.Card.new(hostile, NOW)], NOW)
     assert store.card(hostile, hostile).id == hostile
+    # Ids are refused empty or with NUL, the same everywhere.
+    for bad in ["", "a\x00b"]:
+        with pytest.raises(ll.InvalidInputError):
+            ll.Card(bad, NOW)
+        with pytest.raises(ll.InvalidInputError) as info:
+            store.put_cards(bad, [], NOW)
+        assert info.value.field == "learner_id"
+    with pytest.raises(ll.InvalidInputError) as info:
+        store.record_review("\ud800", ll.Card("c", NOW), ll.Fsrs().review(ll.Card("c", NOW), 3, NOW)[1])
+    assert info.value.field == "learner_id"
 
 
 def test_eight_threads_share_one_store_and_lose_nothing(

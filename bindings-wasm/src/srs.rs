@@ -61,7 +61,9 @@ pub fn new_card(
     id: String,
     #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
 ) -> JsResult<JsValue> {
-    to_js(&srs::Card::new(id, time("now", &now)?))
+    let card = srs::Card::new(id, time("now", &now)?);
+    err(card.check())?;
+    to_js(&card)
 }
 
 /// The methods every scheduler class has, over its core scheduler: built

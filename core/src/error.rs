@@ -423,5 +423,19 @@ impl Error {
     }
 }
 
+/// The one rule for ids (learners, cards, sessions, devices, questions):
+/// non-empty text without NUL (which C strings, and so many hosts' storage
+/// and FFI layers, would cut short). Anything else (quotes, SQL, any
+/// Unicode) is kept verbatim.
+pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
+    if id.is_empty() {
+        Err(Error::invalid(field, "must not be empty"))
+    } else if id.contains('\0') {
+        Err(Error::invalid(field, "must not contain NUL"))
+    } else {
+        Ok(())
+    }
+}
+
 /// `Result` with [`Error`] as the error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -302,9 +302,7 @@ impl Engine {
     pub fn observe(&self, state: &AdaptiveState, interaction: &Interaction) -> Result<Observation> {
         let cfg = &self.config;
         let i = interaction;
-        if i.question_id.is_empty() {
-            return Err(Error::invalid("question_id", "must not be empty"));
-        }
+        crate::error::check_id("question_id", &i.question_id)?;
         check_score("score", i.score)?;
         if let Some(c) = i.confidence {
             check_range("confidence", c, 0.0, 1.0)?;

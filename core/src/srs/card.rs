@@ -145,8 +145,8 @@ impl Card {
     }
 
     /// The card's own consistency, checked wherever a card enters (see
-    /// [`Card`]) and by every scheduler before it reviews one: a valid
-    /// memory state, an SM-2 ease factor of at least 1, a last review for
+    /// [`Card`]) and by every scheduler before it reviews one: an id that
+    /// is not empty and has no NUL, a valid memory state, an SM-2 ease factor of at least 1, a last review for
     /// every card that is not new and no later than its due date, and a
     /// memory or SM-2 state for a card in review or relearning. Fields are
     /// named from the card (`memory.stability`); a scheduler names them
@@ -161,6 +161,7 @@ impl Card {
     /// ```
     #[inline]
     pub fn check(&self) -> Result<()> {
+        crate::error::check_id("id", &self.id)?;
         if let Some(memory) = &self.memory {
             memory.validate("memory")?;
         }

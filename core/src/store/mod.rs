@@ -54,6 +54,7 @@ pub use privacy::{AnalyticsRecord, AnalyticsReview, AnalyticsSession, LearnerExp
 pub use records::{Event, SessionSummary};
 pub use schema::{MIGRATIONS, Migration};
 
+use crate::error::check_id;
 use crate::{Error, Result, StorageFailure};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
@@ -638,16 +639,6 @@ fn failure_of(e: &rusqlite::Error) -> StorageFailure {
 /// purpose: the one recorded last (see [`Store::set_consent`]).
 const CURRENT_CONSENT: &str = "(SELECT MAX(id) FROM consents AS latest
     WHERE latest.learner_id = c.learner_id AND latest.purpose = c.purpose)";
-
-/// Ids are non-empty text; anything else (quotes, SQL, NUL, unicode) is
-/// stored verbatim since every value is bound, never spliced into SQL.
-fn check_id(field: &str, id: &str) -> Result<()> {
-    if id.is_empty() {
-        Err(Error::invalid(field, "must not be empty"))
-    } else {
-        Ok(())
-    }
-}
 
 /// A time as the store keeps it: microseconds since the Unix epoch.
 fn micros(t: impl Into<crate::Timestamp>) -> i64 {
