@@ -10,7 +10,7 @@ use crate::time::{invalid, timestamp};
 use learnloop::adaptive::{AdaptiveState, Engine, EngineConfig, Interaction};
 use learnloop::learner::{bkt, elo, irt, logistic, metrics};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
 /// A dict of keyword arguments with `extra` pairs added (positional
@@ -179,10 +179,10 @@ fn cell(field: &str, v: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
 }
 
 /// An id as text: a str as it is, anything else (a numpy or int user id) by `str()`.
-fn id_text(v: &Bound<'_, PyAny>) -> PyResult<String> {
-    match v.cast::<pyo3::types::PyString>() {
-        Ok(s) => Ok(s.to_str()?.to_owned()),
-        Err(_) => Ok(v.str()?.to_str()?.to_owned()),
+fn id_text(field: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
+    match v.cast::<PyString>() {
+        Ok(_) => crate::convert::text(field, v),
+        Err(_) => crate::convert::text(field, v.str()?.as_any()),
     }
 }
 
@@ -277,17 +277,20 @@ impl PyItemSelector {
         to_py_object(py, &self.0)
     }
     /// The index of the next item, or None when all were administered.
-    #[pyo3(signature = (items, theta, *, administered = Vec::new(), exposure = Vec::new(), sessions = None, seed = None))]
+    #[pyo3(signature = (items, theta, *, administered = None, exposure = None, sessions = None, seed = None))]
     fn select(
         &self,
         items: &Bound<'_, PyAny>,
         theta: f64,
-        administered: Vec<usize>,
-        exposure: Vec<u64>,
+        administered: Option<&Bound<'_, PyAny>>,
+        exposure: Option<&Bound<'_, PyAny>>,
         sessions: Option<&Bound<'_, PyAny>>,
         seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<usize>> {
         let items = items_of(items)?;
+        let administered: Vec<usize> =
+            administered.map_or(Ok(Vec::new()), |a| from_py("administered", a))?;
+        let exposure: Vec<u64> = exposure.map_or(Ok(Vec::new()), |e| from_py("exposure", e))?;
         let sessions: u64 = whole_opt("sessions", sessions)?.unwrap_or_default();
         let seed: u64 = whole_opt("seed", seed)?.unwrap_or_default();
         self.0
@@ -369,7 +372,8 @@ impl PyBktParameters {
 /// One fit answer from a `(student, skill, correct)` triple.
 fn bkt_answer(i: usize, a: &Bound<'_, PyAny>) -> PyResult<bkt::BktAnswer> {
     let field = format!("answers[{i}]");
-    if a.len().ok() != Some(3) {
+    // A sequence of three (a dict of three keys has a length too).
+    if a.cast::<PyDict>().is_ok() || a.is_instance_of::<PyString>() || a.len().ok() != Some(3) {
         return Err(invalid(&field, "expected (student, skill, correct)"));
     }
     let correct = cell(&format!("{field}[2]"), &a.get_item(2)?)?.ok_or_else(|| {
@@ -379,8 +383,8 @@ fn bkt_answer(i: usize, a: &Bound<'_, PyAny>) -> PyResult<bkt::BktAnswer> {
         )
     })?;
     Ok(bkt::BktAnswer {
-        student: id_text(&a.get_item(0)?)?,
-        skill: id_text(&a.get_item(1)?)?,
+        student: id_text(&format!("{field}[0]"), &a.get_item(0)?)?,
+        skill: id_text(&format!("{field}[1]"), &a.get_item(1)?)?,
         correct,
     })
 }
@@ -435,15 +439,17 @@ impl PyPfa {
     #[pyo3(signature = (answers, **options))]
     fn fit(
         py: Python<'_>,
-        answers: Vec<(String, Vec<String>, bool)>,
+        answers: &Bound<'_, PyAny>,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        let answers: Vec<(String, Vec<String>, bool)> = from_py("answers", answers)?;
         let options: logistic::PfaOptions = self::options(options)?;
         let answers: Vec<logistic::PfaAnswer> = answers.into_iter().map(Into::into).collect();
         run(py, || logistic::Pfa::fit(&answers, &options)).map(PyPfa)
     }
     /// P(success) after the given (skill, successes, failures) practice.
-    fn probability(&self, practice: Vec<(String, u32, u32)>) -> PyResult<f64> {
+    fn probability(&self, practice: &Bound<'_, PyAny>) -> PyResult<f64> {
+        let practice: Vec<(String, u32, u32)> = from_py("practice", practice)?;
         let practice: Vec<logistic::SkillPractice> = practice.into_iter().map(Into::into).collect();
         self.0.probability(&practice).map_err(to_py)
     }

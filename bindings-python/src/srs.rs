@@ -378,11 +378,11 @@ macro_rules! scheduler_class {
                 rating: &Bound<'_, PyAny>,
                 now: &Bound<'_, PyAny>,
                 duration_ms: Option<&Bound<'_, PyAny>>,
-                load: Option<Vec<u32>>,
+                load: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<(PyCard, PyReviewLog)> {
                 let rating = self::rating("rating", rating)?;
                 let duration_ms = whole_opt("duration_ms", duration_ms)?;
-                let load = load.map(|counts| srs::DueLoad { counts });
+                let load = due_load(load)?;
                 let context = srs::ReviewContext { now: timestamp("now", now)?, load: load.as_ref() };
                 let mut out = self.0.review_in(&card.0, rating, &context).map_err(to_py)?;
                 out.log.duration_ms = duration_ms;
@@ -396,9 +396,9 @@ macro_rules! scheduler_class {
                 py: Python<'py>,
                 card: &PyCard,
                 now: &Bound<'_, PyAny>,
-                load: Option<Vec<u32>>,
+                load: Option<&Bound<'_, PyAny>>,
             ) -> PyResult<Bound<'py, PyDict>> {
-                let load = load.map(|counts| srs::DueLoad { counts });
+                let load = due_load(load)?;
                 let context = srs::ReviewContext { now: timestamp("now", now)?, load: load.as_ref() };
                 let preview = self.0.preview_in(&card.0, &context).map_err(to_py)?;
                 let out = PyDict::new(py);
@@ -491,13 +491,18 @@ scheduler_class!(
         #[pyo3(signature = (history, start = None))]
         fn memory_state(
             &self,
-            history: Vec<(Bound<'_, PyAny>, u32)>,
+            history: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)>,
             start: Option<(f64, f64)>,
         ) -> PyResult<(f64, f64)> {
             let history = history
                 .iter()
                 .enumerate()
-                .map(|(i, (r, d))| Ok((rating(&format!("history[{i}]"), r)?, *d)))
+                .map(|(i, (r, d))| {
+                    Ok((
+                        rating(&format!("history[{i}]"), r)?,
+                        whole(&format!("history[{i}][1]"), d)?,
+                    ))
+                })
                 .collect::<PyResult<Vec<_>>>()?;
             let m = match start {
                 Some((stability, difficulty)) => self.0.memory_state_from(
@@ -661,6 +666,13 @@ fn due_queue(
     with_cards(py, cards, |cards| {
         srs::due_queue(cards, now, &options).iter().collect()
     })
+}
+
+/// A `load` argument: due counts per coming day, or None.
+fn due_load(load: Option<&Bound<'_, PyAny>>) -> PyResult<Option<srs::DueLoad>> {
+    load.filter(|l| !l.is_none())
+        .map(|l| from_py("load", l).map(|counts| srs::DueLoad { counts }))
+        .transpose()
 }
 
 /// Due counts for each of the next `days` days (overdue cards count in

@@ -3,6 +3,7 @@ reproducer that once aborted the interpreter, returned garbage or stored
 something invalid, and now gets the library's typed error."""
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -222,3 +223,20 @@ def test_an_integer_out_of_range_is_the_librarys_error(call: object, field: str)
     with pytest.raises(ll.InvalidInputError) as info:
         call()
     assert info.value.field.endswith(field)
+
+
+def test_nested_numbers_and_text_are_checked_with_their_path() -> None:
+    pfa = ll.Pfa.fit([("s", ["k"], True), ("s", ["k"], False), ("t", ["k"], True), ("t", ["k"], False)])
+    card = ll.Card("c", NOW)
+    calls: list[tuple[Callable[[], object], str]] = [
+        (lambda: ll.Pfa.fit([("\ud800", ["k"], True)]), "answers[0][0]"),
+        (lambda: pfa.probability([("k", -1, 0)]), "practice[0][1]"),
+        (lambda: ll.ItemSelector().select([ll.ItemParameters(1, 0)], 0.0, administered=[-1]), "administered[0]"),
+        (lambda: ll.Fsrs().review(card, 3, NOW, load=[-1]), "load[0]"),
+        (lambda: ll.Fsrs().memory_state([(3, -1)]), "history[0][1]"),
+        (lambda: ll.fit_bkt([{"a": 1, "b": 2, "c": 3}]), "answers[0]"),  # type: ignore[list-item]
+    ]
+    for call, field in calls:
+        with pytest.raises(ll.InvalidInputError) as info:
+            call()
+        assert info.value.field == field
