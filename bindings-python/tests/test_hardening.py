@@ -43,6 +43,7 @@ def test_a_broken_card_is_never_stored() -> None:
     changes: list[tuple[dict[str, object], str]] = [
         ({"memory": {"stability": -1.0, "difficulty": 5.0}}, "memory.stability"),
         ({"state": "review", "memory": None}, "memory"),
+        ({"memory": [1, 2]}, "memory"),
     ]
     for change, field in changes:
         with pytest.raises(ll.InvalidInputError) as info:

@@ -56,6 +56,32 @@ pub(crate) fn broken_rule<E: serde::de::Error>(error: Error) -> E {
     }
 }
 
+/// A type decoded only from a map (a JSON object), never from a list: its
+/// derived deserializer (`#[serde(remote = "Self")]`) reads the map.
+pub(crate) trait FromMap: Sized {
+    /// The value from the entries of a map.
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> std::result::Result<Self, A::Error>;
+}
+
+/// Deserializes a [`FromMap`] type from a map only: `[1, 2]` for a
+/// `{"stability": 1, "difficulty": 2}` is an error, not a silent match by
+/// position.
+pub(crate) fn map_only<'de, T: FromMap, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<T, D::Error> {
+    struct MapOnly<T>(std::marker::PhantomData<T>);
+    impl<'de, T: FromMap> serde::de::Visitor<'de> for MapOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object with named fields")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<T, A::Error> {
+            T::from_map(map)
+        }
+    }
+    deserializer.deserialize_map(MapOnly(std::marker::PhantomData))
+}
+
 /// A decoding error as the library's error: [`Error::InvalidInput`] whose
 /// field is the JSON path of the problem, or `json` for the document itself
 /// (".", a place the parser could not name ("?"), a key that is the empty

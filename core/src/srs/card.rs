@@ -7,7 +7,9 @@ use crate::{Error, Result, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// The FSRS memory model of one card: how long it is remembered and how hard it is.
+/// Decoded from an object only (`{"stability": .., "difficulty": ..}`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MemoryState {
     /// Days until the probability of recall falls to 90 %. Always > 0.
@@ -215,6 +217,30 @@ impl Card {
     }
 }
 
+impl Serialize for MemoryState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        MemoryState::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for MemoryState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        crate::json::map_only(deserializer)
+    }
+}
+
+impl crate::json::FromMap for MemoryState {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> std::result::Result<Self, A::Error> {
+        MemoryState::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+    }
+}
+
+impl crate::json::FromMap for Card {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> std::result::Result<Self, A::Error> {
+        Card::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+    }
+}
+
 impl Serialize for Card {
     fn serialize<S: serde::Serializer>(
         &self,
@@ -228,7 +254,7 @@ impl<'de> Deserialize<'de> for Card {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let card = Card::deserialize(deserializer)?;
+        let card: Card = crate::json::map_only(deserializer)?;
         card.check().map_err(crate::json::broken_rule)?;
         Ok(card)
     }
