@@ -218,13 +218,18 @@ impl Card {
 }
 
 impl Serialize for MemoryState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         MemoryState::serialize(self, serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for MemoryState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
         crate::json::map_only(deserializer)
     }
 }

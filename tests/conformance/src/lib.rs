@@ -328,10 +328,7 @@ pub fn srs_cases() -> Vec<Value> {
             "difficulty below 1",
             broken(&|c| c["memory"] = json!(memory(3.0, -3.0))),
         ),
-        (
-            "memory as a list",
-            broken(&|c| c["memory"] = json!([1, 2])),
-        ),
+        ("memory as a list", broken(&|c| c["memory"] = json!([1, 2]))),
         (
             "review card without last review",
             broken(&|c| c["last_review"] = Value::Null),
