@@ -127,8 +127,13 @@ fn collection(now: DateTime<Utc>) -> Vec<Card> {
                     stability: 1.0 + f64::from(i % 400),
                     difficulty: 1.0 + f64::from(i % 9),
                 });
-                card.last_review = Some((now - TimeDelta::days(i64::from(i % 300))).into());
-                card.due = (now + TimeDelta::days(i64::from(i % 365)) - TimeDelta::days(7)).into();
+                let last_review = (now - TimeDelta::days(i64::from(i % 300))).into();
+                card.last_review = Some(last_review);
+                // Due no earlier than the last review, as every card's is.
+                card.due = std::cmp::max(
+                    last_review,
+                    (now + TimeDelta::days(i64::from(i % 365)) - TimeDelta::days(7)).into(),
+                );
             }
             card
         })

@@ -406,6 +406,10 @@ step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 step "cargo test (Rust unit, property, conformance, doc tests; fsrs-rs comparison)" \
     cargo test --workspace --all-features
+# Every criterion bench once (its test mode): a bench whose setup breaks
+# is caught here, not at the next measurement.
+step "Rust benches run once (criterion test mode)" \
+    cargo test -p learnloop-benches --benches --all-features
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --quiet
 step "reference implementation (py-fsrs venv)" ensure_pyref
 step "FSRS fixture reproduces from py-fsrs" fixture_is_reproducible

@@ -7,6 +7,7 @@ the interpreter fails the test."""
 
 import inspect
 import math
+import os
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -117,6 +118,15 @@ def finite(value: Any) -> bool:
     if isinstance(value, dict):
         return all(finite(v) for v in value.values())
     return True
+
+
+@pytest.fixture(autouse=True, scope="module")
+def in_a_scratch_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Arbitrary text reaches Store(path): the files it creates stay out of the checkout.
+    here = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("fuzz"))
+    yield
+    os.chdir(here)
 
 
 def test_every_entry_point_is_covered() -> None:
