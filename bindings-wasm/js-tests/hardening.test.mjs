@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  AdaptiveEngine, BktParameters, CardBatch, Fsrs, Rating, forecast, isMastered, itemProbability, newCard,
+  AdaptiveEngine, BktParameters, CardBatch, Fsrs, ItemSelector, Rating, forecast, isMastered, itemProbability,
+  newCard,
 } from "../pkg/node.js";
 
 const NOW = "2026-01-05T09:00:00Z";
@@ -32,4 +33,17 @@ test("counts and horizons are bounded before allocating", () => {
   throwsWith(() => CardBatch.newCards("p", 2 ** 31, NOW), "invalid_input", "count");
   throwsWith(() => forecast([newCard("c", NOW)], NOW, 2 ** 31), "invalid_input", "days");
   assert.equal(CardBatch.newCards("p", 3, NOW).length, 3);
+});
+
+test("NaN and infinity in an options object are refused, not read as left out", () => {
+  for (const rate of [NaN, Infinity, -1, 0, 2]) {
+    throwsWith(() => new ItemSelector({ maxExposureRate: rate }), "invalid_input", "options.max_exposure_rate");
+  }
+  throwsWith(() => new Fsrs({ learningSteps: [60, NaN] }), "invalid_input", "options.learning_steps[1]");
+  assert.equal(new ItemSelector({ maxExposureRate: 0.2 }).options.maxExposureRate, 0.2);
+});
+
+test("ids are refused empty or with NUL", () => {
+  throwsWith(() => newCard("", NOW), "invalid_input", "id");
+  throwsWith(() => newCard("a\0b", NOW), "invalid_input", "id");
 });

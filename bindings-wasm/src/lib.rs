@@ -121,9 +121,37 @@ pub(crate) fn options<T: DeserializeOwned>(value: &Option<JsValue>) -> JsResult<
 /// An options object in the core's names (`{}` when left out).
 fn given(value: &Option<JsValue>) -> JsResult<Value> {
     match value {
-        Some(value) if !absent(value) => Ok(renamed(json_of("options", value)?, camel_to_snake)),
+        Some(value) if !absent(value) => {
+            non_finite_refused("options", value)?;
+            Ok(renamed(json_of("options", value)?, camel_to_snake))
+        }
         _ => Ok(Value::Object(Map::new())),
     }
+}
+
+/// JSON has no NaN or infinity: `JSON.stringify` writes them as `null`,
+/// which an optional setting would read as "not given". Refuse them in an
+/// options object (and the objects and arrays in it), naming the key.
+fn non_finite_refused(field: &str, value: &JsValue) -> JsResult<()> {
+    if let Some(n) = value.as_f64() {
+        return match n.is_finite() {
+            true => Ok(()),
+            false => Err(invalid(field, format!("{n} is not a finite number"))),
+        };
+    }
+    if js_sys::Array::is_array(value) {
+        let items = js_sys::Array::from(value);
+        for (i, item) in items.iter().enumerate() {
+            non_finite_refused(&format!("{field}[{i}]"), &item)?;
+        }
+    } else if value.is_object() {
+        for entry in js_sys::Object::entries(&js_sys::Object::from(value.clone())).iter() {
+            let entry = js_sys::Array::from(&entry);
+            let key = entry.get(0).as_string().unwrap_or_default();
+            non_finite_refused(&format!("{field}.{}", camel_to_snake(&key)), &entry.get(1))?;
+        }
+    }
+    Ok(())
 }
 
 /// A core value as a plain JS object in its JSON shape.
