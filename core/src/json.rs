@@ -85,6 +85,47 @@ pub(crate) fn map_only<'de, T: FromMap, D: serde::Deserializer<'de>>(
     deserializer.deserialize_map(MapOnly(std::marker::PhantomData))
 }
 
+/// Serde for a type whose derived (de)serializers are inherent functions
+/// (`#[serde(remote = "Self")]`): it serializes as derived, and decodes
+/// from an object only, then runs `check` (the type's own rule, naming
+/// the field inside the value), so an invalid value never enters through
+/// any decoder.
+macro_rules! checked_on_entry {
+    ($ty:ty) => {
+        $crate::json::checked_on_entry!($ty, |_| Ok(()));
+    };
+    ($ty:ty, $check:expr) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                <$ty>::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> std::result::Result<Self, D::Error> {
+                let value: $ty = $crate::json::map_only(deserializer)?;
+                let check: fn(&$ty) -> $crate::Result<()> = $check;
+                check(&value).map_err($crate::json::broken_rule)?;
+                Ok(value)
+            }
+        }
+
+        impl $crate::json::FromMap for $ty {
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> std::result::Result<Self, A::Error> {
+                <$ty>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+    };
+}
+pub(crate) use checked_on_entry;
+
 /// A decoding error as the library's error: [`Error::InvalidInput`] whose
 /// field is the JSON path of the problem, or `json` for the document itself
 /// (".", a place the parser could not name ("?"), a key that is the empty

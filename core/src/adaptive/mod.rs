@@ -107,8 +107,7 @@ impl LivePerformanceMetrics {
 /// would refuse, naming the field.
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-// The derived (de)serializers become inherent functions; the trait impls
-// below wrap them, adding the check on the way in.
+// Derived as inherent functions, wrapped by `checked_on_entry!` below.
 #[serde(remote = "Self", rename_all = "camelCase")]
 pub struct AdaptiveState {
     /// The live estimates.
@@ -140,19 +139,7 @@ pub struct AdaptiveState {
     pub learner_model: LearnerModel,
 }
 
-impl Serialize for AdaptiveState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        AdaptiveState::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for AdaptiveState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let state = AdaptiveState::deserialize(deserializer)?;
-        state.check().map_err(crate::json::broken_rule)?;
-        Ok(state)
-    }
-}
+crate::json::checked_on_entry!(AdaptiveState, AdaptiveState::check);
 
 fn is_zero(v: &f64) -> bool {
     *v == 0.0

@@ -1029,8 +1029,7 @@ crate::names::named_enum! {
     tsify(missing_as_null, rename = "ItemSelectorOptions")
 )]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-// The derived (de)serializers become inherent functions; the trait impls
-// below wrap them, checking the settings on the way in.
+// Derived as inherent functions, wrapped by `checked_on_entry!` below.
 #[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct ItemSelector {
     /// The ranking (maximum information).
@@ -1047,24 +1046,7 @@ pub struct ItemSelector {
     pub max_exposure_rate: Option<f64>,
 }
 
-impl Serialize for ItemSelector {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        ItemSelector::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemSelector {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let selector = ItemSelector::deserialize(deserializer)?;
-        selector.check().map_err(crate::json::broken_rule)?;
-        Ok(selector)
-    }
-}
+crate::json::checked_on_entry!(ItemSelector, ItemSelector::check);
 
 impl Default for ItemSelector {
     fn default() -> Self {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// The FSRS memory model of one card: how long it is remembered and how hard it is.
 /// Decoded from an object only (`{"stability": .., "difficulty": ..}`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+// Derived as inherent functions, wrapped by `checked_on_entry!` below.
 #[serde(remote = "Self")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MemoryState {
@@ -92,8 +93,7 @@ pub struct Sm2State {
 /// assert_eq!(err.field(), "memory");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-// The derived (de)serializers become `Card::serialize`/`Card::deserialize`;
-// the trait impls below wrap them, adding the check on the way in.
+// Derived as inherent functions, wrapped by `checked_on_entry!` below.
 #[serde(remote = "Self")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Card {
@@ -217,53 +217,8 @@ impl Card {
     }
 }
 
-impl Serialize for MemoryState {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        MemoryState::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for MemoryState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::json::map_only(deserializer)
-    }
-}
-
-impl crate::json::FromMap for MemoryState {
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> std::result::Result<Self, A::Error> {
-        MemoryState::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-    }
-}
-
-impl crate::json::FromMap for Card {
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> std::result::Result<Self, A::Error> {
-        Card::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-    }
-}
-
-impl Serialize for Card {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        Card::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Card {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        let card: Card = crate::json::map_only(deserializer)?;
-        card.check().map_err(crate::json::broken_rule)?;
-        Ok(card)
-    }
-}
+crate::json::checked_on_entry!(MemoryState);
+crate::json::checked_on_entry!(Card, Card::check);
 
 #[cold]
 fn out_of_order(now: Timestamp, last_review: Timestamp) -> Error {
