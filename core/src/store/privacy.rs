@@ -201,7 +201,6 @@ impl Store {
                 .map_err(|e| e.within(&format!("export.sessions.{session_id}.adaptiveState")))?;
         }
         for (i, c) in export.cards.iter().enumerate() {
-            check_id(&format!("export.cards[{i}].id"), &c.id)?;
             c.check()
                 .map_err(|e| e.within(&format!("export.cards[{i}]")))?;
         }
