@@ -16,17 +16,11 @@ use super::params::{
     DEFAULT_DESIRED_RETENTION, DEFAULT_MAXIMUM_INTERVAL, DEFAULT_PARAMETERS, Parameters,
 };
 use super::shaping::{EasyDays, IntervalShaping};
+use super::steps::{StepMove, check_steps, hard_on_single_step, next_step};
 use super::{Rating, ReviewContext, Scheduler, State};
 use crate::{Error, Result, Timestamp};
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
-
-/// Hard on the first of several steps waits halfway to the second step;
-/// on a single step, this many times the step (py-fsrs).
-const HARD_SINGLE_STEP_FACTOR: (i32, i32) = (3, 2);
-
-/// The longest step allowed, so that step arithmetic cannot overflow.
-const MAX_STEP_DAYS: i64 = 36_500;
 
 /// Settings of [`Fsrs`], each with its documented default
 /// (`FsrsOptions::default()`); in serialized form every field may be
@@ -153,15 +147,12 @@ impl Fsrs {
         check_retention("desired_retention", options.desired_retention)?;
         check_steps("learning_steps", &options.learning_steps)?;
         check_steps("relearning_steps", &options.relearning_steps)?;
-        if options.maximum_interval == 0 {
-            return Err(Error::invalid("maximum_interval", "must be at least 1 day"));
-        }
-        let shaping = IntervalShaping {
-            fuzz: options.enable_fuzzing,
-            load_balance: options.load_balancing,
-            easy_days: options.easy_days,
-        };
-        shaping.validate()?;
+        let shaping = IntervalShaping::new(
+            options.maximum_interval,
+            options.enable_fuzzing,
+            options.load_balancing,
+            options.easy_days,
+        )?;
         let model = MemoryModel::new(&parameters);
         let longest_step = options
             .learning_steps
@@ -171,7 +162,7 @@ impl Fsrs {
             .copied()
             .unwrap_or_default();
         let longest_delay = TimeDelta::days(i64::from(options.maximum_interval))
-            .max(longest_step * HARD_SINGLE_STEP_FACTOR.0 / HARD_SINGLE_STEP_FACTOR.1);
+            .max(hard_on_single_step(longest_step, None));
         Ok(Fsrs {
             interval_per_stability: model.interval_factor(options.desired_retention),
             latest_review: Timestamp::MAX - longest_delay,
@@ -492,11 +483,9 @@ impl Fsrs {
         }
     }
 
-    /// From a new, learning or relearning card at `step` of `steps`: Again
-    /// restarts the steps, Hard repeats the step (see
-    /// [`HARD_SINGLE_STEP_FACTOR`]), Good moves to the next step or
-    /// graduates, Easy graduates. A card past its steps (the steps were
-    /// shortened) graduates on any pass.
+    /// From a new, learning or relearning card at `step` of `steps`: the
+    /// steps' rule ([`next_step`], Hard on a single step uncapped, as in
+    /// py-fsrs); graduating gets the interval of the new stability.
     fn in_learning(
         &self,
         steps: &[TimeDelta],
@@ -506,22 +495,11 @@ impl Fsrs {
         memory: MemoryState,
         context: &ReviewContext<'_>,
     ) -> Next {
-        let graduate = || Next::Review(self.shaped_interval(memory.stability, card, context));
-        if steps.is_empty() || (step >= steps.len() && rating.is_pass()) {
-            return graduate();
-        }
-        match rating {
-            Rating::Again => Next::Step(0, steps[0]),
-            Rating::Hard => {
-                let delay = match (step, steps.len()) {
-                    (0, 1) => steps[0] * HARD_SINGLE_STEP_FACTOR.0 / HARD_SINGLE_STEP_FACTOR.1,
-                    (0, _) => (steps[0] + steps[1]) / 2,
-                    _ => steps[step],
-                };
-                Next::Step(step as u32, delay)
+        match next_step(steps, step, rating, None) {
+            StepMove::To(step, delay) => Next::Step(step, delay),
+            StepMove::Graduate => {
+                Next::Review(self.shaped_interval(memory.stability, card, context))
             }
-            Rating::Good if step + 1 < steps.len() => Next::Step(step as u32 + 1, steps[step + 1]),
-            Rating::Good | Rating::Easy => graduate(),
         }
     }
 
@@ -551,7 +529,6 @@ impl Fsrs {
     fn shaped_interval(&self, stability: f64, card: &Card, context: &ReviewContext<'_>) -> u32 {
         self.shaping.apply(
             self.interval_of(stability),
-            self.options.maximum_interval,
             &card.id,
             card.reps + 1,
             context,
@@ -604,17 +581,4 @@ fn too_late(now: Timestamp, latest: Timestamp) -> Error {
         "now",
         format!("{now} is after {latest}: a due date could then fall past the representable dates"),
     )
-}
-
-/// Steps must be positive and at most 100 years (so step arithmetic cannot overflow).
-pub(crate) fn check_steps(field: &str, steps: &[TimeDelta]) -> Result<()> {
-    for (i, s) in steps.iter().enumerate() {
-        if *s <= TimeDelta::zero() || *s > TimeDelta::days(MAX_STEP_DAYS) {
-            return Err(Error::invalid(
-                format!("{field}[{i}]"),
-                format!("{s} is not a positive duration of at most {MAX_STEP_DAYS} days"),
-            ));
-        }
-    }
-    Ok(())
 }

@@ -25,6 +25,7 @@ mod rating;
 mod shaping;
 mod simulate;
 mod sm2;
+mod steps;
 
 pub use card::{Card, CardUpdate, MemoryState, Preview, ReviewLog, ReviewOutcome, Sm2State};
 pub use fsrs::{Fsrs, FsrsOptions};

@@ -82,21 +82,37 @@ impl DueLoad {
     }
 }
 
-/// Adjustments to review intervals, all off by default; each scheduler's
-/// options turn them on (`enable_fuzzing`, `load_balancing`, `easy_days`).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// What every scheduler does to an interval it computed: cap it at the
+/// maximum interval, then fuzz, load balancing and easy days (each off by
+/// default; the options `enable_fuzzing`, `load_balancing`, `easy_days`).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct IntervalShaping {
+    /// The longest interval in days, at least 1.
+    pub(crate) maximum_interval: u32,
     /// Spread due dates over the fuzz range (deterministic per card and review count).
-    pub(crate) fuzz: bool,
+    fuzz: bool,
     /// Choose the least-loaded day in the fuzz range when a [`DueLoad`] is given.
-    pub(crate) load_balance: bool,
+    load_balance: bool,
     /// Prefer lighter weekdays inside the fuzz range.
-    pub(crate) easy_days: Option<EasyDays>,
+    easy_days: Option<EasyDays>,
 }
 
 impl IntervalShaping {
-    pub(crate) fn validate(&self) -> crate::Result<()> {
-        if let Some(EasyDays(w)) = &self.easy_days {
+    /// The shaping a scheduler's options ask for, after checking them (the
+    /// error names the option).
+    pub(crate) fn new(
+        maximum_interval: u32,
+        enable_fuzzing: bool,
+        load_balancing: bool,
+        easy_days: Option<EasyDays>,
+    ) -> crate::Result<Self> {
+        if maximum_interval == 0 {
+            return Err(crate::Error::invalid(
+                "maximum_interval",
+                "must be at least 1 day",
+            ));
+        }
+        if let Some(EasyDays(w)) = &easy_days {
             for (i, v) in w.iter().enumerate() {
                 if !(0.0..=1.0).contains(v) {
                     return Err(crate::Error::invalid(
@@ -106,7 +122,12 @@ impl IntervalShaping {
                 }
             }
         }
-        Ok(())
+        Ok(IntervalShaping {
+            maximum_interval,
+            fuzz: enable_fuzzing,
+            load_balance: load_balancing,
+            easy_days,
+        })
     }
 
     /// Shape a review interval of `interval` whole days for the card `card_id`
@@ -115,7 +136,6 @@ impl IntervalShaping {
     pub(crate) fn apply(
         &self,
         interval: u32,
-        maximum_interval: u32,
         card_id: &str,
         reps: u32,
         context: &ReviewContext<'_>,
@@ -126,7 +146,7 @@ impl IntervalShaping {
             return interval;
         }
         let balance = load.is_some();
-        let (min, max) = fuzz_range(interval, maximum_interval);
+        let (min, max) = fuzz_range(interval, self.maximum_interval);
         if min == max {
             return min;
         }
@@ -195,31 +215,25 @@ mod tests {
 
     #[test]
     fn fuzz_spreads_over_the_whole_range() {
-        let shaping = IntervalShaping {
-            fuzz: true,
-            ..Default::default()
-        };
+        let shaping = IntervalShaping::new(36500, true, false, None).unwrap();
         let now = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
         let mut seen = std::collections::BTreeSet::new();
         for i in 0..500 {
-            seen.insert(shaping.apply(10, 36500, &format!("c{i}"), 3, &at(now, None)));
+            seen.insert(shaping.apply(10, &format!("c{i}"), 3, &at(now, None)));
         }
         assert_eq!(seen.into_iter().collect::<Vec<_>>(), vec![8, 9, 10, 11, 12]);
     }
 
     #[test]
     fn load_balancing_picks_the_emptiest_day() {
-        let shaping = IntervalShaping {
-            load_balance: true,
-            ..Default::default()
-        };
+        let shaping = IntervalShaping::new(36500, false, true, None).unwrap();
         let now = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
         let mut counts = vec![50; 20];
         counts[11] = 3;
         let load = DueLoad { counts };
-        assert_eq!(shaping.apply(10, 36500, "c", 1, &at(now, Some(&load))), 11);
+        assert_eq!(shaping.apply(10, "c", 1, &at(now, Some(&load))), 11);
         // Without a histogram, load balancing alone leaves the interval exact.
-        assert_eq!(shaping.apply(10, 36500, "c", 1, &at(now, None)), 10);
+        assert_eq!(shaping.apply(10, "c", 1, &at(now, None)), 10);
     }
 
     #[test]
@@ -228,11 +242,8 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
         let mut w = [1.0; 7];
         w[3] = 0.0; // Thursday
-        let shaping = IntervalShaping {
-            easy_days: Some(EasyDays(w)),
-            ..Default::default()
-        };
-        let chosen = shaping.apply(10, 36500, "c", 1, &at(now, None));
+        let shaping = IntervalShaping::new(36500, false, false, Some(EasyDays(w))).unwrap();
+        let chosen = shaping.apply(10, "c", 1, &at(now, None));
         assert_ne!(chosen, 10);
         assert!((8..=12).contains(&chosen));
     }

@@ -1,9 +1,9 @@
 //! SM-2: SuperMemo's original algorithm and Anki's four-button variant.
 
 use super::card::{Card, CardUpdate, ReviewOutcome, Sm2State};
-use super::fsrs::check_steps;
 use super::params::DEFAULT_MAXIMUM_INTERVAL;
 use super::shaping::{EasyDays, IntervalShaping};
+use super::steps::{StepMove, check_steps, next_step};
 use super::{Rating, ReviewContext, Scheduler, State};
 use crate::{Error, Result, Timestamp};
 use chrono::TimeDelta;
@@ -49,21 +49,6 @@ impl Default for Sm2Options {
     }
 }
 
-/// The interval shaping the three shaping options of a scheduler ask for.
-fn shaping(
-    enable_fuzzing: bool,
-    load_balancing: bool,
-    easy_days: Option<EasyDays>,
-) -> Result<IntervalShaping> {
-    let shaping = IntervalShaping {
-        fuzz: enable_fuzzing,
-        load_balance: load_balancing,
-        easy_days,
-    };
-    shaping.validate()?;
-    Ok(shaping)
-}
-
 /// SuperMemo SM-2 as published by P. Wozniak (1990, "Optimization of
 /// learning", the SM-2 description): quality 0-5, E-Factor floor 1.3,
 /// intervals 1 and 6 days, then the previous interval times the E-Factor,
@@ -95,19 +80,24 @@ fn shaping(
 /// assert_eq!(intervals, vec![1, 6, 17, 48]);
 /// # Ok::<(), learnloop::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sm2 {
     options: Sm2Options,
     shaping: IntervalShaping,
 }
 
+impl Default for Sm2 {
+    fn default() -> Self {
+        Sm2::new(Sm2Options::default())
+            .unwrap_or_else(|e| unreachable!("the default options are valid: {e}"))
+    }
+}
+
 impl Sm2 {
     /// A scheduler with these settings, after checking them.
     pub fn new(options: Sm2Options) -> Result<Self> {
-        if options.maximum_interval == 0 {
-            return Err(Error::invalid("maximum_interval", "must be at least 1 day"));
-        }
-        let shaping = shaping(
+        let shaping = IntervalShaping::new(
+            options.maximum_interval,
             options.enable_fuzzing,
             options.load_balancing,
             options.easy_days,
@@ -183,13 +173,7 @@ impl Sm2 {
         let ease_factor =
             (prior.ease_factor + (0.1 - (5.0 - q) * (0.08 + (5.0 - q) * 0.02))).max(MIN_EASE);
         let days = interval.min(f64::from(self.options.maximum_interval)) as u32;
-        let days = self.shaping.apply(
-            days,
-            self.options.maximum_interval,
-            &card.id,
-            card.reps + 1,
-            context,
-        );
+        let days = self.shaping.apply(days, &card.id, card.reps + 1, context);
         let lapsed = quality < PASSING_QUALITY && card.state == State::Review;
         let sm2 = Sm2State {
             ease_factor,
@@ -321,13 +305,13 @@ impl AnkiSm2 {
             ("graduating_interval", options.graduating_interval),
             ("easy_interval", options.easy_interval),
             ("minimum_lapse_interval", options.minimum_lapse_interval),
-            ("maximum_interval", options.maximum_interval),
         ] {
             if value == 0 {
                 return Err(Error::invalid(name, "must be at least 1 day"));
             }
         }
-        let shaping = shaping(
+        let shaping = IntervalShaping::new(
+            options.maximum_interval,
             options.enable_fuzzing,
             options.load_balancing,
             options.easy_days,
@@ -385,28 +369,11 @@ impl AnkiSm2 {
         };
         let graduate =
             |days: u32| Transition::review(shape(days.min(c.maximum_interval)), graduated);
-        let to_step = |step: usize, delay| Transition::step(in_state, step as u32, delay, sm2);
-        match rating {
-            _ if steps.is_empty() || (step >= steps.len() && rating.is_pass()) => {
-                graduate(if rating == Rating::Easy {
-                    easy_days
-                } else {
-                    good_days
-                })
-            }
-            Rating::Again => to_step(0, steps[0]),
-            Rating::Hard => {
-                let delay = match (step, steps.len()) {
-                    // Anki: 1.5 x the only step, but no more than a day longer.
-                    (0, 1) => (steps[0] * 3 / 2).min(steps[0] + TimeDelta::days(1)),
-                    (0, _) => (steps[0] + steps[1]) / 2,
-                    _ => steps[step],
-                };
-                to_step(step, delay)
-            }
-            Rating::Good if step + 1 < steps.len() => to_step(step + 1, steps[step + 1]),
-            Rating::Good => graduate(good_days),
-            Rating::Easy => graduate(easy_days),
+        // Anki: Hard on the only step waits 1.5 x the step, at most a day longer.
+        match next_step(steps, step, rating, Some(TimeDelta::days(1))) {
+            StepMove::To(step, delay) => Transition::step(in_state, step, delay, sm2),
+            StepMove::Graduate if rating == Rating::Easy => graduate(easy_days),
+            StepMove::Graduate => graduate(good_days),
         }
     }
 
@@ -476,10 +443,7 @@ impl Scheduler for AnkiSm2 {
         card.check_argument()?;
         let elapsed = card.elapsed_days(context.now)?;
         let c = &self.options;
-        let shape = |days: u32| {
-            self.shaping
-                .apply(days, c.maximum_interval, &card.id, card.reps + 1, context)
-        };
+        let shape = |days: u32| self.shaping.apply(days, &card.id, card.reps + 1, context);
         let sm2 = card.sm2.unwrap_or(Sm2State {
             ease_factor: c.starting_ease,
             streak: 0,
