@@ -42,7 +42,10 @@ pub use queue::{
 pub(crate) use queue::{by_decay_rank, check_forecast_days, decay_rank};
 pub use rating::{Rating, State};
 pub use shaping::{DueLoad, EasyDays, fuzz_factor, fuzz_range};
-pub use simulate::{DaySummary, SimulationConfig, SimulationReport, simulate};
+pub use simulate::{
+    DaySummary, MAX_SIMULATION_CARDS, MAX_SIMULATION_DAYS, SimulationConfig, SimulationReport,
+    simulate, simulate_observed,
+};
 pub use sm2::{AnkiSm2, AnkiSm2Options, Sm2, Sm2Options};
 
 use crate::{Error, Result, Timestamp};

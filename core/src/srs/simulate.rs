@@ -19,18 +19,26 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+/// The most study days one simulation covers (100 years).
+pub const MAX_SIMULATION_DAYS: u32 = 36_500;
+
+/// The most cards one simulation's deck holds: every simulated day visits
+/// the whole deck, so the work grows with days x cards.
+pub const MAX_SIMULATION_CARDS: u32 = 1_000_000;
+
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimulationConfig {
     /// When the first study day starts (each day starts at this time of day).
     pub start: DateTime<Utc>,
-    /// Number of study days.
+    /// Number of study days, at most [`MAX_SIMULATION_DAYS`].
     pub days: u32,
     /// New cards introduced per day.
     pub new_per_day: u32,
     /// Review cards at most per day.
     pub review_limit: u32,
-    /// Cards in the deck (new cards stop when it is exhausted).
+    /// Cards in the deck (new cards stop when it is exhausted), at most
+    /// [`MAX_SIMULATION_CARDS`].
     pub deck_size: u32,
     /// The seed of every random draw.
     pub seed: u64,
@@ -144,6 +152,32 @@ pub fn simulate<S: Scheduler>(
     learner: &Fsrs,
     config: &SimulationConfig,
 ) -> Result<SimulationReport> {
+    simulate_observed(scheduler, learner, config, |_| {})
+}
+
+/// [`simulate`], calling `on_day` after each simulated day with its
+/// summary (a host's progress display; the report is the same).
+pub fn simulate_observed<S: Scheduler>(
+    scheduler: &S,
+    learner: &Fsrs,
+    config: &SimulationConfig,
+    mut on_day: impl FnMut(&DaySummary),
+) -> Result<SimulationReport> {
+    if config.days > MAX_SIMULATION_DAYS {
+        return Err(Error::invalid(
+            "days",
+            format!("{} is more than {MAX_SIMULATION_DAYS} days", config.days),
+        ));
+    }
+    if config.deck_size > MAX_SIMULATION_CARDS {
+        return Err(Error::invalid(
+            "deck_size",
+            format!(
+                "{} is more than {MAX_SIMULATION_CARDS} cards",
+                config.deck_size
+            ),
+        ));
+    }
     check_weights("first_rating_weights", &config.first_rating_weights)?;
     check_weights("pass_rating_weights", &config.pass_rating_weights)?;
     if !(0..=86_400).contains(&config.seconds_per_review) {
@@ -239,6 +273,7 @@ pub fn simulate<S: Scheduler>(
             cards[i] = reviewed;
             now += step;
         }
+        on_day(&summary);
         days.push(summary);
     }
     Ok(SimulationReport {

@@ -243,6 +243,7 @@ pub const NAMES: &[(&str, &str, &str, &str)] = &[
     ("Rating::from_bytes", AS_DATA, AS_DATA, "ratingFromNumber"),
     ("Rating::is_pass", "", "isPass", "ratingIsPass"),
     ("simulate", SIMULATOR, SIMULATOR, SIMULATOR),
+    ("simulate_observed", SIMULATOR, SIMULATOR, SIMULATOR),
     ("SimulationConfig::year", SIMULATOR, SIMULATOR, SIMULATOR),
     ("SimulationReport::retention", SIMULATOR, SIMULATOR, SIMULATOR),
     ("SimulationReport::total_reviews", SIMULATOR, SIMULATOR, SIMULATOR),
