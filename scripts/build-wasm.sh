@@ -22,12 +22,17 @@ build_entry() {
     bindings-wasm/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         "$out/learnloop_bg.wasm" -o "$out/learnloop_bg.wasm"
-    # Node entry: load the module synchronously, then expose the same exports.
+    # Node entry: load the module synchronously, then expose the same exports,
+    # and a default `init` that has nothing left to do, so that browser code
+    # (`import init, {...}; await init();`) runs unchanged under Node.
     cat > "$out/node.js" <<'JS'
 import { readFileSync } from "node:fs";
 import { initSync } from "./learnloop.js";
-initSync({ module: readFileSync(new URL("./learnloop_bg.wasm", import.meta.url)) });
+const exports = initSync({ module: readFileSync(new URL("./learnloop_bg.wasm", import.meta.url)) });
 export * from "./learnloop.js";
+export default async function init() {
+  return exports;
+}
 JS
 }
 rm -rf "$pkg"

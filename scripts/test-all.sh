@@ -75,9 +75,11 @@ ensure_pyenv() {
     command -v python3 >/dev/null 2>&1 || { echo "python3 not found" >&2; return 1; }
     [ -x "$pyenv/bin/python" ] || python3 -m venv "$pyenv" || return 1
     local stamp=$pyenv/.requirements wanted
-    wanted=$(cat bindings-python/requirements-dev.txt tests/learner_reference/requirements.txt)
+    wanted=$(cat bindings-python/requirements-dev.txt benches/python/requirements.txt tests/learner_reference/requirements.txt)
     if [ "$wanted" != "$(cat "$stamp" 2>/dev/null)" ]; then
-        "$pyenv/bin/pip" install --quiet --disable-pip-version-check -r bindings-python/requirements-dev.txt || return 1
+        # The package's own tools, then the peers of the benchmarks and fixtures.
+        "$pyenv/bin/pip" install --quiet --disable-pip-version-check \
+            -r bindings-python/requirements-dev.txt -r benches/python/requirements.txt || return 1
         printf '%s' "$wanted" >"$stamp"
     fi
     "$pyenv/bin/maturin" --version
@@ -384,12 +386,16 @@ c_abi_test() {
 # shown; the checks read the --json output's fields (every field is checked
 # by core/tests/main_job.rs).
 main_job_runs() {
-    local out db
+    local out db main_job
     db=$(mktemp -d)/learnloop.db
-    out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7 --db "$db") || return 1
+    # The README's first command as written, with the arguments added.
+    main_job=$(awk '/^```bash$/ { getline; print; exit }' README.md | sed 's/ *#.*//')
+    echo "README: $main_job"
+    [[ $main_job == "cargo run "*" simulate" ]] || { echo "README's first command is not the main job" >&2; return 1; }
+    out=$(eval "$main_job --days 60 --seed 7 --db \"\$db\"") || return 1
     echo "$out" | head -8
     echo "$out" | tail -6
-    out=$(cargo run --release --quiet -p learnloop --features cli -- simulate --days 60 --seed 7 --db "$db" --json) || return 1
+    out=$(eval "$main_job --days 60 --seed 7 --db \"\$db\" --json") || return 1
     python3 -c '
 import json, sys
 run = json.load(sys.stdin)
@@ -401,6 +407,13 @@ assert saved["due_before_tomorrow"] == run["forecast"][0]["due"], saved
 print("second run resumed", saved["session_id"], "after", saved["earlier_runs"], "earlier run;",
       saved["cards_stored"], "cards stored, retention", round(run["retention"], 3))
 ' <<<"$out"
+}
+
+# Every code block of the READMEs: Rust, Python, JS and Kotlin blocks run in
+# their suites; this lists them all, fails on one nothing runs, and runs the
+# bash blocks (installing the packages as a user would, in scratch dirs).
+readme_blocks() {
+    python3 scripts/readme_blocks.py check && python3 scripts/readme_blocks.py run-bash
 }
 
 step "rust toolchain" ensure_rust || true
@@ -438,6 +451,7 @@ step "Swift toolchain (Debian 13 swiftlang in a chroot)" ensure_swift
 step "Swift tests (generated Swift compiled and run)" swift_tests
 step "Dart generator (uniffi-bindgen-dart)" ensure_uniffi_dart
 step "Dart bindings generated and checked against the library" dart_generation
+step "README code blocks (each has a runner; the bash ones run here)" readme_blocks
 step "cargo-fuzz" ensure_cargo_fuzz
 step "fuzz targets" fuzz_targets
 

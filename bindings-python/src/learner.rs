@@ -50,6 +50,9 @@ impl PyElo {
     fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py_object(py, &self.0)
     }
+    fn __repr__(&self) -> String {
+        format!("Elo({})", learnloop::json::to_json(&self.0))
+    }
     /// Step size of a rating resting on `answers` answers.
     fn uncertainty(&self, answers: &Bound<'_, PyAny>) -> PyResult<f64> {
         Ok(self.0.uncertainty(whole("answers", answers)?))
@@ -276,6 +279,9 @@ impl PyItemSelector {
     fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py_object(py, &self.0)
     }
+    fn __repr__(&self) -> String {
+        format!("ItemSelector({})", learnloop::json::to_json(&self.0))
+    }
     /// The index of the next item, or None when all were administered.
     #[pyo3(signature = (items, theta, *, administered = None, exposure = None, sessions = None, seed = None))]
     fn select(
@@ -468,6 +474,14 @@ impl PyPfa {
     fn log_likelihood(&self) -> f64 {
         self.0.log_likelihood
     }
+    fn __repr__(&self) -> String {
+        format!(
+            "Pfa(intercept={}, skills={}, log_likelihood={})",
+            self.0.intercept,
+            self.0.skills.len(),
+            self.0.log_likelihood
+        )
+    }
 }
 
 /// Area under the ROC curve of predictions against outcomes.
@@ -507,6 +521,13 @@ impl PyAdaptiveEngine {
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py_object(py, self.0.config())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AdaptiveEngine({})",
+            learnloop::json::to_json(self.0.config())
+        )
     }
 
     /// The state of a fresh session started at `at`.
