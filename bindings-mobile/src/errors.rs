@@ -51,4 +51,5 @@ exception_cases! {
     StorageFailed: "Any other failure of the database (I/O, a failed migration).";
     NewerVersion: "A database or document written by a newer learnloop; nothing was changed.";
     MigrationChanged: "A schema migration applied to the database differs from the shipped one.";
+    Conflict: "Two replicas disagree: one event id with two contents, or the same events with different digests.";
 }

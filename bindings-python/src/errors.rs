@@ -37,6 +37,7 @@ exceptions! {
     StorageCorruptError(StorageError): "The file is not a database, or the database is damaged.";
     VersionTooNewError(LearnloopError): "A database or document written by a newer learnloop; nothing was changed.";
     MigrationChangedError(LearnloopError): "A schema migration applied to this database differs from the shipped one.";
+    ConflictError(LearnloopError): "Two replicas disagree: one event id with two contents, or the same events with different digests.";
 }
 
 /// The Python exception for a core error, with `kind`, `code` and `field`
@@ -56,6 +57,7 @@ pub(crate) fn to_py(err: learnloop::Error) -> PyErr {
         ErrorKind::StorageFailed => StorageError::new_err,
         ErrorKind::NewerVersion => VersionTooNewError::new_err,
         ErrorKind::MigrationChanged => MigrationChangedError::new_err,
+        ErrorKind::Conflict => ConflictError::new_err,
     };
     let py_err = new(err.to_string());
     Python::attach(|py| {

@@ -59,6 +59,7 @@ pub(crate) fn js_error(e: learnloop::Error) -> JsValue {
         ErrorKind::StorageFailed => "StorageError",
         ErrorKind::NewerVersion => "VersionTooNewError",
         ErrorKind::MigrationChanged => "MigrationChangedError",
+        ErrorKind::Conflict => "ConflictError",
     };
     let err = js_sys::Error::new(&e.to_string());
     err.set_name(name);

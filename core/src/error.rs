@@ -39,11 +39,14 @@ pub enum ErrorKind {
     /// A schema migration applied to the database differs from the one this
     /// library ships.
     MigrationChanged,
+    /// Two replicas disagree about what must be the same: one event id with
+    /// two contents, or the same events with different digests.
+    Conflict,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 14] = [
         ErrorKind::InvalidInput,
         ErrorKind::InvalidParameter,
         ErrorKind::InvalidRating,
@@ -57,6 +60,7 @@ impl ErrorKind {
         ErrorKind::StorageFailed,
         ErrorKind::NewerVersion,
         ErrorKind::MigrationChanged,
+        ErrorKind::Conflict,
     ];
 
     /// The kind's stable name (`invalid_input`, `storage_busy`, ...), which
@@ -81,6 +85,7 @@ impl ErrorKind {
             ErrorKind::StorageFailed => "storage_failed",
             ErrorKind::NewerVersion => "newer_version",
             ErrorKind::MigrationChanged => "migration_changed",
+            ErrorKind::Conflict => "conflict",
         }
     }
 
@@ -279,6 +284,26 @@ pub enum Error {
         /// Why it cannot be estimated, and what to use instead.
         reason: String,
     },
+    /// An event id (device and sequence number) arrived with content other
+    /// than the event the log holds under it: a device reused a number, or
+    /// data were altered. Nothing was applied.
+    #[error("event: {device}:{seq} arrived with other content than the event held under that id")]
+    EventConflict {
+        /// The device of the event id.
+        device: String,
+        /// Its sequence number.
+        seq: u64,
+    },
+    /// After applying a change set, this replica holds what the sender held
+    /// (the same version vector) but its digest differs: the replicas
+    /// diverged, and a full resync is needed to find out where.
+    #[error("digest: this replica's events hash to {ours:016x}, the sender's to {theirs:016x}")]
+    Diverged {
+        /// This replica's digest.
+        ours: u64,
+        /// The sender's.
+        theirs: u64,
+    },
     /// The storage layer failed (see [`StorageFailure`]). The transaction
     /// in progress was rolled back.
     #[error("storage: {operation}: {message}")]
@@ -315,6 +340,8 @@ impl Error {
             Error::NotFound { what, .. } => what.clone(),
             Error::Storage { .. } => "storage".to_string(),
             Error::NotEstimable { field, .. } => field.clone(),
+            Error::EventConflict { .. } => "event".to_string(),
+            Error::Diverged { .. } => "digest".to_string(),
             Error::InBatch { index, error } => {
                 let inner = error.field();
                 // Fields about "the card" become fields of this card of the batch.
@@ -349,6 +376,7 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::NotEstimable { .. } => ErrorKind::NotEstimable,
             Error::Storage { failure, .. } => failure.kind(),
+            Error::EventConflict { .. } | Error::Diverged { .. } => ErrorKind::Conflict,
         }
     }
 
@@ -369,6 +397,8 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Storage { failure, .. } => failure.kind().as_str(),
             Error::NotEstimable { .. } => "not_estimable",
+            Error::EventConflict { .. } => "event_conflict",
+            Error::Diverged { .. } => "diverged",
         }
     }
 

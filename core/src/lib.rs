@@ -66,6 +66,7 @@ mod parallel;
 pub mod srs;
 #[cfg(feature = "sqlite")]
 pub mod store;
+pub mod sync;
 mod time;
 
 pub use error::{Cause, Error, ErrorKind, Result, StorageFailure};

@@ -20,7 +20,7 @@ pub struct EntryPoint {
 pub fn core_entry_points(core_src: &Path) -> Vec<EntryPoint> {
     let mut found = Vec::new();
     for module in [
-        "srs", "learner", "adaptive", "store", "migrate", "options", "error", "time",
+        "srs", "learner", "adaptive", "store", "migrate", "options", "error", "time", "sync",
     ] {
         let dir = core_src.join(module);
         let mut files = vec![];
@@ -267,6 +267,10 @@ pub const NAMES: &[(&str, &str, &str, &str)] = &[
     ("Timestamp::whole_days_since", TIMES, TIMES, TIMES),
 ];
 
+/// Modules whose bindings have not landed yet: each of their entry points
+/// is a gap in every language (and the fixture lists every one of them).
+const UNBOUND_MODULES: &[&str] = &["sync"];
+
 /// The languages, in the order of the columns of [`NAMES`].
 pub const LANGUAGES: [&str; 3] = ["python", "js", "mobile"];
 
@@ -322,7 +326,11 @@ pub fn binding(entry: &EntryPoint, lang: usize) -> Result<Vec<String>, &'static 
         1 => row.2,
         _ => row.3,
     });
+    let unbound = UNBOUND_MODULES
+        .iter()
+        .any(|m| entry.module == *m || entry.module.starts_with(&format!("{m}::")));
     match given {
+        None if unbound => Err(GAP),
         None | Some("") => Ok(entry.conventional(LANGUAGES[lang])),
         Some(reason) if reason.contains(' ') => Err(reason),
         Some(name) if entry.owner.as_deref() == Some("Scheduler") && !name.contains('.') => {

@@ -1,0 +1,216 @@
+//! A learner's event log on one replica: a set of events (merging is set
+//! union, so applying is commutative, associative and idempotent), its
+//! version vector, and an order-independent digest.
+
+use super::event::{Event, EventId};
+use super::hlc::Hlc;
+use super::vector::VersionVector;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The events one replica sends another: every event the receiver's
+/// version vector does not cover, and what the sender held when it made
+/// them (its vector and digest), so the receiver can tell a divergence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    /// The events, in the fold's order.
+    pub events: Vec<Event>,
+    /// The sender's version vector.
+    pub vector: VersionVector,
+    /// The sender's digest (see [`EventLog::digest`]).
+    pub digest: u64,
+    /// How many events the sender held.
+    pub count: u64,
+}
+
+/// What [`EventLog::apply`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Applied {
+    /// Events the log did not hold.
+    pub new: usize,
+    /// Events it held already (ignored).
+    pub duplicates: usize,
+    /// The earliest new event in the fold's order, if any: derived state
+    /// from there on must be folded again.
+    pub earliest: Option<Hlc>,
+}
+
+/// A learner's events on one replica.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use learnloop::sync::{Body, CardChange, Clock, Event, EventLog};
+/// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+/// let (mut phone, mut laptop) = (EventLog::default(), EventLog::default());
+/// let mut clock = Clock::default();
+/// let added = Body::CardAdded(CardChange { card: "card-1".into(), at: now.into() });
+/// phone.insert(Event::new("phone", 1, clock.tick(now), &added)?)?;
+/// let changes = phone.changes_since(laptop.vector());
+/// laptop.apply(&changes)?;
+/// laptop.apply(&changes)?;                   // again: nothing changes
+/// assert_eq!(laptop.digest(), phone.digest());
+/// # Ok::<(), learnloop::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EventLog {
+    /// Every event, in the fold's order.
+    events: BTreeMap<(Hlc, EventId), Event>,
+    /// The stamp of each event, by id.
+    stamps: BTreeMap<EventId, Hlc>,
+    vector: VersionVector,
+    digest: u64,
+}
+
+impl EventLog {
+    /// Add one event. `Ok(true)`: it is new; `Ok(false)`: the log held it
+    /// already. The same id with different content is a conflict error
+    /// and changes nothing.
+    pub fn insert(&mut self, event: Event) -> Result<bool> {
+        if self.check(&event)? {
+            return Ok(false);
+        }
+        self.digest = self.digest.wrapping_add(event.hash64());
+        self.stamps.insert(event.id.clone(), event.hlc);
+        let device = event.id.device.clone();
+        self.events.insert((event.hlc, event.id.clone()), event);
+        // The vector covers the unbroken run of this device's events.
+        let mut seq = self.vector.get(&device);
+        while self.stamps.contains_key(&EventId {
+            device: device.clone(),
+            seq: seq + 1,
+        }) {
+            seq += 1;
+        }
+        self.vector.set(&device, seq);
+        Ok(true)
+    }
+
+    /// Whether the log holds `event` already (`Ok(true)`), or a conflict
+    /// error if it holds a different event with the same id.
+    fn check(&self, event: &Event) -> Result<bool> {
+        let Some(hlc) = self.stamps.get(&event.id) else {
+            return Ok(false);
+        };
+        match self.events.get(&(*hlc, event.id.clone())) {
+            Some(held) if held == event => Ok(true),
+            _ => Err(conflict(&event.id)),
+        }
+    }
+
+    /// Apply a change set: every event the log does not hold is added, in
+    /// any order, duplicates ignored. All or nothing: a conflicting event
+    /// (an id the log holds with other content) is an error and nothing is
+    /// added. When both logs then hold exactly the events their (equal)
+    /// vectors cover, nothing more, but their digests differ, the replicas
+    /// diverged: an error, after the events were added.
+    pub fn apply(&mut self, changes: &ChangeSet) -> Result<Applied> {
+        // Check everything first, so that a conflict adds nothing.
+        let mut fresh: BTreeMap<&EventId, &Event> = BTreeMap::new();
+        for event in &changes.events {
+            if self.check(event)? {
+                continue;
+            }
+            match fresh.get(&event.id) {
+                Some(first) if *first != event => return Err(conflict(&event.id)),
+                _ => {
+                    fresh.insert(&event.id, event);
+                }
+            }
+        }
+        let mut applied = Applied {
+            duplicates: changes.events.len() - fresh.len(),
+            ..Applied::default()
+        };
+        for event in fresh.into_values() {
+            self.insert(event.clone())?;
+            applied.new += 1;
+            applied.earliest = Some(applied.earliest.map_or(event.hlc, |e| e.min(event.hlc)));
+        }
+        let covered: u64 = self.vector.iter().map(|(_, seq)| seq).sum();
+        let same_events = self.vector == changes.vector
+            && self.len() as u64 == covered
+            && changes.count == covered;
+        if same_events && self.digest != changes.digest {
+            return Err(Error::Diverged {
+                ours: self.digest,
+                theirs: changes.digest,
+            });
+        }
+        Ok(applied)
+    }
+
+    /// The events a replica whose vector is `vector` lacks, with this log's
+    /// vector and digest.
+    pub fn changes_since(&self, vector: &VersionVector) -> ChangeSet {
+        ChangeSet {
+            events: self
+                .events
+                .values()
+                .filter(|e| !vector.covers(&e.id.device, e.id.seq))
+                .cloned()
+                .collect(),
+            vector: self.vector.clone(),
+            digest: self.digest,
+            count: self.len() as u64,
+        }
+    }
+
+    /// The highest sequence number held of `device` (0: none), gaps or not.
+    pub fn last_seq(&self, device: &str) -> u64 {
+        let id = |seq| EventId {
+            device: device.to_string(),
+            seq,
+        };
+        self.stamps
+            .range(id(0)..=id(u64::MAX))
+            .next_back()
+            .map_or(0, |(id, _)| id.seq)
+    }
+
+    /// For each device, how many of its events the log holds without a gap.
+    pub fn vector(&self) -> &VersionVector {
+        &self.vector
+    }
+
+    /// A 64-bit digest of the set of events: the wrapping sum of each
+    /// event's [`Event::hash64`], so it does not depend on the order events
+    /// arrived in. Two replicas with the same events have the same digest.
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+
+    /// The events in the fold's order: (stamp, device, seq).
+    pub fn events(&self) -> impl Iterator<Item = &Event> {
+        self.events.values()
+    }
+
+    /// The events from stamp `from` on, in the fold's order.
+    pub fn events_from(&self, from: Hlc) -> impl Iterator<Item = &Event> {
+        let start = (
+            from,
+            EventId {
+                device: String::new(),
+                seq: 0,
+            },
+        );
+        self.events.range(start..).map(|(_, e)| e)
+    }
+
+    /// Number of events held.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether no event is held.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+fn conflict(id: &EventId) -> Error {
+    Error::EventConflict {
+        device: id.device.clone(),
+        seq: id.seq,
+    }
+}

@@ -1,0 +1,185 @@
+//! Registers: what a learner's state holds that is not derived from
+//! answers (preferences, profile fields, settings), each merged by an
+//! explicit policy, so two replicas with the same writes hold the same
+//! value whatever order the writes arrived in.
+//!
+//! * **Set** (last writer wins, causally): every write carries the version
+//!   vector its writer had seen. A write the writer had seen is superseded
+//!   by it, whatever the clocks say; among writes none of which had seen
+//!   the others (concurrent ones), the highest (stamp, device, seq) wins.
+//!   So a device whose clock says 2099 wins only against writes made
+//!   without knowledge of its own: the first write anyone makes after
+//!   seeing its value replaces it. The backend's "authority" is a write
+//!   like any other: it wins over what it had seen, not over an answer it
+//!   had not.
+//! * **Max**: the largest number ever written.
+//! * **Add**: a counter; each device adds to its own share, the value is
+//!   the sum of the shares (increments are never lost to a race).
+//! * **Put/Remove**: a map whose keys are each a causal last-writer-wins
+//!   register; a removal is a write of "absent" (a tombstone).
+
+use super::event::EventId;
+use super::hlc::Hlc;
+use super::vector::VersionVector;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How a write combines with the register's other writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RegisterOp {
+    /// Set the value (JSON text), last writer wins causally.
+    Set(String),
+    /// Offer a number; the register holds the largest.
+    Max(f64),
+    /// Add to the writing device's share of a counter.
+    Add(i64),
+    /// Set a key of a map (value as JSON text).
+    Put {
+        /// The key.
+        key: String,
+        /// The value, JSON text.
+        value: String,
+    },
+    /// Remove a key of a map.
+    Remove {
+        /// The key.
+        key: String,
+    },
+}
+
+/// A causal last-writer-wins register (see the module's documentation).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct CausalLww {
+    /// Every write by (stamp, event id): its value (`None`: a removal).
+    writes: BTreeMap<(Hlc, EventId), Option<String>>,
+    /// For each device, the highest sequence number any write had seen:
+    /// a write of that device at or below it is superseded.
+    seen: VersionVector,
+}
+
+impl CausalLww {
+    fn write(&mut self, order: (Hlc, EventId), value: Option<String>, seen: &VersionVector) {
+        self.seen.merge(seen);
+        self.writes.insert(order, value);
+    }
+
+    /// The winning write's value (`None`: no write, or a removal won).
+    fn value(&self) -> Option<&str> {
+        // The last write (in stamp order) that no write had seen.
+        self.writes
+            .iter()
+            .rev()
+            .find(|((_, id), _)| !self.seen.covers(&id.device, id.seq))
+            .and_then(|(_, value)| value.as_deref())
+    }
+}
+
+/// Every register of a learner, as folded from their `register` events.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Registers {
+    sets: BTreeMap<String, CausalLww>,
+    maxima: BTreeMap<String, f64>,
+    counters: BTreeMap<String, BTreeMap<String, i64>>,
+    maps: BTreeMap<String, BTreeMap<String, CausalLww>>,
+}
+
+impl Registers {
+    /// Take in one write, made by event `id` stamped `hlc`.
+    pub(crate) fn apply(
+        &mut self,
+        hlc: Hlc,
+        id: &EventId,
+        register: &str,
+        op: &RegisterOp,
+        seen: &VersionVector,
+    ) {
+        let order = (hlc, id.clone());
+        match op {
+            RegisterOp::Set(value) => self.sets.entry(register.to_string()).or_default().write(
+                order,
+                Some(value.clone()),
+                seen,
+            ),
+            RegisterOp::Max(x) if x.is_finite() => {
+                let m = self.maxima.entry(register.to_string()).or_insert(*x);
+                *m = m.max(*x);
+            }
+            // A non-finite number is not a value; the write is kept in the log, ignored here.
+            RegisterOp::Max(_) => {}
+            RegisterOp::Add(n) => {
+                let share = self
+                    .counters
+                    .entry(register.to_string())
+                    .or_default()
+                    .entry(id.device.clone())
+                    .or_insert(0);
+                *share = share.saturating_add(*n);
+            }
+            RegisterOp::Put { key, value } => self
+                .maps
+                .entry(register.to_string())
+                .or_default()
+                .entry(key.clone())
+                .or_default()
+                .write(order, Some(value.clone()), seen),
+            RegisterOp::Remove { key } => self
+                .maps
+                .entry(register.to_string())
+                .or_default()
+                .entry(key.clone())
+                .or_default()
+                .write(order, None, seen),
+        }
+    }
+
+    /// The value of a set register (JSON text), if written.
+    pub fn value(&self, register: &str) -> Option<&str> {
+        self.sets.get(register)?.value()
+    }
+
+    /// The largest number offered to a max register.
+    pub fn max(&self, register: &str) -> Option<f64> {
+        self.maxima.get(register).copied()
+    }
+
+    /// The sum of a counter's shares (0 if never added to).
+    pub fn counter(&self, register: &str) -> i64 {
+        self.counters.get(register).map_or(0, |shares| {
+            shares.values().fold(0i64, |a, b| a.saturating_add(*b))
+        })
+    }
+
+    /// A map register's present keys and values (JSON text), by key.
+    pub fn map(&self, register: &str) -> BTreeMap<&str, &str> {
+        self.maps
+            .get(register)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, lww)| Some((k.as_str(), lww.value()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every register's value, as one JSON-ready document (for comparing
+    /// replicas and for hosts): `{"set": {...}, "max": {...}, "counter":
+    /// {...}, "map": {...}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let set: BTreeMap<&str, &str> = self
+            .sets
+            .iter()
+            .filter_map(|(k, r)| Some((k.as_str(), r.value()?)))
+            .collect();
+        let counter: BTreeMap<&str, i64> = self
+            .counters
+            .keys()
+            .map(|k| (k.as_str(), self.counter(k)))
+            .collect();
+        let map: BTreeMap<&str, BTreeMap<&str, &str>> = self
+            .maps
+            .keys()
+            .map(|k| (k.as_str(), self.map(k)))
+            .collect();
+        serde_json::json!({ "set": set, "max": self.maxima, "counter": counter, "map": map })
+    }
+}

@@ -1,0 +1,185 @@
+//! What one device holds of a learner: its clock, the event log and the
+//! state folded from it, kept current as events are recorded and applied.
+
+use super::event::{Body, Event, EventId};
+use super::fold::LearnerState;
+use super::hlc::{Clock, Hlc};
+use super::log::{Applied, ChangeSet, EventLog};
+use super::vector::VersionVector;
+use crate::error::check_id;
+use crate::srs::Scheduler;
+use crate::{Result, Timestamp};
+
+/// One device's copy of a learner.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use learnloop::srs::{Fsrs, Rating};
+/// use learnloop::sync::{Body, CardChange, Replica, Review};
+/// let fsrs = Fsrs::default();
+/// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+/// let (mut phone, mut laptop) = (Replica::new("phone")?, Replica::new("laptop")?);
+/// phone.record(Body::CardAdded(CardChange { card: "c1".into(), at: now.into() }), now, &fsrs)?;
+/// laptop.apply(&phone.changes_since(laptop.vector()), now, &fsrs)?;
+/// // Both review the same card offline; after syncing, both reviews count.
+/// let review = |rating| Body::Review(Review { card: "c1".into(), rating, reviewed_at: now.into(), duration_ms: None });
+/// phone.record(review(Rating::Good), now, &fsrs)?;
+/// laptop.record(review(Rating::Again), now, &fsrs)?;
+/// laptop.apply(&phone.changes_since(laptop.vector()), now, &fsrs)?;
+/// phone.apply(&laptop.changes_since(phone.vector()), now, &fsrs)?;
+/// assert_eq!(phone.state(), laptop.state());
+/// assert_eq!(phone.state().cards["c1"].reps, 2);
+/// assert_eq!(phone.digest(), laptop.digest());
+/// # Ok::<(), learnloop::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replica {
+    device: String,
+    clock: Clock,
+    log: EventLog,
+    state: LearnerState,
+}
+
+impl Replica {
+    /// An empty replica on `device` (a non-empty id without NUL).
+    pub fn new(device: &str) -> Result<Self> {
+        check_id("device", device)?;
+        Ok(Replica {
+            device: device.to_string(),
+            clock: Clock::default(),
+            log: EventLog::default(),
+            state: LearnerState::default(),
+        })
+    }
+
+    /// Record a fact made on this device at `now` (its clock): the event is
+    /// stamped, numbered, added to the log and folded. Returns the event.
+    pub fn record(
+        &mut self,
+        body: Body,
+        now: impl Into<Timestamp>,
+        scheduler: &dyn Scheduler,
+    ) -> Result<Event> {
+        self.push(now.into(), scheduler, |id, hlc| {
+            Event::new(&id.device, id.seq, hlc, &body)
+        })
+    }
+
+    /// Apply another replica's change set at `now` (this device's clock):
+    /// see [`EventLog::apply`]. The state is folded again from the earliest
+    /// new event on.
+    pub fn apply(
+        &mut self,
+        changes: &ChangeSet,
+        now: impl Into<Timestamp>,
+        scheduler: &dyn Scheduler,
+    ) -> Result<Applied> {
+        let now = now.into();
+        let applied = self.log.apply(changes);
+        // Events added before a divergence was found are kept and folded.
+        let earliest = match &applied {
+            Ok(a) => a.earliest,
+            Err(_) => Some(Hlc::ZERO),
+        };
+        for event in &changes.events {
+            self.clock.observe(event.hlc, now);
+        }
+        if let Some(from) = earliest {
+            self.fold_from(from, scheduler);
+        }
+        applied
+    }
+
+    /// Bring the state up to date after events from stamp `from` on were
+    /// added: fold just those when they all come after the state, else fold
+    /// everything again.
+    fn fold_from(&mut self, from: Hlc, scheduler: &dyn Scheduler) {
+        match self.state.last {
+            Some(last) if from <= last => self.state = LearnerState::fold(&self.log, scheduler),
+            _ => {
+                for event in self.log.events_from(from) {
+                    self.state.step(event, scheduler);
+                }
+            }
+        }
+    }
+
+    /// Record an event of a kind the host defines (or a newer app's): kept,
+    /// counted and forwarded like every event, not folded by this library.
+    /// A kind of this library's own must be recorded through [`Replica::record`].
+    pub fn record_other(
+        &mut self,
+        kind: &str,
+        version: u16,
+        payload: Vec<u8>,
+        now: impl Into<Timestamp>,
+        scheduler: &dyn Scheduler,
+    ) -> Result<Event> {
+        check_id("kind", kind)?;
+        if super::event::is_library_kind(kind) {
+            return Err(crate::Error::invalid(
+                "kind",
+                format!("{kind} is a kind of this library: record it from its body"),
+            ));
+        }
+        self.push(now.into(), scheduler, |id, hlc| {
+            Ok(Event {
+                id,
+                hlc,
+                kind: kind.to_string(),
+                version,
+                payload,
+            })
+        })
+    }
+
+    /// Number, stamp, keep and fold the event `make` builds; nothing
+    /// changes if it fails.
+    fn push(
+        &mut self,
+        now: Timestamp,
+        scheduler: &dyn Scheduler,
+        make: impl FnOnce(EventId, Hlc) -> Result<Event>,
+    ) -> Result<Event> {
+        let id = EventId {
+            device: self.device.clone(),
+            seq: self.log.last_seq(&self.device) + 1,
+        };
+        let mut clock = self.clock;
+        let event = make(id, clock.tick(now))?;
+        self.log.insert(event.clone())?;
+        self.clock = clock;
+        self.fold_from(event.hlc, scheduler);
+        Ok(event)
+    }
+
+    /// The events a replica with `vector` lacks.
+    pub fn changes_since(&self, vector: &VersionVector) -> ChangeSet {
+        self.log.changes_since(vector)
+    }
+
+    /// This replica's version vector.
+    pub fn vector(&self) -> &VersionVector {
+        self.log.vector()
+    }
+
+    /// The digest of this replica's events.
+    pub fn digest(&self) -> u64 {
+        self.log.digest()
+    }
+
+    /// The learner's state, folded from every event held.
+    pub fn state(&self) -> &LearnerState {
+        &self.state
+    }
+
+    /// The event log.
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// This device's id.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+}

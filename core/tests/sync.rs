@@ -1,0 +1,333 @@
+//! The sync rules one at a time: merging is a set union (commutative,
+//! associative, idempotent), conflicts and divergence are typed errors that
+//! change nothing, registers follow their policies, a newer app's events
+//! are kept and forwarded.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use learnloop::ErrorKind;
+use learnloop::srs::{Fsrs, Rating};
+use learnloop::sync::{
+    Body, CardChange, ChangeSet, Event, EventLog, Hlc, LearnerState, RegisterOp, RegisterWrite,
+    Replica, Review, VersionVector,
+};
+use proptest::prelude::*;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
+}
+
+fn review(card: &str, rating: Rating, at: DateTime<Utc>) -> Body {
+    Body::Review(Review {
+        card: card.into(),
+        rating,
+        reviewed_at: at.into(),
+        duration_ms: None,
+    })
+}
+
+fn set(register: &str, value: &str, seen: &VersionVector) -> Body {
+    Body::Register(RegisterWrite {
+        register: register.into(),
+        op: RegisterOp::Set(value.into()),
+        seen: seen.clone(),
+    })
+}
+
+/// Events of three devices, each device's numbered 1, 2, ...
+fn events() -> impl Strategy<Value = Vec<Event>> {
+    prop::collection::vec((0usize..3, 0u8..4, 0u8..3, 0i64..100_000), 1..40).prop_map(|ops| {
+        let mut seqs = [0u64; 3];
+        ops.into_iter()
+            .map(|(device, rating, card, minutes)| {
+                seqs[device] += 1;
+                let at = t0() + TimeDelta::minutes(minutes);
+                let hlc = Hlc::new(at.timestamp_millis() as u64, 0).unwrap();
+                let body = review(&format!("c{card}"), Rating::ALL[rating as usize], at);
+                Event::new(&format!("d{device}"), seqs[device], hlc, &body).unwrap()
+            })
+            .collect()
+    })
+}
+
+fn change_set(events: &[Event]) -> ChangeSet {
+    let mut log = EventLog::default();
+    for e in events {
+        log.insert(e.clone()).unwrap();
+    }
+    log.changes_since(&VersionVector::default())
+}
+
+fn merged(parts: &[&[Event]]) -> EventLog {
+    let mut log = EventLog::default();
+    for part in parts {
+        log.apply(&change_set(part)).unwrap();
+    }
+    log
+}
+
+proptest! {
+    #[test]
+    fn merging_is_a_set_union(events in events(), a in 0usize..40, b in 0usize..40) {
+        let (a, b) = (a.min(events.len()), b.min(events.len()));
+        let (x, rest) = events.split_at(a.min(b));
+        let (y, z) = rest.split_at(a.max(b) - a.min(b));
+        let fsrs = Fsrs::default();
+        let orders: [&[&[Event]]; 4] = [&[x, y, z], &[z, y, x], &[y, x, z, x, y], &[z, x, y, z]];
+        let logs: Vec<EventLog> = orders.iter().map(|o| merged(o)).collect();
+        for log in &logs {
+            prop_assert_eq!(log, &logs[0]);
+            prop_assert_eq!(LearnerState::fold(log, &fsrs), LearnerState::fold(&logs[0], &fsrs));
+        }
+        prop_assert_eq!(logs[0].len(), events.len());
+    }
+}
+
+#[test]
+fn the_same_id_with_other_content_is_a_conflict_and_changes_nothing() {
+    let now = t0();
+    let hlc = Hlc::new(now.timestamp_millis() as u64, 0).unwrap();
+    let mut log = EventLog::default();
+    log.insert(Event::new("d", 1, hlc, &review("c", Rating::Good, now)).unwrap())
+        .unwrap();
+    let before = log.clone();
+    let forged = Event::new("d", 1, hlc, &review("c", Rating::Again, now)).unwrap();
+    let other = Event::new("e", 1, hlc, &review("c", Rating::Easy, now)).unwrap();
+    let changes = change_set(&[other, forged]);
+    let err = log.apply(&changes).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code(), err.field().as_str()),
+        (ErrorKind::Conflict, "event_conflict", "event")
+    );
+    assert_eq!(
+        log, before,
+        "all or nothing: the other event was not added either"
+    );
+}
+
+#[test]
+fn replicas_with_the_same_vector_and_other_events_are_found_diverged() {
+    let now = t0();
+    let hlc = Hlc::new(now.timestamp_millis() as u64, 0).unwrap();
+    let mut ours = EventLog::default();
+    let mut theirs = EventLog::default();
+    ours.insert(Event::new("d", 1, hlc, &review("c", Rating::Good, now)).unwrap())
+        .unwrap();
+    theirs
+        .insert(Event::new("d", 1, hlc, &review("c", Rating::Hard, now)).unwrap())
+        .unwrap();
+    let err = ours
+        .apply(&theirs.changes_since(ours.vector()))
+        .unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Conflict, "diverged"));
+}
+
+#[test]
+fn a_write_made_after_seeing_a_2099_write_replaces_it() {
+    let fsrs = Fsrs::default();
+    let now = t0();
+    let year_2099 = Utc.with_ymd_and_hms(2099, 1, 1, 0, 0, 0).unwrap();
+    let (mut broken, mut phone) = (
+        Replica::new("broken-clock").unwrap(),
+        Replica::new("phone").unwrap(),
+    );
+    broken
+        .record(
+            set("theme", "\"dark\"", &VersionVector::default()),
+            year_2099,
+            &fsrs,
+        )
+        .unwrap();
+    // Concurrent with the 2099 write: the 2099 stamp wins.
+    phone
+        .record(set("theme", "\"light\"", phone.vector()), now, &fsrs)
+        .unwrap();
+    phone
+        .apply(&broken.changes_since(phone.vector()), now, &fsrs)
+        .unwrap();
+    assert_eq!(phone.state().registers.value("theme"), Some("\"dark\""));
+    // After seeing it, the phone's next write wins, though its stamp is 73 years earlier.
+    let seen = phone.vector().clone();
+    let later = phone
+        .record(
+            set("theme", "\"sepia\"", &seen),
+            now + TimeDelta::minutes(1),
+            &fsrs,
+        )
+        .unwrap();
+    assert!(later.hlc.millis() < year_2099.timestamp_millis() as u64);
+    broken
+        .apply(&phone.changes_since(broken.vector()), year_2099, &fsrs)
+        .unwrap();
+    for r in [&phone, &broken] {
+        assert_eq!(r.state().registers.value("theme"), Some("\"sepia\""));
+    }
+}
+
+#[test]
+fn registers_follow_their_policies() {
+    let fsrs = Fsrs::default();
+    let now = t0();
+    let (mut a, mut b) = (Replica::new("a").unwrap(), Replica::new("b").unwrap());
+    let write = |register: &str, op| {
+        Body::Register(RegisterWrite {
+            register: register.into(),
+            op,
+            seen: VersionVector::default(),
+        })
+    };
+    // b's clock is a minute ahead of a's.
+    for (r, n, at) in [(&mut a, 3, now), (&mut b, 5, now + TimeDelta::minutes(1))] {
+        r.record(write("xp", RegisterOp::Add(n)), at, &fsrs)
+            .unwrap();
+        r.record(write("xp", RegisterOp::Add(n)), at, &fsrs)
+            .unwrap();
+        r.record(
+            write("best", RegisterOp::Max(f64::from(n as i32))),
+            at,
+            &fsrs,
+        )
+        .unwrap();
+        r.record(
+            write(
+                "prefs",
+                RegisterOp::Put {
+                    key: "sound".into(),
+                    value: "true".into(),
+                },
+            ),
+            at,
+            &fsrs,
+        )
+        .unwrap();
+    }
+    let seen = a.vector().clone();
+    a.record(
+        Body::Register(RegisterWrite {
+            register: "prefs".into(),
+            op: RegisterOp::Remove {
+                key: "sound".into(),
+            },
+            seen,
+        }),
+        now,
+        &fsrs,
+    )
+    .unwrap();
+    b.apply(&a.changes_since(b.vector()), now, &fsrs).unwrap();
+    a.apply(&b.changes_since(a.vector()), now, &fsrs).unwrap();
+    for r in [&a, &b] {
+        let registers = &r.state().registers;
+        assert_eq!(registers.counter("xp"), 16, "no increment lost");
+        assert_eq!(registers.max("best"), Some(5.0));
+        // The removal had seen only a's put; b's concurrent put has the later stamp.
+        assert_eq!(registers.map("prefs").get("sound"), Some(&"true"));
+    }
+    assert_eq!(a.state(), b.state());
+}
+
+#[test]
+fn two_offline_reviews_of_one_card_both_count() {
+    let fsrs = Fsrs::default();
+    let now = t0();
+    let (mut phone, mut tablet) = (
+        Replica::new("phone").unwrap(),
+        Replica::new("tablet").unwrap(),
+    );
+    phone
+        .record(
+            Body::CardAdded(CardChange {
+                card: "c".into(),
+                at: now.into(),
+            }),
+            now,
+            &fsrs,
+        )
+        .unwrap();
+    tablet
+        .apply(&phone.changes_since(tablet.vector()), now, &fsrs)
+        .unwrap();
+    let later = now + TimeDelta::days(3);
+    phone
+        .record(review("c", Rating::Good, later), later, &fsrs)
+        .unwrap();
+    tablet
+        .record(
+            review("c", Rating::Again, later + TimeDelta::hours(2)),
+            later + TimeDelta::hours(2),
+            &fsrs,
+        )
+        .unwrap();
+    tablet
+        .apply(&phone.changes_since(tablet.vector()), later, &fsrs)
+        .unwrap();
+    phone
+        .apply(&tablet.changes_since(phone.vector()), later, &fsrs)
+        .unwrap();
+    for r in [&phone, &tablet] {
+        let card = &r.state().cards["c"];
+        assert_eq!(
+            (card.reps, card.lapses),
+            (2, 0),
+            "both reviews are in the card"
+        );
+    }
+    assert_eq!(phone.state(), tablet.state());
+}
+
+#[test]
+fn a_newer_apps_events_are_kept_forwarded_and_not_folded() {
+    let fsrs = Fsrs::default();
+    let now = t0();
+    let (mut new_app, mut old_app, mut third) = (
+        Replica::new("new").unwrap(),
+        Replica::new("old").unwrap(),
+        Replica::new("third").unwrap(),
+    );
+    new_app
+        .record_other("streak_bonus", 3, vec![1, 2, 3], now, &fsrs)
+        .unwrap();
+    old_app
+        .apply(&new_app.changes_since(old_app.vector()), now, &fsrs)
+        .unwrap();
+    third
+        .apply(&old_app.changes_since(third.vector()), now, &fsrs)
+        .unwrap();
+    let forwarded: Vec<&Event> = third.log().events().collect();
+    assert_eq!(forwarded.len(), 1);
+    assert_eq!(
+        (
+            forwarded[0].kind.as_str(),
+            forwarded[0].version,
+            forwarded[0].payload.as_slice()
+        ),
+        ("streak_bonus", 3, &[1u8, 2, 3][..])
+    );
+    assert_eq!(third.state().unknown, 1);
+    assert_eq!(third.digest(), new_app.digest());
+    // A kind of this library cannot be recorded as raw bytes.
+    let err = new_app
+        .record_other("review", 1, vec![], now, &fsrs)
+        .unwrap_err();
+    assert_eq!(err.field(), "kind");
+}
+
+#[test]
+fn a_payload_that_does_not_decode_is_skipped_the_same_everywhere() {
+    let fsrs = Fsrs::default();
+    let now = t0();
+    let bad = Event {
+        id: learnloop::sync::EventId {
+            device: "d".into(),
+            seq: 1,
+        },
+        hlc: Hlc::new(now.timestamp_millis() as u64, 0).unwrap(),
+        kind: "review".into(),
+        version: 1,
+        payload: vec![0xff; 3],
+    };
+    let mut log = EventLog::default();
+    log.insert(bad.clone()).unwrap();
+    let state = LearnerState::fold(&log, &fsrs);
+    assert_eq!(state.skipped, vec![bad.id.clone()]);
+    assert!(Body::of(&bad).unwrap_err().field().contains("payload"));
+}
