@@ -331,3 +331,83 @@ fn a_payload_that_does_not_decode_is_skipped_the_same_everywhere() {
     assert_eq!(state.skipped, vec![bad.id.clone()]);
     assert!(Body::of(&bad).unwrap_err().field().contains("payload"));
 }
+
+fn sorted(mut events: Vec<Event>) -> Vec<Event> {
+    events.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    events
+}
+
+proptest! {
+    #[test]
+    fn the_binary_form_round_trips(events in events()) {
+        let changes = change_set(&events);
+        let back = ChangeSet::from_bytes(&changes.to_bytes()).unwrap();
+        prop_assert_eq!(&back, &changes);
+    }
+
+    #[test]
+    fn any_bytes_decode_or_fail_with_a_field(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let mut input = vec![learnloop::sync::CHANGE_SET_FORMAT];
+        input.extend(bytes);
+        match ChangeSet::from_bytes(&input) {
+            Ok(changes) => {
+                let again = ChangeSet::from_bytes(&changes.to_bytes()).unwrap();
+                prop_assert_eq!(sorted(again.events), sorted(changes.events));
+            }
+            Err(e) => prop_assert!(e.field().starts_with("change_set."), "{}", e.field()),
+        }
+    }
+}
+
+#[test]
+fn a_review_takes_at_most_32_bytes_in_a_batch_of_1000() {
+    let fsrs = Fsrs::default();
+    let mut phone = Replica::new("phone-7f3a9c").unwrap();
+    let mut at = t0();
+    for i in 0..1000 {
+        at += TimeDelta::seconds(7 + i % 13);
+        let card = format!("card-{}", i % 400);
+        phone
+            .record(review(&card, Rating::ALL[(i % 4) as usize], at), at, &fsrs)
+            .unwrap();
+    }
+    let bytes = phone.changes_since(&VersionVector::default()).to_bytes();
+    let per_event = bytes.len() as f64 / 1000.0;
+    println!(
+        "1,000 reviews: {} bytes, {per_event:.1} per review",
+        bytes.len()
+    );
+    assert!(per_event <= 32.0, "{per_event} bytes per review");
+}
+
+#[test]
+fn malformed_change_sets_are_refused_naming_the_field() {
+    let fsrs = Fsrs::default();
+    let mut phone = Replica::new("phone").unwrap();
+    phone
+        .record(review("c", Rating::Good, t0()), t0(), &fsrs)
+        .unwrap();
+    let bytes = phone.changes_since(&VersionVector::default()).to_bytes();
+    assert_eq!(
+        ChangeSet::from_bytes(&[]).unwrap_err().field(),
+        "change_set.format"
+    );
+    let mut newer = bytes.clone();
+    newer[0] = 2;
+    assert_eq!(
+        ChangeSet::from_bytes(&newer).unwrap_err().kind(),
+        ErrorKind::NewerVersion
+    );
+    assert_eq!(
+        ChangeSet::from_bytes(&bytes[..bytes.len() - 1])
+            .unwrap_err()
+            .field(),
+        "change_set.bytes"
+    );
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert_eq!(
+        ChangeSet::from_bytes(&trailing).unwrap_err().field(),
+        "change_set.bytes"
+    );
+}

@@ -154,8 +154,9 @@ impl Body {
 
     /// The body of `event` if this library knows its kind and version
     /// (`None`: a kind or version of a newer app, kept and forwarded but
-    /// not folded). An event of a known kind whose payload does not decode
-    /// is an error naming it.
+    /// not folded). An event of a known kind whose payload does not decode,
+    /// or names a card or register by an empty id or one with NUL, is an
+    /// error naming the payload.
     pub fn of(event: &Event) -> Result<Option<Body>> {
         let bad = |what: &str| {
             Error::invalid(
@@ -193,7 +194,17 @@ impl Body {
             }
             _ => return Ok(None),
         };
+        body.check().map_err(|_| bad(&event.kind))?;
         Ok(Some(body))
+    }
+
+    /// The ids a body names (its card, its register) follow the id rule.
+    pub fn check(&self) -> Result<()> {
+        match self {
+            Body::Review(r) => check_id("card", &r.card),
+            Body::CardAdded(c) | Body::CardRemoved(c) => check_id("card", &c.card),
+            Body::Register(w) => check_id("register", &w.register),
+        }
     }
 
     /// The payload bytes of this body in an event stamped `hlc`.
@@ -234,6 +245,7 @@ impl Event {
     /// ```
     pub fn new(device: &str, seq: u64, hlc: Hlc, body: &Body) -> Result<Self> {
         check_id("device", device)?;
+        body.check()?;
         if seq == 0 {
             return Err(Error::invalid("seq", "sequence numbers start at 1"));
         }

@@ -21,6 +21,7 @@ mod log;
 pub mod register;
 mod replica;
 mod vector;
+mod wire;
 
 pub use event::{Body, CardChange, Event, EventId, RegisterWrite, Review, kind};
 pub use fold::LearnerState;
@@ -29,3 +30,4 @@ pub use log::{Applied, ChangeSet, EventLog};
 pub use register::{RegisterOp, Registers};
 pub use replica::Replica;
 pub use vector::VersionVector;
+pub use wire::CHANGE_SET_FORMAT;
