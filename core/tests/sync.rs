@@ -5,10 +5,11 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use learnloop::ErrorKind;
+use learnloop::adaptive::Engine;
 use learnloop::srs::{Fsrs, Rating};
 use learnloop::sync::{
     Body, CardChange, ChangeSet, Event, EventLog, Hlc, LearnerState, RegisterOp, RegisterWrite,
-    Replica, Review, VersionVector,
+    Replica, Review, Rules, VersionVector,
 };
 use proptest::prelude::*;
 
@@ -71,12 +72,13 @@ proptest! {
         let (a, b) = (a.min(events.len()), b.min(events.len()));
         let (x, rest) = events.split_at(a.min(b));
         let (y, z) = rest.split_at(a.max(b) - a.min(b));
-        let fsrs = Fsrs::default();
+        let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules { scheduler: &fsrs, engine: &engine };
         let orders: [&[&[Event]]; 4] = [&[x, y, z], &[z, y, x], &[y, x, z, x, y], &[z, x, y, z]];
         let logs: Vec<EventLog> = orders.iter().map(|o| merged(o)).collect();
         for log in &logs {
             prop_assert_eq!(log, &logs[0]);
-            prop_assert_eq!(LearnerState::fold(log, &fsrs), LearnerState::fold(&logs[0], &fsrs));
+            prop_assert_eq!(LearnerState::fold(log, rules), LearnerState::fold(&logs[0], rules));
         }
         prop_assert_eq!(logs[0].len(), events.len());
     }
@@ -123,7 +125,11 @@ fn replicas_with_the_same_vector_and_other_events_are_found_diverged() {
 
 #[test]
 fn a_write_made_after_seeing_a_2099_write_replaces_it() {
-    let fsrs = Fsrs::default();
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
     let now = t0();
     let year_2099 = Utc.with_ymd_and_hms(2099, 1, 1, 0, 0, 0).unwrap();
     let (mut broken, mut phone) = (
@@ -134,15 +140,15 @@ fn a_write_made_after_seeing_a_2099_write_replaces_it() {
         .record(
             set("theme", "\"dark\"", &VersionVector::default()),
             year_2099,
-            &fsrs,
+            rules,
         )
         .unwrap();
     // Concurrent with the 2099 write: the 2099 stamp wins.
     phone
-        .record(set("theme", "\"light\"", phone.vector()), now, &fsrs)
+        .record(set("theme", "\"light\"", phone.vector()), now, rules)
         .unwrap();
     phone
-        .apply(&broken.changes_since(phone.vector()), now, &fsrs)
+        .apply(&broken.changes_since(phone.vector()), now, rules)
         .unwrap();
     assert_eq!(phone.state().registers.value("theme"), Some("\"dark\""));
     // After seeing it, the phone's next write wins, though its stamp is 73 years earlier.
@@ -151,12 +157,12 @@ fn a_write_made_after_seeing_a_2099_write_replaces_it() {
         .record(
             set("theme", "\"sepia\"", &seen),
             now + TimeDelta::minutes(1),
-            &fsrs,
+            rules,
         )
         .unwrap();
     assert!(later.hlc.millis() < year_2099.timestamp_millis() as u64);
     broken
-        .apply(&phone.changes_since(broken.vector()), year_2099, &fsrs)
+        .apply(&phone.changes_since(broken.vector()), year_2099, rules)
         .unwrap();
     for r in [&phone, &broken] {
         assert_eq!(r.state().registers.value("theme"), Some("\"sepia\""));
@@ -165,7 +171,11 @@ fn a_write_made_after_seeing_a_2099_write_replaces_it() {
 
 #[test]
 fn registers_follow_their_policies() {
-    let fsrs = Fsrs::default();
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
     let now = t0();
     let (mut a, mut b) = (Replica::new("a").unwrap(), Replica::new("b").unwrap());
     let write = |register: &str, op| {
@@ -177,14 +187,14 @@ fn registers_follow_their_policies() {
     };
     // b's clock is a minute ahead of a's.
     for (r, n, at) in [(&mut a, 3, now), (&mut b, 5, now + TimeDelta::minutes(1))] {
-        r.record(write("xp", RegisterOp::Add(n)), at, &fsrs)
+        r.record(write("xp", RegisterOp::Add(n)), at, rules)
             .unwrap();
-        r.record(write("xp", RegisterOp::Add(n)), at, &fsrs)
+        r.record(write("xp", RegisterOp::Add(n)), at, rules)
             .unwrap();
         r.record(
             write("best", RegisterOp::Max(f64::from(n as i32))),
             at,
-            &fsrs,
+            rules,
         )
         .unwrap();
         r.record(
@@ -196,7 +206,7 @@ fn registers_follow_their_policies() {
                 },
             ),
             at,
-            &fsrs,
+            rules,
         )
         .unwrap();
     }
@@ -210,11 +220,11 @@ fn registers_follow_their_policies() {
             seen,
         }),
         now,
-        &fsrs,
+        rules,
     )
     .unwrap();
-    b.apply(&a.changes_since(b.vector()), now, &fsrs).unwrap();
-    a.apply(&b.changes_since(a.vector()), now, &fsrs).unwrap();
+    b.apply(&a.changes_since(b.vector()), now, rules).unwrap();
+    a.apply(&b.changes_since(a.vector()), now, rules).unwrap();
     for r in [&a, &b] {
         let registers = &r.state().registers;
         assert_eq!(registers.counter("xp"), 16, "no increment lost");
@@ -227,7 +237,11 @@ fn registers_follow_their_policies() {
 
 #[test]
 fn two_offline_reviews_of_one_card_both_count() {
-    let fsrs = Fsrs::default();
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
     let now = t0();
     let (mut phone, mut tablet) = (
         Replica::new("phone").unwrap(),
@@ -240,28 +254,28 @@ fn two_offline_reviews_of_one_card_both_count() {
                 at: now.into(),
             }),
             now,
-            &fsrs,
+            rules,
         )
         .unwrap();
     tablet
-        .apply(&phone.changes_since(tablet.vector()), now, &fsrs)
+        .apply(&phone.changes_since(tablet.vector()), now, rules)
         .unwrap();
     let later = now + TimeDelta::days(3);
     phone
-        .record(review("c", Rating::Good, later), later, &fsrs)
+        .record(review("c", Rating::Good, later), later, rules)
         .unwrap();
     tablet
         .record(
             review("c", Rating::Again, later + TimeDelta::hours(2)),
             later + TimeDelta::hours(2),
-            &fsrs,
+            rules,
         )
         .unwrap();
     tablet
-        .apply(&phone.changes_since(tablet.vector()), later, &fsrs)
+        .apply(&phone.changes_since(tablet.vector()), later, rules)
         .unwrap();
     phone
-        .apply(&tablet.changes_since(phone.vector()), later, &fsrs)
+        .apply(&tablet.changes_since(phone.vector()), later, rules)
         .unwrap();
     for r in [&phone, &tablet] {
         let card = &r.state().cards["c"];
@@ -276,7 +290,11 @@ fn two_offline_reviews_of_one_card_both_count() {
 
 #[test]
 fn a_newer_apps_events_are_kept_forwarded_and_not_folded() {
-    let fsrs = Fsrs::default();
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
     let now = t0();
     let (mut new_app, mut old_app, mut third) = (
         Replica::new("new").unwrap(),
@@ -284,13 +302,13 @@ fn a_newer_apps_events_are_kept_forwarded_and_not_folded() {
         Replica::new("third").unwrap(),
     );
     new_app
-        .record_other("streak_bonus", 3, vec![1, 2, 3], now, &fsrs)
+        .record_other("streak_bonus", 3, vec![1, 2, 3], now, rules)
         .unwrap();
     old_app
-        .apply(&new_app.changes_since(old_app.vector()), now, &fsrs)
+        .apply(&new_app.changes_since(old_app.vector()), now, rules)
         .unwrap();
     third
-        .apply(&old_app.changes_since(third.vector()), now, &fsrs)
+        .apply(&old_app.changes_since(third.vector()), now, rules)
         .unwrap();
     let forwarded: Vec<&Event> = third.log().events().collect();
     assert_eq!(forwarded.len(), 1);
@@ -306,14 +324,18 @@ fn a_newer_apps_events_are_kept_forwarded_and_not_folded() {
     assert_eq!(third.digest(), new_app.digest());
     // A kind of this library cannot be recorded as raw bytes.
     let err = new_app
-        .record_other("review", 1, vec![], now, &fsrs)
+        .record_other("review", 1, vec![], now, rules)
         .unwrap_err();
     assert_eq!(err.field(), "kind");
 }
 
 #[test]
 fn a_payload_that_does_not_decode_is_skipped_the_same_everywhere() {
-    let fsrs = Fsrs::default();
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
     let now = t0();
     let bad = Event {
         id: learnloop::sync::EventId {
@@ -327,7 +349,7 @@ fn a_payload_that_does_not_decode_is_skipped_the_same_everywhere() {
     };
     let mut log = EventLog::default();
     log.insert(bad.clone()).unwrap();
-    let state = LearnerState::fold(&log, &fsrs);
+    let state = LearnerState::fold(&log, rules);
     assert_eq!(state.skipped, vec![bad.id.clone()]);
     assert!(Body::of(&bad).unwrap_err().field().contains("payload"));
 }
@@ -361,14 +383,18 @@ proptest! {
 
 #[test]
 fn a_review_takes_at_most_32_bytes_in_a_batch_of_1000() {
-    let fsrs = Fsrs::default();
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
     let mut phone = Replica::new("phone-7f3a9c").unwrap();
     let mut at = t0();
     for i in 0..1000 {
         at += TimeDelta::seconds(7 + i % 13);
         let card = format!("card-{}", i % 400);
         phone
-            .record(review(&card, Rating::ALL[(i % 4) as usize], at), at, &fsrs)
+            .record(review(&card, Rating::ALL[(i % 4) as usize], at), at, rules)
             .unwrap();
     }
     let bytes = phone.changes_since(&VersionVector::default()).to_bytes();
@@ -382,10 +408,14 @@ fn a_review_takes_at_most_32_bytes_in_a_batch_of_1000() {
 
 #[test]
 fn malformed_change_sets_are_refused_naming_the_field() {
-    let fsrs = Fsrs::default();
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
     let mut phone = Replica::new("phone").unwrap();
     phone
-        .record(review("c", Rating::Good, t0()), t0(), &fsrs)
+        .record(review("c", Rating::Good, t0()), t0(), rules)
         .unwrap();
     let bytes = phone.changes_since(&VersionVector::default()).to_bytes();
     assert_eq!(
@@ -410,4 +440,52 @@ fn malformed_change_sets_are_refused_naming_the_field() {
         ChangeSet::from_bytes(&trailing).unwrap_err().field(),
         "change_set.bytes"
     );
+}
+
+#[test]
+fn answers_from_two_devices_fold_into_one_adaptive_session() {
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
+    let now = t0();
+    let (mut phone, mut web) = (Replica::new("phone").unwrap(), Replica::new("web").unwrap());
+    let answer = |q: usize, correct: bool, at: DateTime<Utc>| {
+        let interaction = learnloop::adaptive::Interaction::answered(format!("q{q}"), correct, at);
+        Body::Answer(learnloop::sync::Answer {
+            session: "s1".into(),
+            interaction,
+        })
+    };
+    for q in 0..4 {
+        let at = now + TimeDelta::minutes(q as i64);
+        phone.record(answer(q, true, at), at, rules).unwrap();
+        web.record(
+            answer(q + 10, q % 2 == 0, at + TimeDelta::seconds(20)),
+            at + TimeDelta::seconds(20),
+            rules,
+        )
+        .unwrap();
+    }
+    web.apply(&phone.changes_since(web.vector()), now, rules)
+        .unwrap();
+    phone
+        .apply(&web.changes_since(phone.vector()), now, rules)
+        .unwrap();
+    assert_eq!(phone.state(), web.state());
+    let session = &phone.state().sessions["s1"];
+    assert_eq!(
+        session.history.len(),
+        8,
+        "every answer of both devices is in the session"
+    );
+    // The same answers folded in the same order by the engine itself.
+    let mut state = learnloop::adaptive::AdaptiveState::initial(now);
+    for event in phone.log().events() {
+        if let Some(Body::Answer(a)) = Body::of(event).unwrap() {
+            state = engine.observe(&state, &a.interaction).unwrap().state;
+        }
+    }
+    assert_eq!(session.state, state);
 }

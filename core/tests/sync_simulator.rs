@@ -12,9 +12,11 @@
 //! sync_simulator` runs a million.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use learnloop::adaptive::{Engine, Interaction};
 use learnloop::srs::{Fsrs, Rating};
 use learnloop::sync::{
-    Body, CardChange, ChangeSet, EventLog, LearnerState, RegisterOp, RegisterWrite, Replica, Review,
+    Answer, Body, CardChange, ChangeSet, EventLog, LearnerState, RegisterOp, RegisterWrite,
+    Replica, Review, Rules,
 };
 use proptest::prelude::*;
 
@@ -63,7 +65,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         2 => (1u16..600).prop_map(Op::Wait),
-        6 => (0..REPLICAS, 0u8..10, 0..CARDS, any::<u8>())
+        6 => (0..REPLICAS, 0u8..12, 0..CARDS, any::<u8>())
             .prop_map(|(device, what, card, value)| Op::Write { device, what, card, value }),
         5 => (0..REPLICAS, 0..REPLICAS, 0u8..5).prop_map(|(from, to, how)| Op::Sync { from, to, how }),
         1 => (0..REPLICAS).prop_map(|device| Op::Upgrade { device }),
@@ -74,6 +76,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 struct World {
     fsrs: Fsrs,
+    engine: Engine,
     now: DateTime<Utc>,
     replicas: Vec<Replica>,
     backups: Vec<Option<Replica>>,
@@ -86,6 +89,7 @@ impl World {
     fn new() -> Self {
         World {
             fsrs: Fsrs::default(),
+            engine: Engine::default(),
             now: start(),
             replicas: (0..REPLICAS)
                 .map(|d| Replica::new(&format!("device-{d}")).unwrap())
@@ -93,6 +97,13 @@ impl World {
             backups: vec![None; REPLICAS],
             installs: vec![0; REPLICAS],
             made: EventLog::default(),
+        }
+    }
+
+    fn rules(&self) -> Rules<'_> {
+        Rules {
+            scheduler: &self.fsrs,
+            engine: &self.engine,
         }
     }
 
@@ -122,6 +133,19 @@ impl World {
                 duration_ms: Some(u32::from(value) * 100),
             }),
             6 => register("theme", RegisterOp::Set(format!("\"theme-{value}\""))),
+            10 | 11 => {
+                let mut interaction = Interaction::answered(
+                    format!("q{card}"),
+                    !value.is_multiple_of(3),
+                    self.device_now(device),
+                );
+                interaction.response_time_ms = Some(u64::from(value) * 250 + 500);
+                interaction.content_format = Some(["video", "text"][usize::from(value % 2)].into());
+                Body::Answer(Answer {
+                    session: format!("session-{}", what - 10),
+                    interaction,
+                })
+            }
             7 => register("best_streak", RegisterOp::Max(f64::from(value))),
             8 => register("xp", RegisterOp::Add(i64::from(value) - 100)),
             _ if value.is_multiple_of(3) => register("prefs", RegisterOp::Remove { key: card }),
@@ -138,7 +162,14 @@ impl World {
     fn deliver(&mut self, to: usize, changes: &ChangeSet) {
         let now = self.device_now(to);
         self.replicas[to]
-            .apply(changes, now, &self.fsrs)
+            .apply(
+                changes,
+                now,
+                Rules {
+                    scheduler: &self.fsrs,
+                    engine: &self.engine,
+                },
+            )
             .expect("a change set of honest replicas applies");
     }
 
@@ -153,13 +184,31 @@ impl World {
             } => {
                 let body = self.body(device, what, card, value);
                 let now = self.device_now(device);
-                let event = self.replicas[device].record(body, now, &self.fsrs).unwrap();
+                let event = self.replicas[device]
+                    .record(
+                        body,
+                        now,
+                        Rules {
+                            scheduler: &self.fsrs,
+                            engine: &self.engine,
+                        },
+                    )
+                    .unwrap();
                 assert!(self.made.insert(event).unwrap(), "a new event id");
             }
             Op::Upgrade { device } => {
                 let now = self.device_now(device);
                 let event = self.replicas[device]
-                    .record_other("streak_bonus", 2, vec![7, 7, 7], now, &self.fsrs)
+                    .record_other(
+                        "streak_bonus",
+                        2,
+                        vec![7, 7, 7],
+                        now,
+                        Rules {
+                            scheduler: &self.fsrs,
+                            engine: &self.engine,
+                        },
+                    )
                     .unwrap();
                 assert!(self.made.insert(event).unwrap());
             }
@@ -194,7 +243,14 @@ impl World {
                     let mut restored = Replica::new(&id).unwrap();
                     let now = self.device_now(device);
                     restored
-                        .apply(&backup.changes_since(restored.vector()), now, &self.fsrs)
+                        .apply(
+                            &backup.changes_since(restored.vector()),
+                            now,
+                            Rules {
+                                scheduler: &self.fsrs,
+                                engine: &self.engine,
+                            },
+                        )
                         .unwrap();
                     self.replicas[device] = restored;
                     // What the lost app made after the backup and never sent
@@ -214,11 +270,23 @@ impl World {
                 }
             }
         }
-        // Incremental folding equals a full fold, on every replica, always.
-        for r in &self.replicas {
+        // Incremental folding equals a full fold, always, on the replica the
+        // operation changed.
+        let touched = match *op {
+            Op::Write { device, .. } | Op::Upgrade { device } | Op::Restore { device } => device,
+            Op::Sync { to, .. } => to,
+            Op::Wait(_) | Op::Backup { .. } => return,
+        };
+        for r in &self.replicas[touched..=touched] {
             assert_eq!(
                 r.state(),
-                &LearnerState::fold(r.log(), &self.fsrs),
+                &LearnerState::fold(
+                    r.log(),
+                    Rules {
+                        scheduler: &self.fsrs,
+                        engine: &self.engine
+                    }
+                ),
                 "{}",
                 r.device()
             );
@@ -246,7 +314,7 @@ fn check_program(program: &[Op]) -> Result<(), TestCaseError> {
         world.run(op);
     }
     world.heal();
-    let oracle = LearnerState::fold(&world.made, &world.fsrs);
+    let oracle = LearnerState::fold(&world.made, world.rules());
     for r in &world.replicas {
         // Every event ever made is held (restored devices got theirs back from peers).
         for event in world.made.events() {

@@ -4,8 +4,9 @@
 //! nothing), and the log folds.
 #![no_main]
 
+use learnloop::adaptive::Engine;
 use learnloop::srs::Fsrs;
-use learnloop::sync::{ChangeSet, EventLog, LearnerState};
+use learnloop::sync::{ChangeSet, EventLog, LearnerState, Rules};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,7 +24,8 @@ fuzz_target!(|data: &[u8]| {
     let before = log.clone();
     match log.apply(&changes) {
         Ok(_) => {
-            let state = LearnerState::fold(&log, &Fsrs::default());
+            let (fsrs, engine) = (Fsrs::default(), Engine::default());
+            let state = LearnerState::fold(&log, Rules { scheduler: &fsrs, engine: &engine });
             assert!(state.cards.values().all(|c| c.check().is_ok()), "a folded card is valid");
         }
         Err(e) if e.code() == "event_conflict" => assert_eq!(log, before, "a conflict changes nothing"),

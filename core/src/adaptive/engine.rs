@@ -238,6 +238,14 @@ pub struct Engine {
     config: EngineConfig,
 }
 
+impl Default for Engine {
+    /// The engine with every setting at its default ([`EngineConfig::default`]).
+    fn default() -> Self {
+        Engine::new(EngineConfig::default())
+            .unwrap_or_else(|e| unreachable!("the default configuration is valid: {e}"))
+    }
+}
+
 impl Engine {
     /// Checks the configuration: a band with 0 < low < high < 1, a window of
     /// 2-1000, smoothing in (0, 1], a step in (0, 1], a scale in (0, 20],

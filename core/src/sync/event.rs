@@ -10,6 +10,7 @@
 use super::hlc::Hlc;
 use super::register::RegisterOp;
 use super::vector::VersionVector;
+use crate::adaptive::Interaction;
 use crate::error::check_id;
 use crate::srs::Rating;
 use crate::{Error, Result, Timestamp};
@@ -53,6 +54,8 @@ pub mod kind {
     pub const CARD_REMOVED: (&str, u16) = ("card_removed", 1);
     /// A value written to a register ([`super::RegisterWrite`]).
     pub const REGISTER: (&str, u16) = ("register", 1);
+    /// An answer in an adaptive session ([`super::Answer`]).
+    pub const ANSWER: (&str, u16) = ("answer", 1);
 }
 
 /// Whether `kind` is one of this library's kinds (at any version).
@@ -62,6 +65,7 @@ pub(crate) fn is_library_kind(name: &str) -> bool {
         kind::CARD_ADDED,
         kind::CARD_REMOVED,
         kind::REGISTER,
+        kind::ANSWER,
     ]
     .iter()
     .any(|(k, _)| *k == name)
@@ -101,6 +105,15 @@ pub struct RegisterWrite {
     pub seen: VersionVector,
 }
 
+/// An answer in an adaptive session: the adaptive engine's input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The session it belongs to.
+    pub session: String,
+    /// The answer and how it was given (its `at` by the device's clock).
+    pub interaction: Interaction,
+}
+
 /// The payload of an event of a kind this library knows, at its version.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
@@ -112,6 +125,8 @@ pub enum Body {
     CardRemoved(CardChange),
     /// `register`.
     Register(RegisterWrite),
+    /// `answer`.
+    Answer(Answer),
 }
 
 // The payloads as encoded (postcard): times as microseconds relative to the
@@ -124,6 +139,20 @@ struct ReviewV1 {
     rating: u8,
     at_from_hlc_us: i64,
     duration_ms: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnswerV1 {
+    session: String,
+    question_id: String,
+    score: f64,
+    at_from_hlc_us: i64,
+    difficulty: Option<f64>,
+    response_time_ms: Option<u64>,
+    expected_time_ms: Option<u64>,
+    confidence: Option<f64>,
+    hints_used: u32,
+    content_format: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -149,6 +178,7 @@ impl Body {
             Body::CardAdded(_) => kind::CARD_ADDED,
             Body::CardRemoved(_) => kind::CARD_REMOVED,
             Body::Register(_) => kind::REGISTER,
+            Body::Answer(_) => kind::ANSWER,
         }
     }
 
@@ -192,6 +222,25 @@ impl Body {
             ("register", 1) => {
                 Body::Register(postcard::from_bytes(&event.payload).map_err(|_| bad("register"))?)
             }
+            ("answer", 1) => {
+                let w: AnswerV1 =
+                    postcard::from_bytes(&event.payload).map_err(|_| bad("answer"))?;
+                let at = time_from(event.hlc, w.at_from_hlc_us).ok_or_else(|| bad("answer"))?;
+                Body::Answer(Answer {
+                    session: w.session,
+                    interaction: Interaction {
+                        question_id: w.question_id,
+                        score: w.score,
+                        at: at.to_datetime(),
+                        difficulty: w.difficulty,
+                        response_time_ms: w.response_time_ms,
+                        expected_time_ms: w.expected_time_ms,
+                        confidence: w.confidence,
+                        hints_used: w.hints_used,
+                        content_format: w.content_format,
+                    },
+                })
+            }
             _ => return Ok(None),
         };
         body.check().map_err(|_| bad(&event.kind))?;
@@ -204,6 +253,10 @@ impl Body {
             Body::Review(r) => check_id("card", &r.card),
             Body::CardAdded(c) | Body::CardRemoved(c) => check_id("card", &c.card),
             Body::Register(w) => check_id("register", &w.register),
+            Body::Answer(a) => {
+                check_id("session", &a.session)?;
+                check_id("question_id", &a.interaction.question_id)
+            }
         }
     }
 
@@ -222,6 +275,21 @@ impl Body {
                 at_from_hlc_us: delta(c.at),
             }),
             Body::Register(w) => postcard::to_allocvec(w),
+            Body::Answer(a) => {
+                let i = &a.interaction;
+                postcard::to_allocvec(&AnswerV1 {
+                    session: a.session.clone(),
+                    question_id: i.question_id.clone(),
+                    score: i.score,
+                    at_from_hlc_us: delta(i.at.into()),
+                    difficulty: i.difficulty,
+                    response_time_ms: i.response_time_ms,
+                    expected_time_ms: i.expected_time_ms,
+                    confidence: i.confidence,
+                    hints_used: i.hints_used,
+                    content_format: i.content_format.clone(),
+                })
+            }
         };
         // Plain data into a Vec cannot fail.
         bytes.unwrap_or_else(|e| unreachable!("postcard into a Vec: {e}"))

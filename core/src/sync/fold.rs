@@ -6,9 +6,30 @@ use super::event::{Body, Event, EventId};
 use super::hlc::Hlc;
 use super::log::EventLog;
 use super::register::Registers;
+use crate::adaptive::{AdaptationRecord, AdaptiveState, Engine};
 use crate::srs::{Card, ReviewContext, Scheduler};
 use crate::{Result, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// What a fold computes with: the scheduler of the cards and the engine of
+/// the adaptive sessions. Every replica of a learner folds with the same
+/// rules (they are the app's settings, not synced data).
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    /// Schedules the cards' reviews.
+    pub scheduler: &'a dyn Scheduler,
+    /// Adapts the sessions to the answers.
+    pub engine: &'a Engine,
+}
+
+/// An adaptive session as folded from its answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionFold {
+    /// The adaptive state after every answer.
+    pub state: AdaptiveState,
+    /// The engine's decision after each answer, with its reason.
+    pub history: Vec<AdaptationRecord>,
+}
 
 /// A learner's state as folded from their events.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19,6 +40,8 @@ pub struct LearnerState {
     pub removed: BTreeSet<String>,
     /// Every register.
     pub registers: Registers,
+    /// The adaptive sessions, by id.
+    pub sessions: BTreeMap<String, SessionFold>,
     /// Events of kinds or versions this library does not fold (a newer
     /// app's): kept in the log and forwarded, counted here.
     pub unknown: usize,
@@ -34,8 +57,9 @@ impl LearnerState {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
+    /// use learnloop::adaptive::Engine;
     /// use learnloop::srs::{Fsrs, Rating};
-    /// use learnloop::sync::{Body, CardChange, Clock, Event, EventLog, LearnerState, Review};
+    /// use learnloop::sync::{Body, CardChange, Clock, Event, EventLog, LearnerState, Review, Rules};
     /// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
     /// let mut clock = Clock::default();
     /// let mut log = EventLog::default();
@@ -43,26 +67,27 @@ impl LearnerState {
     /// let review = Body::Review(Review { card: "c1".into(), rating: Rating::Good, reviewed_at: now.into(), duration_ms: None });
     /// log.insert(Event::new("phone", 1, clock.tick(now), &add)?)?;
     /// log.insert(Event::new("phone", 2, clock.tick(now), &review)?)?;
-    /// let state = LearnerState::fold(&log, &Fsrs::default());
+    /// let rules = Rules { scheduler: &Fsrs::default(), engine: &Engine::default() };
+    /// let state = LearnerState::fold(&log, rules);
     /// assert_eq!(state.cards["c1"].reps, 1);
     /// # Ok::<(), learnloop::Error>(())
     /// ```
-    pub fn fold(log: &EventLog, scheduler: &dyn Scheduler) -> Self {
+    pub fn fold(log: &EventLog, rules: Rules<'_>) -> Self {
         let mut state = LearnerState::default();
         for event in log.events() {
-            state.step(event, scheduler);
+            state.step(event, rules);
         }
         state
     }
 
     /// Fold one more event, later in the fold's order than every event
     /// folded so far.
-    pub fn step(&mut self, event: &Event, scheduler: &dyn Scheduler) {
+    pub fn step(&mut self, event: &Event, rules: Rules<'_>) {
         debug_assert!(self.last.is_none_or(|l| l <= event.hlc));
         self.last = Some(event.hlc);
         match Body::of(event) {
             Ok(Some(body)) => {
-                if self.apply(event, body, scheduler).is_err() {
+                if self.apply(event, body, rules).is_err() {
                     self.skipped.push(event.id.clone());
                 }
             }
@@ -71,7 +96,7 @@ impl LearnerState {
         }
     }
 
-    fn apply(&mut self, event: &Event, body: Body, scheduler: &dyn Scheduler) -> Result<()> {
+    fn apply(&mut self, event: &Event, body: Body, rules: Rules<'_>) -> Result<()> {
         match body {
             Body::CardAdded(change) => {
                 self.removed.remove(&change.card);
@@ -96,7 +121,9 @@ impl LearnerState {
                 let at: Timestamp = card
                     .last_review
                     .map_or(review.reviewed_at, |last| last.max(review.reviewed_at));
-                let update = scheduler.next(card, review.rating, &ReviewContext::at(at))?;
+                let update = rules
+                    .scheduler
+                    .next(card, review.rating, &ReviewContext::at(at))?;
                 *card = update.outcome(card, review.rating).card;
             }
             Body::Register(write) => {
@@ -107,6 +134,23 @@ impl LearnerState {
                     &write.op,
                     &write.seen,
                 );
+            }
+            Body::Answer(answer) => {
+                let mut interaction = answer.interaction;
+                let session = self
+                    .sessions
+                    .entry(answer.session)
+                    .or_insert_with(|| SessionFold {
+                        state: AdaptiveState::initial(interaction.at),
+                        history: Vec::new(),
+                    });
+                // As for reviews: an answer whose clock is behind the session's
+                // last update counts as given then.
+                let last = session.state.live_performance_metrics.last_updated;
+                interaction.at = interaction.at.max(last);
+                let seen = rules.engine.observe(&session.state, &interaction)?;
+                session.state = seen.state;
+                session.history.push(seen.record);
             }
         }
         Ok(())

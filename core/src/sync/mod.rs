@@ -6,8 +6,8 @@
 //! [`VersionVector`]); merging is set union, so it is commutative,
 //! associative and idempotent. What a learner's state holds is folded from
 //! the events in one order, (stamp, device, seq) ([`LearnerState`]): cards
-//! from reviews, registers (preferences, profile) by explicit merge
-//! policies ([`register`]). Derived state is never synced: two devices that
+//! from reviews, adaptive sessions from answers, registers (preferences,
+//! profile) by explicit merge policies ([`register`]). Derived state is never synced: two devices that
 //! reviewed the same card offline both keep their review, and the card's
 //! schedule counts both.
 //!
@@ -23,8 +23,8 @@ mod replica;
 mod vector;
 mod wire;
 
-pub use event::{Body, CardChange, Event, EventId, RegisterWrite, Review, kind};
-pub use fold::LearnerState;
+pub use event::{Answer, Body, CardChange, Event, EventId, RegisterWrite, Review, kind};
+pub use fold::{LearnerState, Rules, SessionFold};
 pub use hlc::{Clock, Hlc, MAX_CLOCK_SKEW};
 pub use log::{Applied, ChangeSet, EventLog};
 pub use register::{RegisterOp, Registers};

@@ -2,31 +2,32 @@
 //! state folded from it, kept current as events are recorded and applied.
 
 use super::event::{Body, Event, EventId};
-use super::fold::LearnerState;
+use super::fold::{LearnerState, Rules};
 use super::hlc::{Clock, Hlc};
 use super::log::{Applied, ChangeSet, EventLog};
 use super::vector::VersionVector;
 use crate::error::check_id;
-use crate::srs::Scheduler;
 use crate::{Result, Timestamp};
 
 /// One device's copy of a learner.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
+/// use learnloop::adaptive::Engine;
 /// use learnloop::srs::{Fsrs, Rating};
-/// use learnloop::sync::{Body, CardChange, Replica, Review};
-/// let fsrs = Fsrs::default();
+/// use learnloop::sync::{Body, CardChange, Replica, Review, Rules};
+/// let (fsrs, engine) = (Fsrs::default(), Engine::default());
+/// let rules = Rules { scheduler: &fsrs, engine: &engine };
 /// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
 /// let (mut phone, mut laptop) = (Replica::new("phone")?, Replica::new("laptop")?);
-/// phone.record(Body::CardAdded(CardChange { card: "c1".into(), at: now.into() }), now, &fsrs)?;
-/// laptop.apply(&phone.changes_since(laptop.vector()), now, &fsrs)?;
+/// phone.record(Body::CardAdded(CardChange { card: "c1".into(), at: now.into() }), now, rules)?;
+/// laptop.apply(&phone.changes_since(laptop.vector()), now, rules)?;
 /// // Both review the same card offline; after syncing, both reviews count.
 /// let review = |rating| Body::Review(Review { card: "c1".into(), rating, reviewed_at: now.into(), duration_ms: None });
-/// phone.record(review(Rating::Good), now, &fsrs)?;
-/// laptop.record(review(Rating::Again), now, &fsrs)?;
-/// laptop.apply(&phone.changes_since(laptop.vector()), now, &fsrs)?;
-/// phone.apply(&laptop.changes_since(phone.vector()), now, &fsrs)?;
+/// phone.record(review(Rating::Good), now, rules)?;
+/// laptop.record(review(Rating::Again), now, rules)?;
+/// laptop.apply(&phone.changes_since(laptop.vector()), now, rules)?;
+/// phone.apply(&laptop.changes_since(phone.vector()), now, rules)?;
 /// assert_eq!(phone.state(), laptop.state());
 /// assert_eq!(phone.state().cards["c1"].reps, 2);
 /// assert_eq!(phone.digest(), laptop.digest());
@@ -58,9 +59,9 @@ impl Replica {
         &mut self,
         body: Body,
         now: impl Into<Timestamp>,
-        scheduler: &dyn Scheduler,
+        rules: Rules<'_>,
     ) -> Result<Event> {
-        self.push(now.into(), scheduler, |id, hlc| {
+        self.push(now.into(), rules, |id, hlc| {
             Event::new(&id.device, id.seq, hlc, &body)
         })
     }
@@ -72,7 +73,7 @@ impl Replica {
         &mut self,
         changes: &ChangeSet,
         now: impl Into<Timestamp>,
-        scheduler: &dyn Scheduler,
+        rules: Rules<'_>,
     ) -> Result<Applied> {
         let now = now.into();
         let applied = self.log.apply(changes);
@@ -85,7 +86,7 @@ impl Replica {
             self.clock.observe(event.hlc, now);
         }
         if let Some(from) = earliest {
-            self.fold_from(from, scheduler);
+            self.fold_from(from, rules);
         }
         applied
     }
@@ -93,12 +94,12 @@ impl Replica {
     /// Bring the state up to date after events from stamp `from` on were
     /// added: fold just those when they all come after the state, else fold
     /// everything again.
-    fn fold_from(&mut self, from: Hlc, scheduler: &dyn Scheduler) {
+    fn fold_from(&mut self, from: Hlc, rules: Rules<'_>) {
         match self.state.last {
-            Some(last) if from <= last => self.state = LearnerState::fold(&self.log, scheduler),
+            Some(last) if from <= last => self.state = LearnerState::fold(&self.log, rules),
             _ => {
                 for event in self.log.events_from(from) {
-                    self.state.step(event, scheduler);
+                    self.state.step(event, rules);
                 }
             }
         }
@@ -113,7 +114,7 @@ impl Replica {
         version: u16,
         payload: Vec<u8>,
         now: impl Into<Timestamp>,
-        scheduler: &dyn Scheduler,
+        rules: Rules<'_>,
     ) -> Result<Event> {
         check_id("kind", kind)?;
         if super::event::is_library_kind(kind) {
@@ -122,7 +123,7 @@ impl Replica {
                 format!("{kind} is a kind of this library: record it from its body"),
             ));
         }
-        self.push(now.into(), scheduler, |id, hlc| {
+        self.push(now.into(), rules, |id, hlc| {
             Ok(Event {
                 id,
                 hlc,
@@ -138,7 +139,7 @@ impl Replica {
     fn push(
         &mut self,
         now: Timestamp,
-        scheduler: &dyn Scheduler,
+        rules: Rules<'_>,
         make: impl FnOnce(EventId, Hlc) -> Result<Event>,
     ) -> Result<Event> {
         let id = EventId {
@@ -149,7 +150,7 @@ impl Replica {
         let event = make(id, clock.tick(now))?;
         self.log.insert(event.clone())?;
         self.clock = clock;
-        self.fold_from(event.hlc, scheduler);
+        self.fold_from(event.hlc, rules);
         Ok(event)
     }
 
