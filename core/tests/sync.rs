@@ -489,3 +489,121 @@ fn answers_from_two_devices_fold_into_one_adaptive_session() {
     }
     assert_eq!(session.state, state);
 }
+
+fn answer_in(session: &str, q: usize, correct: bool, at: DateTime<Utc>) -> Body {
+    Body::Answer(learnloop::sync::Answer {
+        session: session.into(),
+        interaction: learnloop::adaptive::Interaction::answered(format!("q{q}"), correct, at),
+    })
+}
+
+#[test]
+fn a_backend_decision_wins_over_what_it_saw_and_an_unseen_offline_answer_still_counts() {
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
+    let now = t0();
+    let at = |m: i64| now + TimeDelta::minutes(m);
+    let (mut phone, mut backend) = (
+        Replica::new("phone").unwrap(),
+        Replica::new("backend").unwrap(),
+    );
+    for q in 0..3 {
+        phone
+            .record(answer_in("s1", q, true, at(q as i64)), at(q as i64), rules)
+            .unwrap();
+    }
+    backend
+        .apply(&phone.changes_since(backend.vector()), at(3), rules)
+        .unwrap();
+    // Offline, the phone answers twice more (wrongly) ...
+    for q in 3..5 {
+        phone
+            .record(answer_in("s1", q, false, at(q as i64)), at(q as i64), rules)
+            .unwrap();
+    }
+    // ... while the backend, having seen the first three, decides the
+    // session's difficulty. Its clock is behind the phone's: causality
+    // decides, not the clocks.
+    let mut decided = backend.state().sessions["s1"].state.clone();
+    decided.adaptive_difficulty_level = 0.9;
+    let seen = backend.vector().clone();
+    backend
+        .record(
+            Body::Authority(learnloop::sync::Authority {
+                session: "s1".into(),
+                state: decided.clone(),
+                seen,
+            }),
+            at(3),
+            rules,
+        )
+        .unwrap();
+    backend
+        .apply(&phone.changes_since(backend.vector()), at(6), rules)
+        .unwrap();
+    phone
+        .apply(&backend.changes_since(phone.vector()), at(6), rules)
+        .unwrap();
+    assert_eq!(phone.state(), backend.state());
+    assert_eq!(phone.digest(), backend.digest());
+    // The expected state: the decision, then the two answers it had not seen.
+    let mut expected = decided;
+    for q in 3..5 {
+        let Body::Answer(a) = answer_in("s1", q, false, at(q as i64)) else {
+            unreachable!()
+        };
+        expected = engine.observe(&expected, &a.interaction).unwrap().state;
+    }
+    let session = &phone.state().sessions["s1"];
+    assert_eq!(session.state, expected);
+    assert_eq!(session.answers.len(), 5);
+    assert!(
+        session.state.adaptive_difficulty_level < 0.9,
+        "two wrong answers after the decision lower the difficulty: {}",
+        session.state.adaptive_difficulty_level
+    );
+
+    // A decision that had seen every answer wins outright.
+    let mut decided = phone.state().sessions["s1"].state.clone();
+    decided.adaptive_difficulty_level = 0.2;
+    let seen = backend.vector().clone();
+    backend
+        .record(
+            Body::Authority(learnloop::sync::Authority {
+                session: "s1".into(),
+                state: decided.clone(),
+                seen,
+            }),
+            at(7),
+            rules,
+        )
+        .unwrap();
+    phone
+        .apply(&backend.changes_since(phone.vector()), at(7), rules)
+        .unwrap();
+    assert_eq!(phone.state().sessions["s1"].state, decided);
+    assert_eq!(phone.state(), backend.state());
+}
+
+#[test]
+fn an_authority_event_round_trips_and_a_broken_one_is_skipped_not_fatal() {
+    let state = learnloop::adaptive::AdaptiveState::initial(t0());
+    let mut seen = VersionVector::default();
+    seen.set("phone", 4);
+    let body = Body::Authority(learnloop::sync::Authority {
+        session: "s1".into(),
+        state,
+        seen,
+    });
+    let hlc = Hlc::new(t0().timestamp_millis() as u64, 0).unwrap();
+    let event = Event::new("backend", 1, hlc, &body).unwrap();
+    assert_eq!((event.kind.as_str(), event.version), ("authority", 1));
+    assert_eq!(Body::of(&event).unwrap(), Some(body));
+    let mut broken = event.clone();
+    broken.payload.truncate(broken.payload.len() / 2);
+    let error = Body::of(&broken).unwrap_err();
+    assert_eq!(error.field(), "event[backend:1].payload");
+}

@@ -1,6 +1,7 @@
 //! Many replicas of one learner, writing offline and syncing over a network
 //! that drops, duplicates, splits and reorders change sets, with clocks a
-//! day fast, a day slow and one at 2099, an app upgrade that writes a kind
+//! day fast, a day slow and one at 2099, backend decisions on adaptive
+//! sessions that had not seen every answer, an app upgrade that writes a kind
 //! this library does not know, and a device restored from an old backup.
 //! The oracle: sort the union of every event ever made and fold it. After
 //! the network heals, every replica must equal the oracle bit for bit, and
@@ -65,7 +66,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         2 => (1u16..600).prop_map(Op::Wait),
-        6 => (0..REPLICAS, 0u8..12, 0..CARDS, any::<u8>())
+        6 => (0..REPLICAS, 0u8..13, 0..CARDS, any::<u8>())
             .prop_map(|(device, what, card, value)| Op::Write { device, what, card, value }),
         5 => (0..REPLICAS, 0..REPLICAS, 0u8..5).prop_map(|(from, to, how)| Op::Sync { from, to, how }),
         1 => (0..REPLICAS).prop_map(|device| Op::Upgrade { device }),
@@ -144,6 +145,21 @@ impl World {
                 Body::Answer(Answer {
                     session: format!("session-{}", what - 10),
                     interaction,
+                })
+            }
+            // The backend (device 0 here) decides a session's difficulty on
+            // what it has seen.
+            12 => {
+                let session = format!("session-{}", value % 2);
+                let mut state = replica.state().sessions.get(&session).map_or_else(
+                    || learnloop::adaptive::AdaptiveState::initial(self.device_now(device)),
+                    |s| s.state.clone(),
+                );
+                state.adaptive_difficulty_level = f64::from(value) / 255.0;
+                Body::Authority(learnloop::sync::Authority {
+                    session,
+                    state,
+                    seen,
                 })
             }
             7 => register("best_streak", RegisterOp::Max(f64::from(value))),

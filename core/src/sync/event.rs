@@ -10,7 +10,7 @@
 use super::hlc::Hlc;
 use super::register::RegisterOp;
 use super::vector::VersionVector;
-use crate::adaptive::Interaction;
+use crate::adaptive::{AdaptiveState, Interaction};
 use crate::error::check_id;
 use crate::srs::Rating;
 use crate::{Error, Result, Timestamp};
@@ -56,6 +56,8 @@ pub mod kind {
     pub const REGISTER: (&str, u16) = ("register", 1);
     /// An answer in an adaptive session ([`super::Answer`]).
     pub const ANSWER: (&str, u16) = ("answer", 1);
+    /// The backend's decision on a session's adaptive state ([`super::Authority`]).
+    pub const AUTHORITY: (&str, u16) = ("authority", 1);
 }
 
 /// Whether `kind` is one of this library's kinds (at any version).
@@ -66,6 +68,7 @@ pub(crate) fn is_library_kind(name: &str) -> bool {
         kind::CARD_REMOVED,
         kind::REGISTER,
         kind::ANSWER,
+        kind::AUTHORITY,
     ]
     .iter()
     .any(|(k, _)| *k == name)
@@ -114,6 +117,24 @@ pub struct Answer {
     pub interaction: Interaction,
 }
 
+/// The backend's decision on an adaptive session: its state, as the
+/// backend computed it from the events it had seen.
+///
+/// It replaces what those events made of the session, and nothing else:
+/// an answer the backend had not seen (a phone's offline answer, delivered
+/// after the decision) is applied again on top of the decided state, so
+/// it still counts. Causality, not the clocks, decides: see
+/// [`super::SessionFold`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Authority {
+    /// The session decided.
+    pub session: String,
+    /// The session's adaptive state as decided.
+    pub state: AdaptiveState,
+    /// The events the backend had seen when it decided.
+    pub seen: VersionVector,
+}
+
 /// The payload of an event of a kind this library knows, at its version.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
@@ -127,6 +148,8 @@ pub enum Body {
     Register(RegisterWrite),
     /// `answer`.
     Answer(Answer),
+    /// `authority`.
+    Authority(Authority),
 }
 
 // The payloads as encoded (postcard): times as microseconds relative to the
@@ -155,6 +178,15 @@ struct AnswerV1 {
     content_format: Option<String>,
 }
 
+// The state as JSON text: it holds host-defined JSON documents, which a
+// format without field names cannot carry.
+#[derive(Serialize, Deserialize)]
+struct AuthorityV1 {
+    session: String,
+    state_json: String,
+    seen: VersionVector,
+}
+
 #[derive(Serialize, Deserialize)]
 struct CardChangeV1 {
     card: String,
@@ -179,6 +211,7 @@ impl Body {
             Body::CardRemoved(_) => kind::CARD_REMOVED,
             Body::Register(_) => kind::REGISTER,
             Body::Answer(_) => kind::ANSWER,
+            Body::Authority(_) => kind::AUTHORITY,
         }
     }
 
@@ -241,6 +274,15 @@ impl Body {
                     },
                 })
             }
+            ("authority", 1) => {
+                let w: AuthorityV1 =
+                    postcard::from_bytes(&event.payload).map_err(|_| bad("authority"))?;
+                Body::Authority(Authority {
+                    session: w.session,
+                    state: crate::json::from_json(&w.state_json).map_err(|_| bad("authority"))?,
+                    seen: w.seen,
+                })
+            }
             _ => return Ok(None),
         };
         body.check().map_err(|_| bad(&event.kind))?;
@@ -257,6 +299,7 @@ impl Body {
                 check_id("session", &a.session)?;
                 check_id("question_id", &a.interaction.question_id)
             }
+            Body::Authority(a) => check_id("session", &a.session),
         }
     }
 
@@ -290,6 +333,11 @@ impl Body {
                     content_format: i.content_format.clone(),
                 })
             }
+            Body::Authority(a) => postcard::to_allocvec(&AuthorityV1 {
+                session: a.session.clone(),
+                state_json: crate::json::to_json(&a.state),
+                seen: a.seen.clone(),
+            }),
         };
         // Plain data into a Vec cannot fail.
         bytes.unwrap_or_else(|e| unreachable!("postcard into a Vec: {e}"))

@@ -2,11 +2,11 @@
 //! order (stamp, device, seq). Two replicas holding the same events hold
 //! the same state, bit for bit; nothing derived is ever synced itself.
 
-use super::event::{Body, Event, EventId};
+use super::event::{Authority, Body, Event, EventId};
 use super::hlc::Hlc;
 use super::log::EventLog;
 use super::register::Registers;
-use crate::adaptive::{AdaptationRecord, AdaptiveState, Engine};
+use crate::adaptive::{AdaptationRecord, AdaptiveState, Engine, Interaction};
 use crate::srs::{Card, ReviewContext, Scheduler};
 use crate::{Result, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,13 +22,67 @@ pub struct Rules<'a> {
     pub engine: &'a Engine,
 }
 
-/// An adaptive session as folded from its answers.
+/// An adaptive session as folded from its answers and the backend's
+/// decisions on it.
+///
+/// An [`Authority`] event replaces the state with the decided one and
+/// then applies again, in the fold's order, every answer of the session
+/// folded so far that the decision had not seen: an answer counts unless
+/// the decision was made knowing it. Answers after the decision in the
+/// fold's order are applied as usual (a decision cannot have seen an
+/// event stamped after it: the clock of its maker had observed every
+/// event it had seen).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionFold {
-    /// The adaptive state after every answer.
+    /// The adaptive state after every answer and decision.
     pub state: AdaptiveState,
-    /// The engine's decision after each answer, with its reason.
+    /// The engine's decisions, in the order they were made by the fold
+    /// (an answer applied again after a backend decision adds one more).
     pub history: Vec<AdaptationRecord>,
+    /// Every answer folded, by event id, as given.
+    pub answers: Vec<(EventId, Interaction)>,
+    /// The backend decision the state rests on, if any.
+    pub authority: Option<EventId>,
+}
+
+impl SessionFold {
+    fn new(at: chrono::DateTime<chrono::Utc>) -> Self {
+        SessionFold {
+            state: AdaptiveState::initial(at),
+            history: Vec::new(),
+            answers: Vec::new(),
+            authority: None,
+        }
+    }
+
+    /// Apply one answer to the state.
+    fn answer(&mut self, engine: &Engine, interaction: &Interaction) -> Result<()> {
+        let mut interaction = interaction.clone();
+        // As for reviews: an answer whose clock is behind the session's
+        // last update counts as given then.
+        let last = self.state.live_performance_metrics.last_updated;
+        interaction.at = interaction.at.max(last);
+        let seen = engine.observe(&self.state, &interaction)?;
+        self.state = seen.state;
+        self.history.push(seen.record);
+        Ok(())
+    }
+
+    /// Rest the state on a backend decision, then apply the answers it had
+    /// not seen. An answer the engine refuses is skipped as it was first.
+    fn decide(&mut self, id: &EventId, authority: Authority, engine: &Engine) {
+        self.state = authority.state;
+        self.authority = Some(id.clone());
+        let unseen: Vec<Interaction> = self
+            .answers
+            .iter()
+            .filter(|(a, _)| !authority.seen.covers(&a.device, a.seq))
+            .map(|(_, i)| i.clone())
+            .collect();
+        for interaction in &unseen {
+            let _ = self.answer(engine, interaction);
+        }
+    }
 }
 
 /// A learner's state as folded from their events.
@@ -136,21 +190,20 @@ impl LearnerState {
                 );
             }
             Body::Answer(answer) => {
-                let mut interaction = answer.interaction;
                 let session = self
                     .sessions
                     .entry(answer.session)
-                    .or_insert_with(|| SessionFold {
-                        state: AdaptiveState::initial(interaction.at),
-                        history: Vec::new(),
-                    });
-                // As for reviews: an answer whose clock is behind the session's
-                // last update counts as given then.
-                let last = session.state.live_performance_metrics.last_updated;
-                interaction.at = interaction.at.max(last);
-                let seen = rules.engine.observe(&session.state, &interaction)?;
-                session.state = seen.state;
-                session.history.push(seen.record);
+                    .or_insert_with(|| SessionFold::new(answer.interaction.at));
+                let result = session.answer(rules.engine, &answer.interaction);
+                session.answers.push((event.id.clone(), answer.interaction));
+                result?;
+            }
+            Body::Authority(authority) => {
+                let at = authority.state.live_performance_metrics.last_updated;
+                self.sessions
+                    .entry(authority.session.clone())
+                    .or_insert_with(|| SessionFold::new(at))
+                    .decide(&event.id, authority, rules.engine);
             }
         }
         Ok(())

@@ -23,7 +23,7 @@ mod replica;
 mod vector;
 mod wire;
 
-pub use event::{Answer, Body, CardChange, Event, EventId, RegisterWrite, Review, kind};
+pub use event::{Answer, Authority, Body, CardChange, Event, EventId, RegisterWrite, Review, kind};
 pub use fold::{LearnerState, Rules, SessionFold};
 pub use hlc::{Clock, Hlc, MAX_CLOCK_SKEW};
 pub use log::{Applied, ChangeSet, EventLog};
