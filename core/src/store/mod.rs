@@ -49,10 +49,12 @@ mod checkpoint;
 mod privacy;
 mod records;
 mod schema;
+mod sync;
 
 pub use privacy::{AnalyticsRecord, AnalyticsReview, AnalyticsSession, LearnerExport};
 pub use records::{Event, SessionSummary};
 pub use schema::{MIGRATIONS, Migration};
+pub use sync::StoredReplica;
 
 use crate::error::check_id;
 use crate::{Error, Result, StorageFailure};

@@ -1062,7 +1062,7 @@ pub(super) fn append_events_in(
     Ok(added)
 }
 
-fn insert_adaptation(
+pub(super) fn insert_adaptation(
     tx: &Connection,
     session_id: &str,
     seq: i64,

@@ -75,6 +75,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_no_audit_subject_index.sql"),
         rebuilds_tables: false,
     },
+    Migration {
+        version: 8,
+        name: "sync_events",
+        sql: include_str!("migrations/0008_sync_events.sql"),
+        rebuilds_tables: false,
+    },
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS learnloop_migrations (

@@ -181,7 +181,7 @@ impl EventLog {
     }
 
     /// The events in the fold's order: (stamp, device, seq).
-    pub fn events(&self) -> impl Iterator<Item = &Event> {
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &Event> {
         self.events.values()
     }
 

@@ -53,6 +53,38 @@ impl Replica {
         })
     }
 
+    /// The replica of `device` holding `events` (as a store keeps them),
+    /// its clock resumed from `clock` (the last stamp it gave): the state
+    /// is folded from the events.
+    pub fn restore(
+        device: &str,
+        clock: Hlc,
+        events: impl IntoIterator<Item = Event>,
+        rules: Rules<'_>,
+    ) -> Result<Self> {
+        let mut replica = Replica::new(device)?;
+        for event in events {
+            replica.log.insert(event)?;
+        }
+        replica.clock = Clock::resume(clock);
+        replica.state = LearnerState::fold(&replica.log, rules);
+        Ok(replica)
+    }
+
+    /// The last stamp this replica's clock gave or observed.
+    pub fn clock(&self) -> Hlc {
+        self.clock.last()
+    }
+
+    /// Take in the stamp of every event held, at `now` (see
+    /// [`Clock::observe`]): after a restore, the next event made here comes
+    /// after everything this replica had seen.
+    pub fn observe_log(&mut self, now: impl Into<Timestamp>) {
+        if let Some(last) = self.log.events().next_back() {
+            self.clock.observe(last.hlc, now);
+        }
+    }
+
     /// Record a fact made on this device at `now` (its clock): the event is
     /// stamped, numbered, added to the log and folded. Returns the event.
     pub fn record(
