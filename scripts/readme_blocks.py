@@ -28,6 +28,7 @@ SKIP = re.compile(r"<!-- readme-blocks: ((?:not run|run by): .*?) -->\s*$")
 # Who runs each language's blocks, per README.
 RUNNERS = {
     ("README.md", "rust"): "cargo test: doc tests of core/src/lib.rs, which includes README.md",
+    ("README.md", "python"): "pytest bindings-python/tests/test_readme.py",
     ("bindings-python/README.md", "python"): "pytest bindings-python/tests/test_readme.py",
     ("bindings-wasm/README.md", "js"): "node --test bindings-wasm/js-tests/readme.test.mjs",
     ("bindings-mobile/README.md", "kotlin"): "mvn test: bindings-mobile/kotlin/.../ReadmeTest.kt",

@@ -505,7 +505,7 @@ fn rmse(predicted: Vec<f64>, observed: Vec<bool>) -> PyResult<f64> {
 /// The adaptive engine: observe one interaction, get the new state and an
 /// explained decision. States are the dicts the Store keeps.
 #[pyclass(frozen, name = "AdaptiveEngine", module = "learnloop")]
-pub struct PyAdaptiveEngine(Engine);
+pub struct PyAdaptiveEngine(pub(crate) Engine);
 
 #[pymethods]
 impl PyAdaptiveEngine {

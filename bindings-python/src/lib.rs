@@ -17,6 +17,7 @@ mod errors;
 mod learner;
 mod srs;
 mod store;
+mod sync;
 mod time;
 
 /// The options `name` resolves to from these keyword arguments, the core's
@@ -80,6 +81,7 @@ fn learnloop_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     srs::register(m)?;
     m.add_class::<store::PyStore>()?;
     learner::register(m)?;
+    sync::register(m)?;
     errors::register(m)?;
     Ok(())
 }

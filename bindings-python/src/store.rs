@@ -28,8 +28,39 @@ pub(crate) fn run<T: Send>(
     py.detach(f).map_err(to_py)
 }
 
+impl PyStore {
+    /// The core store.
+    pub(crate) fn core(&self) -> &store::Store {
+        &self.0
+    }
+}
+
 #[pymethods]
 impl PyStore {
+    /// The sync replica of `learner_id` kept in this store, this database
+    /// being device `device` for that learner (see `StoredReplica`);
+    /// `scheduler` and `engine` as for `Replica`.
+    #[pyo3(signature = (learner_id, device, now, *, scheduler = None, engine = None))]
+    fn replica(
+        slf: Py<Self>,
+        py: Python<'_>,
+        learner_id: &str,
+        device: &str,
+        now: &Bound<'_, PyAny>,
+        scheduler: Option<&Bound<'_, PyAny>>,
+        engine: Option<PyRef<'_, crate::learner::PyAdaptiveEngine>>,
+    ) -> PyResult<crate::sync::PyStoredReplica> {
+        crate::sync::open(
+            py,
+            slf,
+            learner_id,
+            device,
+            now,
+            scheduler,
+            engine.as_deref(),
+        )
+    }
+
     /// Open (creating it if missing) the database at `path` and migrate it;
     /// keyword arguments are the store options (`actor`, `durability`,
     /// `busy_timeout` in seconds, `audit_key`: a secret of 16+ characters

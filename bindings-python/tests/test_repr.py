@@ -28,6 +28,8 @@ def instances() -> dict[str, object]:
         "Sm2": ll.Sm2(),
         "State": ll.State.REVIEW,
         "Store": ll.Store(":memory:"),
+        "Replica": ll.Replica("phone"),
+        "StoredReplica": ll.Store.in_memory().replica("ada", "backend", NOW),
     }
 
 

@@ -607,3 +607,43 @@ fn an_authority_event_round_trips_and_a_broken_one_is_skipped_not_fatal() {
     let error = Body::of(&broken).unwrap_err();
     assert_eq!(error.field(), "event[backend:1].payload");
 }
+
+#[test]
+fn a_body_in_json_names_its_kind_as_the_event_does_and_errors_name_the_field() {
+    let at = t0();
+    let bodies = [
+        review("c1", Rating::Good, at),
+        Body::CardAdded(CardChange {
+            card: "c1".into(),
+            at: at.into(),
+        }),
+        Body::CardRemoved(CardChange {
+            card: "c1".into(),
+            at: at.into(),
+        }),
+        set("theme", "\"dark\"", &VersionVector::default()),
+        answer_in("s1", 1, true, at),
+        Body::Authority(learnloop::sync::Authority {
+            session: "s1".into(),
+            state: learnloop::adaptive::AdaptiveState::initial(at),
+            seen: VersionVector::default(),
+        }),
+    ];
+    for body in bodies {
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["kind"], body.kind().0, "{json}");
+        assert_eq!(Body::from_json(json).unwrap(), body);
+    }
+    let error = Body::from_json(serde_json::json!({
+        "kind": "review", "card": "c1", "rating": 7, "reviewed_at": "2026-01-05T09:00:00Z"
+    }))
+    .unwrap_err();
+    assert_eq!(error.field(), "body.rating");
+    let error = Body::from_json(serde_json::json!({
+        "kind": "card_added", "card": "", "at": "2026-01-05T09:00:00Z"
+    }))
+    .unwrap_err();
+    assert_eq!(error.field(), "body.card");
+    let error = Body::from_json(serde_json::json!({"kind": "teleport"})).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
+}

@@ -75,7 +75,8 @@ pub(crate) fn is_library_kind(name: &str) -> bool {
 }
 
 /// A review of a card.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Review {
     /// The card.
     pub card: String,
@@ -84,11 +85,13 @@ pub struct Review {
     /// When the learner answered, by the device's clock.
     pub reviewed_at: Timestamp,
     /// How long the answer took.
+    #[serde(default)]
     pub duration_ms: Option<u32>,
 }
 
 /// A card added to or removed from the deck, at a time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CardChange {
     /// The card.
     pub card: String,
@@ -105,11 +108,13 @@ pub struct RegisterWrite {
     pub op: RegisterOp,
     /// The events the writer had seen, as a version vector: the write
     /// supersedes the writes among them (see [`super::register`]).
+    #[serde(default)]
     pub seen: VersionVector,
 }
 
 /// An answer in an adaptive session: the adaptive engine's input.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Answer {
     /// The session it belongs to.
     pub session: String,
@@ -125,7 +130,8 @@ pub struct Answer {
 /// after the decision) is applied again on top of the decided state, so
 /// it still counts. Causality, not the clocks, decides: see
 /// [`super::SessionFold`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Authority {
     /// The session decided.
     pub session: String,
@@ -136,7 +142,21 @@ pub struct Authority {
 }
 
 /// The payload of an event of a kind this library knows, at its version.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its JSON form (what the bindings take) names the kind in `kind` beside
+/// the payload's fields: `{"kind": "review", "card": "c1", "rating": 3,
+/// "reviewed_at": "2026-01-05T09:00:00Z"}`.
+///
+/// ```
+/// use learnloop::sync::Body;
+/// let json = serde_json::json!({"kind": "card_added", "card": "c1", "at": "2026-01-05T09:00:00Z"});
+/// let body = Body::from_json(json.clone())?;
+/// assert_eq!(body.kind().0, "card_added");
+/// assert_eq!(serde_json::to_value(&body).unwrap(), json);
+/// # Ok::<(), learnloop::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
     /// `review`.
     Review(Review),
@@ -203,6 +223,39 @@ fn time_from(hlc: Hlc, delta_us: i64) -> Option<Timestamp> {
 }
 
 impl Body {
+    /// A body from its JSON form (see [`Body`]); an error names the field
+    /// at fault, under `body`.
+    pub fn from_json(value: serde_json::Value) -> Result<Body> {
+        let serde_json::Value::Object(mut fields) = value else {
+            return Err(Error::invalid("body", "an object with a kind"));
+        };
+        let kind = match fields.remove("kind") {
+            Some(serde_json::Value::String(kind)) => kind,
+            _ => return Err(Error::invalid("body.kind", "a kind's name (text)")),
+        };
+        fn decode<T: serde::de::DeserializeOwned>(
+            fields: serde_json::Map<String, serde_json::Value>,
+        ) -> Result<T> {
+            crate::json::from_value(serde_json::Value::Object(fields)).map_err(|e| e.within("body"))
+        }
+        let body = match kind.as_str() {
+            k if k == kind::REVIEW.0 => Body::Review(decode(fields)?),
+            k if k == kind::CARD_ADDED.0 => Body::CardAdded(decode(fields)?),
+            k if k == kind::CARD_REMOVED.0 => Body::CardRemoved(decode(fields)?),
+            k if k == kind::REGISTER.0 => Body::Register(decode(fields)?),
+            k if k == kind::ANSWER.0 => Body::Answer(decode(fields)?),
+            k if k == kind::AUTHORITY.0 => Body::Authority(decode(fields)?),
+            other => {
+                return Err(Error::invalid(
+                    "body.kind",
+                    format!("{other:?} is not a kind of this library (record it with its payload)"),
+                ));
+            }
+        };
+        body.check().map_err(|e| e.within("body"))?;
+        Ok(body)
+    }
+
     /// The kind and version this body is written as.
     pub fn kind(&self) -> (&'static str, u16) {
         match self {

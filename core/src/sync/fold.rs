@@ -9,6 +9,7 @@ use super::register::Registers;
 use crate::adaptive::{AdaptationRecord, AdaptiveState, Engine, Interaction};
 use crate::srs::{Card, ReviewContext, Scheduler};
 use crate::{Result, Timestamp};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a fold computes with: the scheduler of the cards and the engine of
@@ -22,6 +23,41 @@ pub struct Rules<'a> {
     pub engine: &'a Engine,
 }
 
+/// [`Rules`] that own their scheduler and engine, for a host that keeps
+/// them beside its replicas (each binding does).
+pub struct OwnedRules {
+    /// Schedules the cards' reviews.
+    pub scheduler: Box<dyn Scheduler + Send>,
+    /// Adapts the sessions to the answers.
+    pub engine: Engine,
+}
+
+impl OwnedRules {
+    /// The rules, borrowed.
+    pub fn rules(&self) -> Rules<'_> {
+        Rules {
+            scheduler: self.scheduler.as_ref(),
+            engine: &self.engine,
+        }
+    }
+}
+
+/// FSRS and the engine with their default settings.
+impl Default for OwnedRules {
+    fn default() -> Self {
+        OwnedRules {
+            scheduler: Box::new(crate::srs::Fsrs::default()),
+            engine: Engine::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for OwnedRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnedRules").finish_non_exhaustive()
+    }
+}
+
 /// An adaptive session as folded from its answers and the backend's
 /// decisions on it.
 ///
@@ -32,7 +68,7 @@ pub struct Rules<'a> {
 /// fold's order are applied as usual (a decision cannot have seen an
 /// event stamped after it: the clock of its maker had observed every
 /// event it had seen).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionFold {
     /// The adaptive state after every answer and decision.
     pub state: AdaptiveState,
@@ -85,8 +121,9 @@ impl SessionFold {
     }
 }
 
-/// A learner's state as folded from their events.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A learner's state as folded from their events. Serialized (for hosts
+/// and the bindings) with the registers' values, not their writes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LearnerState {
     /// The deck: each card's scheduling state after every review of it.
     pub cards: BTreeMap<String, Card>,

@@ -24,7 +24,7 @@ mod vector;
 mod wire;
 
 pub use event::{Answer, Authority, Body, CardChange, Event, EventId, RegisterWrite, Review, kind};
-pub use fold::{LearnerState, Rules, SessionFold};
+pub use fold::{LearnerState, OwnedRules, Rules, SessionFold};
 pub use hlc::{Clock, Hlc, MAX_CLOCK_SKEW};
 pub use log::{Applied, ChangeSet, EventLog};
 pub use register::{RegisterOp, Registers};

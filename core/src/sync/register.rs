@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 /// How a write combines with the register's other writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RegisterOp {
     /// Set the value (JSON text), last writer wins causally.
     Set(String),
@@ -181,5 +182,12 @@ impl Registers {
             .map(|k| (k.as_str(), self.map(k)))
             .collect();
         serde_json::json!({ "set": set, "max": self.maxima, "counter": counter, "map": map })
+    }
+}
+
+/// Serialized as [`Registers::to_json`]: the values, not the writes.
+impl Serialize for Registers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
     }
 }

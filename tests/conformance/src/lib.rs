@@ -10,9 +10,11 @@
 mod defaults;
 pub mod entry_points;
 mod learner;
+mod sync;
 
 pub use defaults::{DEFAULTS_FIXTURE, defaults_fixture, defaults_fixture_text};
 pub use learner::{LEARNER_FIXTURE, learner_cases, learner_fixture_text};
+pub use sync::{SYNC_FIXTURE, sync_cases, sync_fixture_text};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use learnloop::Timestamp;

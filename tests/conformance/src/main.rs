@@ -1,5 +1,5 @@
 //! Writes the conformance fixtures `tests/fixtures/conformance/srs.json`,
-//! `learner.json`, `defaults.json` and `entry_points.json` (run from
+//! `learner.json`, `defaults.json`, `sync.json` and `entry_points.json` (run from
 //! anywhere in the workspace).
 
 use learnloop_conformance::entry_points;
@@ -18,6 +18,10 @@ fn main() -> std::io::Result<()> {
         (
             learnloop_conformance::DEFAULTS_FIXTURE,
             learnloop_conformance::defaults_fixture_text(),
+        ),
+        (
+            learnloop_conformance::SYNC_FIXTURE,
+            learnloop_conformance::sync_fixture_text(),
         ),
         (
             entry_points::ENTRY_POINTS_FIXTURE,

@@ -32,6 +32,26 @@ fn committed_learner_fixture_matches_the_core() {
 }
 
 #[test]
+fn committed_sync_fixture_matches_the_core() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/conformance/sync.json"
+    );
+    let committed = std::fs::read_to_string(path).expect("fixture exists");
+    assert!(
+        committed == learnloop_conformance::sync_fixture_text(),
+        "tests/fixtures/conformance/sync.json is stale: run `cargo run -p learnloop-conformance` and review the diff"
+    );
+    // Every order gives the same state and digest.
+    let doc: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() >= 3);
+    for case in cases {
+        assert_eq!(case["expected"], cases[0]["expected"], "{}", case["name"]);
+    }
+}
+
+#[test]
 fn committed_defaults_fixture_matches_the_core() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
