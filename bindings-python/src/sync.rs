@@ -120,6 +120,25 @@ impl PyReplica {
         event(py, &made)
     }
 
+    /// Record an event of a kind the app defines (or a newer app's):
+    /// kept, counted and forwarded like every event, never folded here.
+    fn record_other<'py>(
+        &self,
+        py: Python<'py>,
+        kind: &str,
+        version: u16,
+        payload: Vec<u8>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let now = timestamp("now", now)?;
+        let mut guard = self.lock();
+        let (replica, rules) = &mut *guard;
+        let made = replica
+            .record_other(kind, version, payload, now, rules.rules())
+            .map_err(to_py)?;
+        event(py, &made)
+    }
+
     /// The events a replica whose version vector is `vector` lacks, as the
     /// change set's bytes (all of them when `vector` is None).
     #[pyo3(signature = (vector = None))]
@@ -162,8 +181,7 @@ impl PyReplica {
     }
 
     /// The learner's state folded from every event held, as a dict:
-    /// `cards`, `removed`, `registers`, `sessions`, `unknown`, `skipped`,
-    /// `last`.
+    /// `cards`, `removed`, `registers`, `sessions`, `unknown`, `skipped`.
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py_object(py, self.lock().0.state())
     }
@@ -275,6 +293,19 @@ impl PyStoredReplica {
         let store = self.store.get().core();
         let changes = run(py, || self.lock().0.outbox(store, peer))?;
         Ok(bytes(py, &changes))
+    }
+
+    /// What `peer` has acknowledged holding (its version vector).
+    fn acknowledged<'py>(&self, py: Python<'py>, peer: &str) -> PyResult<Bound<'py, PyAny>> {
+        let store = self.store.get().core();
+        let vector = run(py, || self.lock().0.acknowledged(store, peer))?;
+        to_py_object(py, &vector)
+    }
+
+    /// The learner's id.
+    #[getter]
+    fn learner_id(&self) -> String {
+        self.lock().0.learner_id().to_string()
     }
 
     /// Record that `peer` holds every event its version `vector` covers.

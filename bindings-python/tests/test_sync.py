@@ -135,3 +135,14 @@ def test_the_golden_fold_is_bit_identical(case: dict) -> None:
     assert json.loads(json.dumps(receiver.state())) == expected["state"]
     assert receiver.vector() == expected["vector"]
     assert str(receiver.digest()) == expected["digest"]
+
+
+def test_an_apps_own_kind_is_kept_and_forwarded_not_folded() -> None:
+    a, b = learnloop.Replica("a"), learnloop.Replica("b")
+    made = a.record_other("streak_freeze", 2, b"\x01\x02", T0)
+    assert (made["kind"], made["version"], made["seq"]) == ("streak_freeze", 2, 1)
+    b.apply(a.changes_since(), T0)
+    assert b.state()["unknown"] == 1 and b.digest() == a.digest()
+    with pytest.raises(learnloop.InvalidInputError) as own:
+        a.record_other("review", 1, b"", T0)
+    assert own.value.field == "kind"

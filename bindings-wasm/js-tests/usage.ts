@@ -46,3 +46,18 @@ export function adapt(): number {
   const u: EloUpdate = elo.update({ rating: 0, answers: 0 }, { rating: 0.5, answers: 2 }, 1, 4);
   return seen.nextPredictedSuccess + (next ?? 0) + fits.length + u.predicted;
 }
+
+import { Replica } from "learnloop";
+import type { AppliedChanges, EventBody, RecordedEvent, VersionVector } from "learnloop";
+
+export function syncTwo(): bigint {
+  const phone: Replica = new Replica("phone").withFsrs(new Fsrs());
+  const laptop = new Replica("laptop");
+  const body: EventBody = { kind: "card_added", card: "c1", at: new Date() };
+  const made: RecordedEvent = phone.record(body, new Date());
+  const vector: VersionVector = laptop.vector();
+  const bytes: Uint8Array = phone.changesSince(vector);
+  const applied: AppliedChanges = laptop.apply(bytes, "2026-01-05T09:00:00Z");
+  console.log(made.seq + applied.new, laptop.state().cards);
+  return laptop.digest();
+}

@@ -423,7 +423,7 @@ pub fn rmse(
 
 /// The adaptive engine: one interaction in, the new state and an explained decision out.
 #[wasm_bindgen]
-pub struct AdaptiveEngine(Engine);
+pub struct AdaptiveEngine(pub(crate) Engine);
 
 #[wasm_bindgen]
 impl AdaptiveEngine {

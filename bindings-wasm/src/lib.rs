@@ -22,6 +22,7 @@ pub mod learner;
 pub mod srs;
 #[cfg(feature = "store")]
 pub mod store;
+pub mod sync;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -91,7 +92,7 @@ fn absent(value: &JsValue) -> bool {
 
 /// A JS value as JSON (the browser's own `JSON.stringify` is the fastest
 /// way across the boundary).
-fn json_of(field: &str, value: &JsValue) -> JsResult<Value> {
+pub(crate) fn json_of(field: &str, value: &JsValue) -> JsResult<Value> {
     let text = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())

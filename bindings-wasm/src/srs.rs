@@ -168,7 +168,7 @@ fn context<'a>(now: &JsValue, load: &'a Option<srs::DueLoad>) -> JsResult<srs::R
 
 /// The FSRS-6 scheduler.
 #[wasm_bindgen]
-pub struct Fsrs(srs::Fsrs);
+pub struct Fsrs(pub(crate) srs::Fsrs);
 
 scheduler_class!(Fsrs, srs::Fsrs, srs::FsrsOptions, "Options<FsrsOptions>");
 
@@ -269,7 +269,7 @@ impl Fsrs {
 
 /// SuperMemo's SM-2 (quality 0-5; the four ratings are qualities 2-5).
 #[wasm_bindgen]
-pub struct Sm2(srs::Sm2);
+pub struct Sm2(pub(crate) srs::Sm2);
 
 scheduler_class!(Sm2, srs::Sm2, srs::Sm2Options, "Options<Sm2Options>");
 
@@ -302,7 +302,7 @@ impl Sm2 {
 
 /// Anki's SM-2 variant (four buttons, ease steps, multipliers).
 #[wasm_bindgen]
-pub struct AnkiSm2(srs::AnkiSm2);
+pub struct AnkiSm2(pub(crate) srs::AnkiSm2);
 
 scheduler_class!(
     AnkiSm2,

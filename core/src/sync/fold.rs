@@ -139,7 +139,9 @@ pub struct LearnerState {
     /// Events the fold could not apply (a review the scheduler refused, a
     /// payload that does not decode), by id: the same on every replica.
     pub skipped: Vec<EventId>,
-    /// The stamp of the last event folded.
+    /// The stamp of the last event folded (bookkeeping of the incremental
+    /// fold; not serialized, as JavaScript numbers cannot hold it).
+    #[serde(skip)]
     pub last: Option<Hlc>,
 }
 
