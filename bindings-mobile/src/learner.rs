@@ -313,7 +313,7 @@ pub struct Observation {
 
 /// The adaptive engine: one interaction in, the new state and an explained decision out.
 #[derive(uniffi::Object)]
-pub struct AdaptiveEngine(Engine);
+pub struct AdaptiveEngine(pub(crate) Engine);
 
 #[uniffi::export]
 impl AdaptiveEngine {

@@ -15,6 +15,7 @@ mod errors;
 mod learner;
 mod srs;
 mod store;
+mod sync;
 mod types;
 
 pub use errors::LearnloopException;

@@ -69,7 +69,7 @@ macro_rules! scheduler_object {
     ($object:ident, $core:ty, $options:ty, $doc:literal, { $($extra:tt)* }) => {
         #[doc = $doc]
         #[derive(uniffi::Object)]
-        pub struct $object($core);
+        pub struct $object(pub(crate) $core);
 
         #[uniffi::export]
         impl $object {

@@ -21,8 +21,30 @@ pub fn default_store_options() -> StoreOptions {
 #[derive(uniffi::Object)]
 pub struct Store(store::Store);
 
+impl Store {
+    /// The core store.
+    pub(crate) fn core(&self) -> &store::Store {
+        &self.0
+    }
+}
+
 #[uniffi::export]
 impl Store {
+    /// The sync replica of `learnerId` kept in this store, this database
+    /// being device `device` for that learner; cards fold with `fsrs` and
+    /// sessions with `engine` (their defaults when not given).
+    #[uniffi::method(default(fsrs = None, engine = None))]
+    pub fn replica(
+        self: Arc<Self>,
+        learner_id: String,
+        device: String,
+        now: learnloop::Timestamp,
+        fsrs: Option<Arc<crate::srs::Fsrs>>,
+        engine: Option<Arc<crate::learner::AdaptiveEngine>>,
+    ) -> Result<Arc<crate::sync::StoredReplica>> {
+        crate::sync::open(self, learner_id, device, now, fsrs, engine)
+    }
+
     /// Open (creating it if missing) the database file at `path`.
     #[uniffi::constructor]
     pub fn open(path: String, options: StoreOptions) -> Result<Arc<Self>> {

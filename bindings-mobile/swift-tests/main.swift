@@ -20,7 +20,7 @@ func codeAndField(_ e: LearnloopException) -> (String, String) {
          let .StorageBusy(code, field, _), let .StorageFull(code, field, _),
          let .StorageReadOnly(code, field, _), let .StorageCorrupt(code, field, _),
          let .StorageFailed(code, field, _), let .NewerVersion(code, field, _),
-         let .MigrationChanged(code, field, _):
+         let .MigrationChanged(code, field, _), let .Conflict(code, field, _):
         return (code, field)
     }
 }
@@ -464,6 +464,52 @@ do {
     check((defaults["store"] as! [String: Any])["actor"] as? String == defaultStoreOptions().actor, "store default actor")
 } catch {
     check(false, "defaults threw \(error)")
+}
+
+// Sync: the golden fold of tests/fixtures/conformance/sync.json is bit-identical,
+// two replicas converge, a conflict is a typed error.
+func bytes(hex: String) -> Data {
+    var data = Data()
+    var index = hex.startIndex
+    while index < hex.endIndex {
+        let next = hex.index(index, offsetBy: 2)
+        data.append(UInt8(hex[index..<next], radix: 16)!)
+        index = next
+    }
+    return data
+}
+do {
+    let syncData = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/conformance/sync.json"))
+    let sync = try JSONSerialization.jsonObject(with: syncData) as! [String: Any]
+    for case let c as [String: Any] in sync["cases"] as! [Any] {
+        let receiver = try Replica(device: c["device"] as! String)
+        let at = ISO8601DateFormatter().date(from: c["now"] as! String)!
+        for case let hex as String in c["change_sets"] as! [Any] {
+            _ = try receiver.apply(changes: bytes(hex: hex), now: at)
+        }
+        let expected = c["expected"] as! [String: Any]
+        let name = c["name"] as! String
+        check(same(jsonValue(receiver.stateJson()), expected["state"], "sync \(name)"), "golden fold state: \(name)")
+        check(String(receiver.digest()) == expected["digest"] as! String, "golden fold digest: \(name)")
+        let vector = (expected["vector"] as! [String: Any]).mapValues { UInt64(($0 as! NSNumber).int64Value) }
+        check(receiver.vector() == vector, "golden fold vector: \(name)")
+    }
+    let phone = try Replica(device: "phone")
+    let laptop = try Replica.withFsrs(device: "laptop", fsrs: Fsrs.withDefaults(), engine: nil)
+    let added = #"{"kind": "card_added", "card": "c1", "at": "2026-01-05T09:00:00Z"}"#
+    _ = try phone.record(bodyJson: added, now: now)
+    _ = try laptop.apply(changes: phone.changesSince(vector: laptop.vector()), now: now)
+    check(phone.digest() == laptop.digest() && phone.stateJson() == laptop.stateJson(), "replicas converge")
+    let impostor = try Replica(device: "phone")
+    _ = try impostor.record(bodyJson: #"{"kind": "card_added", "card": "c2", "at": "2026-01-05T09:00:00Z"}"#, now: now)
+    do {
+        _ = try laptop.apply(changes: impostor.changesSince(vector: [:]), now: now)
+        check(false, "a conflicting event id throws")
+    } catch LearnloopException.Conflict {
+        check(true, "Conflict is its own case")
+    }
+} catch {
+    check(false, "sync threw \(error)")
 }
 
 print("\(passed) passed, \(failed) failed")

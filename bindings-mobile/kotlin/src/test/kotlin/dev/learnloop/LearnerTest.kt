@@ -24,6 +24,7 @@ internal fun codeAndField(e: LearnloopException): Pair<String, String> = when (e
     is LearnloopException.StorageFailed -> e.code to e.field
     is LearnloopException.NewerVersion -> e.code to e.field
     is LearnloopException.MigrationChanged -> e.code to e.field
+    is LearnloopException.Conflict -> e.code to e.field
 }
 
 /** Learner models and the adaptive engine: the shared cases of
