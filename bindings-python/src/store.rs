@@ -20,6 +20,13 @@ use std::path::PathBuf;
 #[pyclass(frozen, name = "Store", module = "learnloop")]
 pub struct PyStore(store::Store);
 
+/// A path argument (`str` or `os.PathLike`): a path that is not valid
+/// Unicode (a lone surrogate) is the library's error naming `path`.
+fn path_arg(obj: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+    let fspath = obj.py().import("os")?.call_method1("fspath", (obj,))?;
+    Ok(PathBuf::from(text("path", &fspath)?))
+}
+
 /// Run a core call without the GIL and map its error.
 pub(crate) fn run<T: Send>(
     py: Python<'_>,
@@ -67,7 +74,12 @@ impl PyStore {
     /// kept outside the file, for the audit log's pseudonyms).
     #[new]
     #[pyo3(signature = (path, **options))]
-    fn new(py: Python<'_>, path: PathBuf, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        path: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let path = path_arg(path)?;
         let options: StoreOptions = self::options(options)?;
         run(py, || store::Store::open_with(&path, options)).map(PyStore)
     }
