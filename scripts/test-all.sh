@@ -75,11 +75,12 @@ ensure_pyenv() {
     command -v python3 >/dev/null 2>&1 || { echo "python3 not found" >&2; return 1; }
     [ -x "$pyenv/bin/python" ] || python3 -m venv "$pyenv" || return 1
     local stamp=$pyenv/.requirements wanted
-    wanted=$(cat bindings-python/requirements-dev.txt benches/python/requirements.txt tests/learner_reference/requirements.txt)
+    wanted=$(cat bindings-python/requirements-dev.txt benches/python/requirements.txt tests/learner_reference/requirements.txt examples/tutor/backend/requirements.txt)
     if [ "$wanted" != "$(cat "$stamp" 2>/dev/null)" ]; then
         # The package's own tools, then the peers of the benchmarks and fixtures.
         "$pyenv/bin/pip" install --quiet --disable-pip-version-check \
-            -r bindings-python/requirements-dev.txt -r benches/python/requirements.txt || return 1
+            -r bindings-python/requirements-dev.txt -r benches/python/requirements.txt \
+            -r examples/tutor/backend/requirements.txt || return 1
         printf '%s' "$wanted" >"$stamp"
     fi
     "$pyenv/bin/maturin" --version
@@ -300,6 +301,17 @@ kotlin_tests() {
     cat bindings-mobile/kotlin/target/surefire-reports/*.txt | grep -E "Tests run"
 }
 
+# The tutor app (seed 000): its Kotlin client's test starts the FastAPI backend
+# (uvicorn, the pyenv's learnloop package) on a free port, syncs phones with
+# it, kills and restarts it, and stops it at the end.
+tutor_app() {
+    (cd examples/tutor/client && mvn -B -q test \
+        -Dlearnloop.bindings="$root/bindings-mobile/kotlin/target/generated-sources/uniffi" \
+        -Dlearnloop.lib.dir="$CARGO_TARGET_DIR/release" \
+        -Dtutor.python="$pyenv/bin/python") || return 1
+    cat examples/tutor/client/target/surefire-reports/*.txt | grep -E "Tests run"
+}
+
 # The library's exported functions, read from the library itself: the
 # generated code must bind every one (no hand-kept list to fall behind).
 exported_symbols() {
@@ -445,6 +457,7 @@ step "JS benchmark smoke run (against ts-fsrs)" js_bench_smoke
 step "Maven and Java" ensure_maven
 step "mobile library (uniffi cdylib)" mobile_library_builds
 step "Kotlin tests (uniffi Kotlin on the JVM, JUnit 5 via Maven)" kotlin_tests
+step "tutor app (FastAPI backend and Kotlin client, synced over HTTP)" tutor_app
 step "Swift bindings generated (uniffi)" swift_generation
 step "C ABI test (the calls the generated code makes)" c_abi_test
 step "Swift toolchain (Debian 13 swiftlang in a chroot)" ensure_swift

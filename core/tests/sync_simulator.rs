@@ -93,7 +93,13 @@ impl World {
             engine: Engine::default(),
             now: start(),
             replicas: (0..REPLICAS)
-                .map(|d| Replica::new(&format!("device-{d}")).unwrap())
+                .map(|d| {
+                    let mut replica = Replica::new(&format!("device-{d}")).unwrap();
+                    // Checkpoints every few events, so that late events
+                    // refold from them: the oracle folds from nothing.
+                    replica.set_checkpoint_interval(d + 2);
+                    replica
+                })
                 .collect(),
             backups: vec![None; REPLICAS],
             installs: vec![0; REPLICAS],
@@ -257,6 +263,7 @@ impl World {
                     self.installs[device] += 1;
                     let id = format!("device-{device}-restored-{}", self.installs[device]);
                     let mut restored = Replica::new(&id).unwrap();
+                    restored.set_checkpoint_interval(3);
                     let now = self.device_now(device);
                     restored
                         .apply(

@@ -72,17 +72,16 @@ impl EventLog {
         }
         self.digest = self.digest.wrapping_add(event.hash64());
         self.stamps.insert(event.id.clone(), event.hlc);
-        let device = event.id.device.clone();
-        self.events.insert((event.hlc, event.id.clone()), event);
         // The vector covers the unbroken run of this device's events.
-        let mut seq = self.vector.get(&device);
-        while self.stamps.contains_key(&EventId {
-            device: device.clone(),
-            seq: seq + 1,
-        }) {
-            seq += 1;
+        let mut next = EventId {
+            device: event.id.device.clone(),
+            seq: self.vector.get(&event.id.device) + 1,
+        };
+        self.events.insert((event.hlc, event.id.clone()), event);
+        while self.stamps.contains_key(&next) {
+            next.seq += 1;
         }
-        self.vector.set(&device, seq);
+        self.vector.set(&next.device, next.seq - 1);
         Ok(true)
     }
 
@@ -195,6 +194,15 @@ impl EventLog {
             },
         );
         self.events.range(start..).map(|(_, e)| e)
+    }
+
+    /// The events after the event `through` (stamp and id), in the fold's
+    /// order.
+    pub fn events_after(&self, through: &(Hlc, EventId)) -> impl Iterator<Item = &Event> {
+        use std::ops::Bound;
+        self.events
+            .range((Bound::Excluded(through.clone()), Bound::Unbounded))
+            .map(|(_, e)| e)
     }
 
     /// Number of events held.

@@ -28,6 +28,6 @@ pub use fold::{LearnerState, OwnedRules, Rules, SessionFold};
 pub use hlc::{Clock, Hlc, MAX_CLOCK_SKEW};
 pub use log::{Applied, ChangeSet, EventLog};
 pub use register::{RegisterOp, Registers};
-pub use replica::Replica;
+pub use replica::{CHECKPOINT_EVERY, CHECKPOINTS_KEPT, Replica};
 pub use vector::VersionVector;
 pub use wire::CHANGE_SET_FORMAT;

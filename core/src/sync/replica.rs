@@ -33,12 +33,43 @@ use crate::{Result, Timestamp};
 /// assert_eq!(phone.digest(), laptop.digest());
 /// # Ok::<(), learnloop::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Replica {
     device: String,
     clock: Clock,
     log: EventLog,
     state: LearnerState,
+    /// States part-way through the fold, oldest first: a late event is
+    /// folded from the last one before it rather than from nothing.
+    checkpoints: Vec<Checkpoint>,
+    /// Events folded since the last checkpoint was taken.
+    since_checkpoint: usize,
+    /// A checkpoint is taken every this many events folded.
+    checkpoint_every: usize,
+}
+
+/// The state after every event up to `through` (in the fold's order).
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    through: (Hlc, EventId),
+    state: LearnerState,
+}
+
+/// By default a checkpoint is taken every this many events folded ...
+pub const CHECKPOINT_EVERY: usize = 2_048;
+/// ... and the latest this many are kept: a late event within the last
+/// 16,384 events folds from a checkpoint, an older one from the start.
+pub const CHECKPOINTS_KEPT: usize = 8;
+
+/// Two replicas are equal when they are the same device holding the same
+/// events, clock and state (checkpoints are a cache, not compared).
+impl PartialEq for Replica {
+    fn eq(&self, other: &Self) -> bool {
+        self.device == other.device
+            && self.clock == other.clock
+            && self.log == other.log
+            && self.state == other.state
+    }
 }
 
 impl Replica {
@@ -50,7 +81,17 @@ impl Replica {
             clock: Clock::default(),
             log: EventLog::default(),
             state: LearnerState::default(),
+            checkpoints: Vec::new(),
+            since_checkpoint: 0,
+            checkpoint_every: CHECKPOINT_EVERY,
         })
+    }
+
+    /// Take a checkpoint every `events` events folded from now on (at
+    /// least 1; [`CHECKPOINT_EVERY`] by default): more often costs memory
+    /// and copies, less often makes a late event refold more.
+    pub fn set_checkpoint_interval(&mut self, events: usize) {
+        self.checkpoint_every = events.max(1);
     }
 
     /// The replica of `device` holding `events` (as a store keeps them),
@@ -67,7 +108,7 @@ impl Replica {
             replica.log.insert(event)?;
         }
         replica.clock = Clock::resume(clock);
-        replica.state = LearnerState::fold(&replica.log, rules);
+        replica.fold_from(Hlc::ZERO, rules);
         Ok(replica)
     }
 
@@ -124,15 +165,38 @@ impl Replica {
     }
 
     /// Bring the state up to date after events from stamp `from` on were
-    /// added: fold just those when they all come after the state, else fold
-    /// everything again.
+    /// added: fold just those when they all come after the state, else
+    /// fold again from the last checkpoint before them, or from nothing.
     fn fold_from(&mut self, from: Hlc, rules: Rules<'_>) {
-        match self.state.last {
-            Some(last) if from <= last => self.state = LearnerState::fold(&self.log, rules),
-            _ => {
-                for event in self.log.events_from(from) {
-                    self.state.step(event, rules);
+        let incremental = self.state.last.is_none_or(|last| from > last);
+        let mut resume = None;
+        if !incremental {
+            // Checkpoints at or after `from` may lack the new events.
+            self.checkpoints.retain(|c| c.through.0 < from);
+            self.since_checkpoint = 0;
+            self.state = LearnerState::default();
+            if let Some(c) = self.checkpoints.last() {
+                self.state = c.state.clone();
+                resume = Some(c.through.clone());
+            }
+        }
+        let events: Box<dyn Iterator<Item = &Event>> = match (&resume, incremental) {
+            (_, true) => Box::new(self.log.events_from(from)),
+            (Some(through), false) => Box::new(self.log.events_after(through)),
+            (None, false) => Box::new(self.log.events()),
+        };
+        for event in events {
+            self.state.step(event, rules);
+            self.since_checkpoint += 1;
+            if self.since_checkpoint >= self.checkpoint_every {
+                self.since_checkpoint = 0;
+                if self.checkpoints.len() == CHECKPOINTS_KEPT {
+                    self.checkpoints.remove(0);
                 }
+                self.checkpoints.push(Checkpoint {
+                    through: (event.hlc, event.id.clone()),
+                    state: self.state.clone(),
+                });
             }
         }
     }
