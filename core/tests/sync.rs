@@ -406,6 +406,39 @@ fn a_review_takes_at_most_32_bytes_in_a_batch_of_1000() {
     assert!(per_event <= 32.0, "{per_event} bytes per review");
 }
 
+/// A change set carrying only a 16-device version vector (what a device
+/// sends to ask "what do I lack?"), with device ids of `len` characters.
+fn vector_only_bytes(len: usize) -> usize {
+    let mut vector = VersionVector::default();
+    for d in 0..16u64 {
+        let id = format!("{d:0>len$x}");
+        vector.set(&id, 1_000 + d * 977);
+    }
+    ChangeSet {
+        events: Vec::new(),
+        vector,
+        digest: u64::MAX,
+        count: 40_000,
+    }
+    .to_bytes()
+    .len()
+}
+
+#[test]
+fn a_version_vector_of_16_devices_takes_at_most_256_bytes_with_short_ids() {
+    let (eight, twelve, uuid) = (
+        vector_only_bytes(8),
+        vector_only_bytes(12),
+        vector_only_bytes(36),
+    );
+    println!(
+        "16-device vector: {eight} bytes (8-character ids), {twelve} (12), {uuid} (36, a UUID)"
+    );
+    assert!(eight <= 256, "{eight} bytes");
+    // The ids dominate: each costs its length plus about 4 bytes.
+    assert!(uuid - eight == 16 * 28, "{uuid} - {eight}");
+}
+
 #[test]
 fn malformed_change_sets_are_refused_naming_the_field() {
     let (fsrs, engine) = (Fsrs::default(), Engine::default());
