@@ -22,7 +22,7 @@ fn t0() -> DateTime<Utc> {
 /// review of one of the cards so far otherwise, an answer every 10th.
 fn fact(i: usize, at: DateTime<Utc>) -> Body {
     let cards = i / 20 + 1;
-    if i % 20 == 0 {
+    if i.is_multiple_of(20) {
         Body::CardAdded(CardChange {
             card: format!("card-{}", i / 20),
             at: at.into(),
@@ -30,7 +30,7 @@ fn fact(i: usize, at: DateTime<Utc>) -> Body {
     } else if i % 10 == 5 {
         Body::Answer(Answer {
             session: format!("session-{}", i / 500),
-            interaction: Interaction::answered(format!("q{i}"), i % 3 != 0, at),
+            interaction: Interaction::answered(format!("q{i}"), !i.is_multiple_of(3), at),
         })
     } else {
         Body::Review(Review {

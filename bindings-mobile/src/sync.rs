@@ -132,7 +132,7 @@ impl Replica {
         sm2: Arc<Sm2>,
         engine: Option<Arc<AdaptiveEngine>>,
     ) -> Result<Arc<Self>> {
-        Replica::build(device, rules(Box::new(sm2.0.clone()), engine))
+        Replica::build(device, rules(Box::new(sm2.0), engine))
     }
 
     /// An empty replica folding cards with Anki's SM-2.

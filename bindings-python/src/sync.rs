@@ -26,7 +26,7 @@ fn rules(
         rules.scheduler = if let Ok(f) = s.cast::<PyFsrs>() {
             Box::new(f.get().0.clone())
         } else if let Ok(f) = s.cast::<PySm2>() {
-            Box::new(f.get().0.clone())
+            Box::new(f.get().0)
         } else if let Ok(f) = s.cast::<PyAnkiSm2>() {
             Box::new(f.get().0.clone())
         } else {

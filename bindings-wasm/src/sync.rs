@@ -88,7 +88,7 @@ impl Replica {
     /// This replica, folding cards with SM-2.
     #[wasm_bindgen(js_name = withSm2)]
     pub fn with_sm2(self, sm2: &Sm2) -> Replica {
-        self.set_scheduler(Box::new(sm2.0.clone()))
+        self.set_scheduler(Box::new(sm2.0))
     }
     /// This replica, folding cards with Anki's SM-2.
     #[wasm_bindgen(js_name = withAnkiSm2)]
