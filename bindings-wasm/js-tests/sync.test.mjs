@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { AdaptiveEngine, Fsrs, Replica } from "../pkg/node.js";
+import { AdaptiveEngine, Fsrs, Replica } from "../pkg/store/node.js";
 
 const T0 = new Date("2026-01-05T09:00:00Z");
 const minutes = (m) => new Date(T0.getTime() + m * 60_000);

@@ -47,11 +47,11 @@ export function adapt(): number {
   return seen.nextPredictedSuccess + (next ?? 0) + fits.length + u.predicted;
 }
 
-import { Replica } from "learnloop";
-import type { AppliedChanges, EventBody, RecordedEvent, VersionVector } from "learnloop";
+import { Fsrs as StoreFsrs, Replica } from "learnloop/store";
+import type { AppliedChanges, EventBody, RecordedEvent, VersionVector } from "learnloop/store";
 
 export function syncTwo(): bigint {
-  const phone: Replica = new Replica("phone").withFsrs(new Fsrs());
+  const phone: Replica = new Replica("phone").withFsrs(new StoreFsrs());
   const laptop = new Replica("laptop");
   const body: EventBody = { kind: "card_added", card: "c1", at: new Date() };
   const made: RecordedEvent = phone.record(body, new Date());

@@ -22,6 +22,9 @@ pub mod learner;
 pub mod srs;
 #[cfg(feature = "store")]
 pub mod store;
+// Sync travels with the store: the default entry stays within its budget
+// (350 KB gzipped), and a browser that syncs keeps its replica's events.
+#[cfg(feature = "store")]
 pub mod sync;
 
 #[wasm_bindgen(typescript_custom_section)]
