@@ -304,6 +304,16 @@ pub enum Error {
         /// The sender's.
         theirs: u64,
     },
+    /// The sender compacted events this replica does not hold: it is too
+    /// far behind for a change set, and resyncs from the sender's snapshot
+    /// ([`crate::sync::Replica::resync`]). Nothing was applied.
+    #[error(
+        "change_set.floor: the sender compacted events this replica lacks ({missing} of them); resync from its snapshot"
+    )]
+    ResyncNeeded {
+        /// How many compacted events this replica lacks.
+        missing: u64,
+    },
     /// The storage layer failed (see [`StorageFailure`]). The transaction
     /// in progress was rolled back.
     #[error("storage: {operation}: {message}")]
@@ -342,6 +352,7 @@ impl Error {
             Error::NotEstimable { field, .. } => field.clone(),
             Error::EventConflict { .. } => "event".to_string(),
             Error::Diverged { .. } => "digest".to_string(),
+            Error::ResyncNeeded { .. } => "change_set.floor".to_string(),
             Error::InBatch { index, error } => {
                 let inner = error.field();
                 // Fields about "the card" become fields of this card of the batch.
@@ -376,7 +387,9 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::NotEstimable { .. } => ErrorKind::NotEstimable,
             Error::Storage { failure, .. } => failure.kind(),
-            Error::EventConflict { .. } | Error::Diverged { .. } => ErrorKind::Conflict,
+            Error::EventConflict { .. } | Error::Diverged { .. } | Error::ResyncNeeded { .. } => {
+                ErrorKind::Conflict
+            }
         }
     }
 
@@ -399,6 +412,7 @@ impl Error {
             Error::NotEstimable { .. } => "not_estimable",
             Error::EventConflict { .. } => "event_conflict",
             Error::Diverged { .. } => "diverged",
+            Error::ResyncNeeded { .. } => "resync_needed",
         }
     }
 

@@ -419,6 +419,7 @@ fn vector_only_bytes(len: usize) -> usize {
         vector,
         digest: u64::MAX,
         count: 40_000,
+        floor: VersionVector::default(),
     }
     .to_bytes()
     .len()

@@ -9,7 +9,7 @@ use super::register::Registers;
 use crate::adaptive::{AdaptationRecord, AdaptiveState, Engine, Interaction};
 use crate::srs::{Card, ReviewContext, Scheduler};
 use crate::{Result, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a fold computes with: the scheduler of the cards and the engine of
@@ -68,7 +68,7 @@ impl std::fmt::Debug for OwnedRules {
 /// fold's order are applied as usual (a decision cannot have seen an
 /// event stamped after it: the clock of its maker had observed every
 /// event it had seen).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionFold {
     /// The adaptive state after every answer and decision.
     pub state: AdaptiveState,

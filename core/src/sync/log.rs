@@ -20,8 +20,12 @@ pub struct ChangeSet {
     pub vector: VersionVector,
     /// The sender's digest (see [`EventLog::digest`]).
     pub digest: u64,
-    /// How many events the sender held.
+    /// How many events the sender held (compacted ones included).
     pub count: u64,
+    /// The events the sender compacted (folded into its snapshot and no
+    /// longer sends), per device: a receiver that lacks any of them must
+    /// resync from the snapshot.
+    pub floor: VersionVector,
 }
 
 /// What [`EventLog::apply`] did.
@@ -60,6 +64,23 @@ pub struct EventLog {
     stamps: BTreeMap<EventId, Hlc>,
     vector: VersionVector,
     digest: u64,
+    /// The compacted events (see [`EventLog::compact_through`]).
+    floor: Floor,
+}
+
+/// What a log's compacted events were: for each device the run 1..=n
+/// compacted, how many in all, the last one in the fold's order, and
+/// their digest.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Floor {
+    /// Per device, the compacted run.
+    pub vector: VersionVector,
+    /// How many events were compacted.
+    pub count: u64,
+    /// The last compacted event in the fold's order (stamp and id).
+    pub through: Option<(Hlc, EventId)>,
+    /// The digest of the compacted events.
+    pub digest: u64,
 }
 
 impl EventLog {
@@ -89,7 +110,8 @@ impl EventLog {
     /// error if it holds a different event with the same id.
     fn check(&self, event: &Event) -> Result<bool> {
         let Some(hlc) = self.stamps.get(&event.id) else {
-            return Ok(false);
+            // A compacted event is held (its content is no longer here to compare).
+            return Ok(self.floor.vector.covers(&event.id.device, event.id.seq));
         };
         match self.events.get(&(*hlc, event.id.clone())) {
             Some(held) if held == event => Ok(true),
@@ -104,6 +126,15 @@ impl EventLog {
     /// vectors cover, nothing more, but their digests differ, the replicas
     /// diverged: an error, after the events were added.
     pub fn apply(&mut self, changes: &ChangeSet) -> Result<Applied> {
+        // Events the sender compacted cannot come in a change set.
+        if !self.vector.dominates(&changes.floor) {
+            let missing = changes
+                .floor
+                .iter()
+                .map(|(d, seq)| seq.saturating_sub(self.vector.get(d)))
+                .sum();
+            return Err(Error::ResyncNeeded { missing });
+        }
         // Check everything first, so that a conflict adds nothing.
         let mut fresh: BTreeMap<&EventId, &Event> = BTreeMap::new();
         for event in &changes.events {
@@ -127,9 +158,8 @@ impl EventLog {
             applied.earliest = Some(applied.earliest.map_or(event.hlc, |e| e.min(event.hlc)));
         }
         let covered: u64 = self.vector.iter().map(|(_, seq)| seq).sum();
-        let same_events = self.vector == changes.vector
-            && self.len() as u64 == covered
-            && changes.count == covered;
+        let same_events =
+            self.vector == changes.vector && self.count() == covered && changes.count == covered;
         if same_events && self.digest != changes.digest {
             return Err(Error::Diverged {
                 ours: self.digest,
@@ -151,20 +181,64 @@ impl EventLog {
                 .collect(),
             vector: self.vector.clone(),
             digest: self.digest,
-            count: self.len() as u64,
+            count: self.count(),
+            floor: self.floor.vector.clone(),
         }
     }
 
-    /// The highest sequence number held of `device` (0: none), gaps or not.
+    /// How many events the log has taken in, compacted ones included.
+    pub fn count(&self) -> u64 {
+        self.floor.count + self.events.len() as u64
+    }
+
+    /// The compacted events.
+    pub fn floor(&self) -> &Floor {
+        &self.floor
+    }
+
+    /// Drop every event up to `through` (in the fold's order) from the
+    /// log: they stay counted in the vector, digest and count, and an
+    /// event among them that arrives again is a duplicate. Each device's
+    /// dropped events must be a run from its first (the caller compacts
+    /// only events every replica holds). Returns how many were dropped.
+    pub(crate) fn compact_through(&mut self, through: &(Hlc, EventId)) -> usize {
+        let keep = self.events.split_off(&next_key(through));
+        let dropped = std::mem::replace(&mut self.events, keep);
+        for ((hlc, id), event) in &dropped {
+            self.stamps.remove(id);
+            let seq = self.floor.vector.get(&id.device).max(id.seq);
+            self.floor.vector.set(&id.device, seq);
+            self.floor.digest = self.floor.digest.wrapping_add(event.hash64());
+            self.floor.through = Some((*hlc, id.clone()));
+        }
+        self.floor.count += dropped.len() as u64;
+        dropped.len()
+    }
+
+    /// A log that starts at a snapshot's floor: nothing held yet, the
+    /// compacted events counted.
+    pub(crate) fn from_floor(floor: Floor) -> Self {
+        EventLog {
+            vector: floor.vector.clone(),
+            digest: floor.digest,
+            floor,
+            ..EventLog::default()
+        }
+    }
+
+    /// The highest sequence number held of `device` (0: none), gaps or
+    /// not, compacted or not.
     pub fn last_seq(&self, device: &str) -> u64 {
         let id = |seq| EventId {
             device: device.to_string(),
             seq,
         };
-        self.stamps
+        let held = self
+            .stamps
             .range(id(0)..=id(u64::MAX))
             .next_back()
-            .map_or(0, |(id, _)| id.seq)
+            .map_or(0, |(id, _)| id.seq);
+        held.max(self.floor.vector.get(device))
     }
 
     /// For each device, how many of its events the log holds without a gap.
@@ -214,6 +288,13 @@ impl EventLog {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }
+}
+
+/// The smallest key after `key` in the fold's order.
+fn next_key(key: &(Hlc, EventId)) -> (Hlc, EventId) {
+    let mut next = key.clone();
+    next.1.seq = next.1.seq.saturating_add(1);
+    next
 }
 
 fn conflict(id: &EventId) -> Error {

@@ -20,14 +20,16 @@ mod hlc;
 mod log;
 pub mod register;
 mod replica;
+mod snapshot;
 mod vector;
 mod wire;
 
 pub use event::{Answer, Authority, Body, CardChange, Event, EventId, RegisterWrite, Review, kind};
 pub use fold::{LearnerState, OwnedRules, Rules, SessionFold};
 pub use hlc::{Clock, Hlc, MAX_CLOCK_SKEW};
-pub use log::{Applied, ChangeSet, EventLog};
+pub use log::{Applied, ChangeSet, EventLog, Floor};
 pub use register::{RegisterOp, Registers};
-pub use replica::{CHECKPOINT_EVERY, CHECKPOINTS_KEPT, Replica};
+pub use replica::{Acknowledgement, CHECKPOINT_EVERY, CHECKPOINTS_KEPT, Replica};
+pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
 pub use vector::VersionVector;
 pub use wire::CHANGE_SET_FORMAT;

@@ -49,9 +49,10 @@ pub enum RegisterOp {
 }
 
 /// A causal last-writer-wins register (see the module's documentation).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 struct CausalLww {
     /// Every write by (stamp, event id): its value (`None`: a removal).
+    #[serde(with = "pairs")]
     writes: BTreeMap<(Hlc, EventId), Option<String>>,
     /// For each device, the highest sequence number any write had seen:
     /// a write of that device at or below it is superseded.
@@ -75,8 +76,32 @@ impl CausalLww {
     }
 }
 
+/// A map whose keys are not text, as a list of pairs (JSON keys are text).
+mod pairs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub(super) fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub(super) fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
 /// Every register of a learner, as folded from their `register` events.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Serialized (by [`Registers::to_json`]) as the values; a snapshot keeps
+/// every write ([`Registers::full`]).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct Registers {
     sets: BTreeMap<String, CausalLww>,
     maxima: BTreeMap<String, f64>,
@@ -182,6 +207,28 @@ impl Registers {
             .map(|k| (k.as_str(), self.map(k)))
             .collect();
         serde_json::json!({ "set": set, "max": self.maxima, "counter": counter, "map": map })
+    }
+}
+
+/// The registers with every write, as a snapshot keeps them (read back by
+/// deserializing a [`Registers`]).
+#[derive(Serialize)]
+pub(crate) struct FullRegisters<'a> {
+    sets: &'a BTreeMap<String, CausalLww>,
+    maxima: &'a BTreeMap<String, f64>,
+    counters: &'a BTreeMap<String, BTreeMap<String, i64>>,
+    maps: &'a BTreeMap<String, BTreeMap<String, CausalLww>>,
+}
+
+impl Registers {
+    /// Every write, for a snapshot.
+    pub(crate) fn full(&self) -> FullRegisters<'_> {
+        FullRegisters {
+            sets: &self.sets,
+            maxima: &self.maxima,
+            counters: &self.counters,
+            maps: &self.maps,
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use super::event::{Body, Event, EventId};
 use super::fold::{LearnerState, Rules};
 use super::hlc::{Clock, Hlc};
 use super::log::{Applied, ChangeSet, EventLog};
+use super::snapshot::Snapshot;
 use super::vector::VersionVector;
 use crate::error::check_id;
 use crate::{Result, Timestamp};
@@ -46,6 +47,8 @@ pub struct Replica {
     since_checkpoint: usize,
     /// A checkpoint is taken every this many events folded.
     checkpoint_every: usize,
+    /// The state after every compacted event: where a full fold starts.
+    base: LearnerState,
 }
 
 /// The state after every event up to `through` (in the fold's order).
@@ -53,6 +56,16 @@ pub struct Replica {
 struct Checkpoint {
     through: (Hlc, EventId),
     state: LearnerState,
+}
+
+/// What another device last reported holding: its version vector and its
+/// clock (see [`Replica::compact`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Acknowledgement {
+    /// The events it holds.
+    pub vector: VersionVector,
+    /// Its clock when it reported ([`Replica::clock`]).
+    pub clock: Hlc,
 }
 
 /// By default a checkpoint is taken every this many events folded ...
@@ -84,6 +97,7 @@ impl Replica {
             checkpoints: Vec::new(),
             since_checkpoint: 0,
             checkpoint_every: CHECKPOINT_EVERY,
+            base: LearnerState::default(),
         })
     }
 
@@ -174,7 +188,7 @@ impl Replica {
             // Checkpoints at or after `from` may lack the new events.
             self.checkpoints.retain(|c| c.through.0 < from);
             self.since_checkpoint = 0;
-            self.state = LearnerState::default();
+            self.state = self.base.clone();
             if let Some(c) = self.checkpoints.last() {
                 self.state = c.state.clone();
                 resume = Some(c.through.clone());
@@ -199,6 +213,116 @@ impl Replica {
                 });
             }
         }
+    }
+
+    /// The state folded again from the floor over every event held,
+    /// without checkpoints: what [`Replica::state`] must equal.
+    pub fn refolded(&self, rules: Rules<'_>) -> LearnerState {
+        let mut state = self.base.clone();
+        for event in self.log.events() {
+            state.step(event, rules);
+        }
+        state
+    }
+
+    /// Compact the events every replica holds. `acknowledged` holds, for
+    /// every other device that may still send events, what it last
+    /// reported: its version vector and its clock ([`Replica::clock`]).
+    /// When this replica holds everything they hold, the events up to the
+    /// first one some device lacks, and stamped before every reported clock
+    /// (a device stamps its later events after its clock, whatever its wall
+    /// time), are folded into the snapshot and dropped from the log; they
+    /// stay counted in the vector and digest. A replica that then asks for
+    /// changes without holding them gets [`crate::Error::ResyncNeeded`] and
+    /// resyncs from [`Replica::snapshot`]. Returns how many events were
+    /// compacted.
+    pub fn compact(&mut self, acknowledged: &[Acknowledgement], rules: Rules<'_>) -> usize {
+        if !acknowledged
+            .iter()
+            .all(|a| self.log.vector().dominates(&a.vector))
+        {
+            // Some device holds events this one has not seen: their stamps
+            // are unknown, so no floor is safe yet.
+            return 0;
+        }
+        let limit = acknowledged
+            .iter()
+            .map(|a| a.clock)
+            .fold(self.clock.last(), Hlc::min);
+        let mut base = self.base.clone();
+        let mut through = None;
+        for event in self.log.events() {
+            let everywhere = acknowledged
+                .iter()
+                .all(|a| a.vector.covers(&event.id.device, event.id.seq));
+            if event.hlc >= limit || !everywhere {
+                break;
+            }
+            base.step(event, rules);
+            through = Some((event.hlc, event.id.clone()));
+        }
+        let Some(through) = through else { return 0 };
+        self.checkpoints.retain(|c| c.through > through);
+        self.base = base;
+        self.log.compact_through(&through)
+    }
+
+    /// The state at the floor and what the compacted events were: what a
+    /// replica too far behind starts again from ([`Replica::resync`]).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            floor: self.log.floor().clone(),
+            state: self.base.clone(),
+        }
+    }
+
+    /// Start again from `snapshot` (this replica was too far behind a
+    /// peer that compacted): its state replaces what this replica had
+    /// folded of the snapshot's events, and this replica's events the
+    /// snapshot lacks stay and fold after it. Then apply the peer's
+    /// changes since the new vector. An event held here that the snapshot
+    /// lacks but that comes before its floor (a device unknown to the
+    /// compacting peer, or a clock far behind) cannot be folded in order:
+    /// an error naming `snapshot`, and nothing changes.
+    pub fn resync(
+        &mut self,
+        snapshot: &Snapshot,
+        now: impl Into<Timestamp>,
+        rules: Rules<'_>,
+    ) -> Result<()> {
+        let floor = &snapshot.floor;
+        let kept: Vec<Event> = self
+            .log
+            .events()
+            .filter(|e| !floor.vector.covers(&e.id.device, e.id.seq))
+            .cloned()
+            .collect();
+        if let (Some(through), Some(first)) = (&floor.through, kept.first())
+            && (first.hlc, first.id.clone()) < *through
+        {
+            return Err(crate::Error::invalid(
+                "snapshot",
+                format!(
+                    "event {}:{} is not in the snapshot but comes before its floor",
+                    first.id.device, first.id.seq
+                ),
+            ));
+        }
+        let mut log = EventLog::from_floor(floor.clone());
+        for event in kept {
+            log.insert(event)?;
+        }
+        let now = now.into();
+        if let Some((hlc, _)) = &floor.through {
+            self.clock.observe(*hlc, now);
+        }
+        self.log = log;
+        self.base = snapshot.state.clone();
+        self.checkpoints.clear();
+        self.since_checkpoint = 0;
+        self.state = self.base.clone();
+        self.fold_from(Hlc::ZERO, rules);
+        Ok(())
     }
 
     /// Record an event of a kind the host defines (or a newer app's): kept,

@@ -25,6 +25,8 @@ struct WireV1 {
     digest: u64,
     count: u64,
     events: Vec<WireEvent>,
+    /// (device index, sequence number) of the sender's compacted runs.
+    floor: Vec<(u32, u64)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -87,6 +89,11 @@ impl ChangeSet {
             .iter()
             .map(|(d, s)| (intern(&mut devices, &mut device_index, &d.to_string()), s))
             .collect();
+        let floor = self
+            .floor
+            .iter()
+            .map(|(d, s)| (intern(&mut devices, &mut device_index, &d.to_string()), s))
+            .collect();
         let wire = WireV1 {
             devices,
             kinds,
@@ -94,6 +101,7 @@ impl ChangeSet {
             digest: self.digest,
             count: self.count,
             events,
+            floor,
         };
         // Plain data into a Vec cannot fail.
         postcard::to_extend(&wire, vec![CHANGE_SET_FORMAT])
@@ -142,6 +150,10 @@ impl ChangeSet {
         for (i, &(d, seq)) in wire.vector.iter().enumerate() {
             vector.set(device(d, &format!("vector[{i}]"))?, seq);
         }
+        let mut floor = VersionVector::default();
+        for (i, &(d, seq)) in wire.floor.iter().enumerate() {
+            floor.set(device(d, &format!("floor[{i}]"))?, seq);
+        }
         let mut last_seq: BTreeMap<u32, u64> = BTreeMap::new();
         let mut millis = 0u64;
         let mut events = Vec::with_capacity(wire.events.len());
@@ -188,6 +200,7 @@ impl ChangeSet {
             vector,
             digest: wire.digest,
             count: wire.count,
+            floor,
         })
     }
 }
