@@ -280,12 +280,21 @@ impl StoredReplica {
         ))
     }
 
-    /// Record that `peer` holds every event its version `vector` covers.
-    pub fn acknowledge(&self, peer: String, vector: HashMap<String, u64>) -> Result<()> {
-        Ok(self
-            .lock()
-            .0
-            .acknowledge(self.store.core(), &peer, &vector_of(vector))?)
+    /// Record that `peer` holds every event its version `vector` covers,
+    /// its clock having reached `clock` (0 when not known).
+    #[uniffi::method(default(clock = 0))]
+    pub fn acknowledge(
+        &self,
+        peer: String,
+        vector: HashMap<String, u64>,
+        clock: u64,
+    ) -> Result<()> {
+        Ok(self.lock().0.acknowledge(
+            self.store.core(),
+            &peer,
+            &vector_of(vector),
+            learnloop::sync::Hlc::from_u64(clock),
+        )?)
     }
 
     /// This replica's version vector.

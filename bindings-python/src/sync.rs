@@ -10,7 +10,9 @@ use crate::srs::{PyAnkiSm2, PyFsrs, PySm2};
 use crate::store::{PyStore, run};
 use crate::time::timestamp;
 use learnloop::store::StoredReplica;
-use learnloop::sync::{Applied, Body, ChangeSet, Event, OwnedRules, Replica, VersionVector};
+use learnloop::sync::{
+    Applied, Body, ChangeSet, Event, Hlc, OwnedRules, Replica, Snapshot, VersionVector,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::sync::{Mutex, MutexGuard};
@@ -169,6 +171,26 @@ impl PyReplica {
         )
     }
 
+    /// The snapshot (bytes) a replica too far behind resyncs from.
+    fn snapshot<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.lock().0.snapshot().to_bytes())
+    }
+
+    /// Start again from a peer's snapshot (bytes) after an apply raised
+    /// `ConflictError` with code `resync_needed`; this replica's own events
+    /// the snapshot lacks are kept.
+    fn resync(&self, snapshot: &[u8]) -> PyResult<()> {
+        let snapshot = Snapshot::from_bytes(snapshot).map_err(to_py)?;
+        let mut guard = self.lock();
+        let (replica, rules) = &mut *guard;
+        replica.resync(&snapshot, rules.rules()).map_err(to_py)
+    }
+
+    /// This replica's clock (a peer's acknowledgement carries it).
+    fn clock(&self) -> u64 {
+        self.lock().0.clock().as_u64()
+    }
+
     /// This replica's version vector: `{device: seq}`.
     fn vector<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py_object(py, self.lock().0.vector())
@@ -308,10 +330,55 @@ impl PyStoredReplica {
         self.lock().0.learner_id().to_string()
     }
 
-    /// Record that `peer` holds every event its version `vector` covers.
-    fn acknowledge(&self, py: Python<'_>, peer: &str, vector: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Record that `peer` holds every event its version `vector` covers,
+    /// and that its clock had reached `clock` (`Replica.clock`; 0 when not
+    /// known, which keeps `compact` from compacting).
+    #[pyo3(signature = (peer, vector, clock = 0))]
+    fn acknowledge(
+        &self,
+        py: Python<'_>,
+        peer: &str,
+        vector: &Bound<'_, PyAny>,
+        clock: u64,
+    ) -> PyResult<()> {
         let (vector, store) = (self::vector(Some(vector))?, self.store.get().core());
-        run(py, || self.lock().0.acknowledge(store, peer, &vector))
+        run(py, || {
+            self.lock()
+                .0
+                .acknowledge(store, peer, &vector, Hlc::from_u64(clock))
+        })
+    }
+
+    /// Compact what every peer acknowledged into the snapshot (one
+    /// transaction); returns how many events were compacted.
+    fn compact(&self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let (now, store) = (timestamp("now", now)?, self.store.get().core());
+        run(py, || {
+            let mut guard = self.lock();
+            let (replica, rules) = &mut *guard;
+            replica.compact(store, now, rules.rules())
+        })
+    }
+
+    /// The snapshot (bytes) a replica too far behind resyncs from.
+    fn snapshot<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.lock().0.replica().snapshot().to_bytes())
+    }
+
+    /// Start again from a peer's snapshot (bytes), in one transaction.
+    fn resync(&self, py: Python<'_>, snapshot: &[u8], now: &Bound<'_, PyAny>) -> PyResult<()> {
+        let snapshot = Snapshot::from_bytes(snapshot).map_err(to_py)?;
+        let (now, store) = (timestamp("now", now)?, self.store.get().core());
+        run(py, || {
+            let mut guard = self.lock();
+            let (replica, rules) = &mut *guard;
+            replica.resync(store, &snapshot, now, rules.rules())
+        })
+    }
+
+    /// This replica's clock (send it with the vector when acknowledging).
+    fn clock(&self) -> u64 {
+        self.lock().0.replica().clock().as_u64()
     }
 
     /// This replica's version vector (see `Replica.vector`).

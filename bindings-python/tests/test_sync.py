@@ -146,3 +146,34 @@ def test_an_apps_own_kind_is_kept_and_forwarded_not_folded() -> None:
     with pytest.raises(learnloop.InvalidInputError) as own:
         a.record_other("review", 1, b"", T0)
     assert own.value.field == "kind"
+
+
+def test_a_backend_compacts_and_a_stale_phone_resyncs_from_its_snapshot(tmp_path: Path) -> None:
+    store = learnloop.Store(tmp_path / "backend.db")
+    backend = store.replica("ada", "backend", T0)
+    phone = learnloop.Replica("phone")
+    for q in range(6):
+        phone.record(answer("s1", f"q{q}", q % 2 == 0, T0 + timedelta(minutes=q)), T0)
+    backend.apply(phone.changes_since(backend.vector()), T0)
+    phone.apply(backend.changes_since(phone.vector()), T0)
+    assert backend.compact(T0) == 0, "no phone clock reported yet"
+    backend.acknowledge("phone", phone.vector(), phone.clock())
+    # The last answer, stamped at the clock the phone reported, stays.
+    assert backend.compact(T0) == 5
+
+    # A tablet that answered offline an hour later, then meets the backend.
+    later = T0 + timedelta(hours=1)
+    tablet = learnloop.Replica("tablet")
+    tablet.record(review("c1", 3, later), later)
+    with pytest.raises(learnloop.ConflictError) as behind:
+        tablet.apply(backend.changes_since(tablet.vector()), T0)
+    assert behind.value.code == "resync_needed"
+    tablet.resync(backend.snapshot())
+    tablet.apply(backend.changes_since(tablet.vector()), T0)
+    backend.apply(tablet.changes_since(backend.vector()), T0)
+    assert tablet.state() == backend.state()
+    assert tablet.digest() == backend.digest()
+    assert len(tablet.state()["sessions"]["s1"]["answers"]) == 6
+    with pytest.raises(learnloop.InvalidInputError) as garbage:
+        tablet.resync(b"\x01{")
+    assert garbage.value.field.startswith("snapshot")

@@ -95,7 +95,7 @@ proptest! {
             prop_assert_eq!(error.code(), "resync_needed");
             prop_assert_eq!(fresh.vector(), &VersionVector::default(), "nothing applied");
         }
-        fresh.resync(&snapshot, now, rules).unwrap();
+        fresh.resync(&snapshot, rules).unwrap();
         fresh.apply(&devices[0].changes_since(fresh.vector()), now, rules).unwrap();
         prop_assert_eq!(fresh.state(), devices[0].state());
         prop_assert_eq!(fresh.digest(), devices[0].digest());
@@ -107,7 +107,7 @@ proptest! {
         stale.record(body(2, 1, now), now, rules).unwrap();
         if let Err(e) = stale.apply(&devices[0].changes_since(stale.vector()), now, rules) {
             prop_assert_eq!(e.code(), "resync_needed");
-            stale.resync(&devices[0].snapshot(), now, rules).unwrap();
+            stale.resync(&devices[0].snapshot(), rules).unwrap();
             stale.apply(&devices[0].changes_since(stale.vector()), now, rules).unwrap();
         }
         let changes = stale.changes_since(devices[0].vector());

@@ -199,7 +199,7 @@ impl World {
                 let snapshot = self.replicas[from].snapshot();
                 // The snapshot travels in its binary form.
                 let snapshot = Snapshot::from_bytes(&snapshot.to_bytes()).unwrap();
-                self.replicas[to].resync(&snapshot, now, rules).unwrap();
+                self.replicas[to].resync(&snapshot, rules).unwrap();
                 self.replicas[to]
                     .apply(changes, now, rules)
                     .expect("after a resync the change set applies");
@@ -306,7 +306,7 @@ impl World {
                         scheduler: &self.fsrs,
                         engine: &self.engine,
                     };
-                    restored.resync(&backup.snapshot(), now, rules).unwrap();
+                    restored.resync(&backup.snapshot(), rules).unwrap();
                     restored
                         .apply(&backup.changes_since(restored.vector()), now, rules)
                         .unwrap();

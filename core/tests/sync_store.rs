@@ -9,7 +9,7 @@ use learnloop::ErrorKind;
 use learnloop::adaptive::{Engine, Interaction};
 use learnloop::srs::{Fsrs, Rating};
 use learnloop::store::{Store, StoredReplica};
-use learnloop::sync::{Answer, Body, CardChange, Replica, Review, Rules};
+use learnloop::sync::{Answer, Body, CardChange, Hlc, Replica, Review, Rules, Snapshot};
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -186,19 +186,19 @@ fn the_outbox_is_what_a_peer_has_not_acknowledged() {
         .apply(&backend.outbox(&store, "phone").unwrap(), t0(), rules)
         .unwrap();
     backend
-        .acknowledge(&store, "phone", phone.vector())
+        .acknowledge(&store, "phone", phone.vector(), phone.clock())
         .unwrap();
     assert!(backend.outbox(&store, "phone").unwrap().events.is_empty());
     backend.record(&store, fact(6, t0()), t0(), rules).unwrap();
     assert_eq!(backend.outbox(&store, "phone").unwrap().events.len(), 1);
     // An older acknowledgement (a message that arrived late) takes nothing back.
     backend
-        .acknowledge(&store, "phone", &Default::default())
+        .acknowledge(&store, "phone", &Default::default(), Hlc::ZERO)
         .unwrap();
     assert_eq!(backend.outbox(&store, "phone").unwrap().events.len(), 1);
     assert_eq!(
         backend
-            .acknowledge(&store, "", phone.vector())
+            .acknowledge(&store, "", phone.vector(), Hlc::ZERO)
             .unwrap_err()
             .field(),
         "peer"
@@ -217,7 +217,7 @@ fn erasing_a_learner_removes_their_sync_rows() {
         backend.record(&store, fact(n, t0()), t0(), rules).unwrap();
     }
     backend
-        .acknowledge(&store, "phone", backend.replica().vector())
+        .acknowledge(&store, "phone", backend.replica().vector(), Hlc::ZERO)
         .unwrap();
     store.erase_learner("ada").unwrap();
     let c = Connection::open(&path).unwrap();
@@ -253,6 +253,16 @@ fn crash_writer(path: &str, start: u64) -> ! {
         let own = backend.record(&store, fact(n, at), at, rules).unwrap();
         writeln!(stdout, "acked {}:{}", own.id.device, own.id.seq).unwrap();
         stdout.flush().unwrap();
+        // Now and then the phone reports what it holds and the backend
+        // compacts (kills land inside these transactions too).
+        if n % 3 == 0 {
+            let back = backend.replica().changes_since(phone.vector());
+            phone.apply(&back, at, rules).unwrap();
+            backend
+                .acknowledge(&store, phone.device(), phone.vector(), phone.clock())
+                .unwrap();
+            backend.compact(&store, at, rules).unwrap();
+        }
     }
     unreachable!("a writer runs until it is killed")
 }
@@ -329,13 +339,19 @@ fn killed_writers_never_lose_an_event_or_tear_derived_rows() {
     assert_eq!(ok, "ok");
     let store = Store::open(&path).unwrap();
     let backend = StoredReplica::open(&store, "ada", "backend", t0(), rules).unwrap();
-    let held: BTreeSet<String> = backend
-        .replica()
-        .log()
-        .events()
-        .map(|e| format!("{}:{}", e.id.device, e.id.seq))
+    // Held whole or compacted into the snapshot: within the vector.
+    let vector = backend.replica().vector();
+    let lost: Vec<_> = acked
+        .iter()
+        .filter(|id| {
+            let (device, seq) = id.rsplit_once(':').unwrap();
+            !vector.covers(device, seq.parse().unwrap())
+        })
         .collect();
-    let lost: Vec<_> = acked.difference(&held).collect();
+    assert!(
+        backend.replica().log().floor().count > 0,
+        "the writers compacted"
+    );
     assert!(lost.is_empty(), "acknowledged events lost: {lost:?}");
     assert_derived_rows_match(&store, &backend);
     assert!(
@@ -343,4 +359,112 @@ fn killed_writers_never_lose_an_event_or_tear_derived_rows() {
         "the children did write: {}",
         acked.len()
     );
+}
+
+#[test]
+fn compaction_survives_a_restart_and_a_stale_phone_resyncs_through_the_store() {
+    let setup = Setup::new();
+    let rules = setup.rules();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compact.db");
+    let store = Store::open(&path).unwrap();
+    let mut backend = StoredReplica::open(&store, "ada", "backend", t0(), rules).unwrap();
+    let mut phone = Replica::new("phone").unwrap();
+    for n in 0..30 {
+        let at = t0() + TimeDelta::minutes(n as i64);
+        phone.record(fact(n, at), at, rules).unwrap();
+    }
+    let later = t0() + TimeDelta::hours(1);
+    let stale = phone.clone();
+    backend
+        .apply(
+            &store,
+            &phone.changes_since(backend.replica().vector()),
+            later,
+            rules,
+        )
+        .unwrap();
+    // Without the phone's clock nothing is compacted.
+    backend
+        .acknowledge(&store, "phone", phone.vector(), Hlc::ZERO)
+        .unwrap();
+    assert_eq!(backend.compact(&store, later, rules).unwrap(), 0);
+    phone.record(fact(99, later), later, rules).unwrap();
+    backend
+        .apply(
+            &store,
+            &phone.changes_since(backend.replica().vector()),
+            later,
+            rules,
+        )
+        .unwrap();
+    backend
+        .acknowledge(&store, "phone", phone.vector(), phone.clock())
+        .unwrap();
+    let compacted = backend.compact(&store, later, rules).unwrap();
+    assert!(compacted >= 30, "{compacted}");
+    let c = Connection::open(&path).unwrap();
+    let rows: i64 = c
+        .query_row("SELECT COUNT(*) FROM sync_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows as usize, backend.replica().log().len());
+    let state = backend.replica().state().clone();
+    let digest = backend.replica().digest();
+    drop(backend);
+
+    // A restart resumes from the snapshot and the remaining events.
+    let mut backend = StoredReplica::open(&store, "ada", "backend", later, rules).unwrap();
+    assert_eq!(backend.replica().state(), &state);
+    assert_eq!(backend.replica().digest(), digest);
+    assert_derived_rows_match(&store, &backend);
+    // Compacted events sent again are not stored again.
+    backend
+        .apply(
+            &store,
+            &stale.changes_since(&Default::default()),
+            later,
+            rules,
+        )
+        .unwrap();
+    let rows_after: i64 = c
+        .query_row("SELECT COUNT(*) FROM sync_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows_after, rows);
+
+    // A laptop stored elsewhere, behind the floor, resyncs through its store.
+    let laptop_store = Store::open_in_memory().unwrap();
+    let mut laptop = StoredReplica::open(&laptop_store, "ada", "laptop", later, rules).unwrap();
+    laptop
+        .record(&laptop_store, fact(7, later), later, rules)
+        .unwrap();
+    let tail = backend.replica().changes_since(laptop.replica().vector());
+    let error = laptop
+        .apply(&laptop_store, &tail, later, rules)
+        .unwrap_err();
+    assert_eq!(error.code(), "resync_needed");
+    let snapshot = Snapshot::from_bytes(&backend.replica().snapshot().to_bytes()).unwrap();
+    laptop
+        .resync(&laptop_store, &snapshot, later, rules)
+        .unwrap();
+    laptop
+        .apply(
+            &laptop_store,
+            &backend.replica().changes_since(laptop.replica().vector()),
+            later,
+            rules,
+        )
+        .unwrap();
+    backend
+        .apply(
+            &store,
+            &laptop.replica().changes_since(backend.replica().vector()),
+            later,
+            rules,
+        )
+        .unwrap();
+    assert_eq!(laptop.replica().state(), backend.replica().state());
+    assert_eq!(laptop.replica().digest(), backend.replica().digest());
+    assert_derived_rows_match(&laptop_store, &laptop);
+    let reopened = StoredReplica::open(&laptop_store, "ada", "laptop", later, rules).unwrap();
+    assert_eq!(reopened.replica().state(), laptop.replica().state());
 }

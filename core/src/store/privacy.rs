@@ -272,6 +272,7 @@ impl Store {
                 "DELETE FROM sync_events WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
                 "DELETE FROM sync_peers WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
                 "DELETE FROM sync_replicas WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
+                "DELETE FROM sync_snapshots WHERE learner_key = (SELECT key FROM learners WHERE id = ?1)",
                 "DELETE FROM learners WHERE id = ?1",
             ] {
                 n += tx.execute(sql, [learner_id]).map_err(storage("erase"))?;

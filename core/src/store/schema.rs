@@ -81,6 +81,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0008_sync_events.sql"),
         rebuilds_tables: false,
     },
+    Migration {
+        version: 9,
+        name: "sync_snapshots",
+        sql: include_str!("migrations/0009_sync_snapshots.sql"),
+        rebuilds_tables: false,
+    },
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS learnloop_migrations (

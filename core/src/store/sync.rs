@@ -7,7 +7,10 @@ use super::records::{ensure_learner, put_cards_of};
 use super::{Store, micros, storage};
 use crate::error::check_id;
 use crate::migrate::SESSION_SCHEMA_VERSION;
-use crate::sync::{Applied, Body, ChangeSet, Event, EventId, Hlc, Replica, Rules, VersionVector};
+use crate::sync::{
+    Acknowledgement, Applied, Body, ChangeSet, Event, EventId, Hlc, Replica, Rules, Snapshot,
+    VersionVector,
+};
 use crate::{Error, Result, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeSet;
@@ -153,33 +156,138 @@ impl StoredReplica {
     /// What `peer` has acknowledged holding (its version vector; empty for
     /// a peer never heard from).
     pub fn acknowledged(&self, store: &Store, peer: &str) -> Result<VersionVector> {
-        check_id("peer", peer)?;
-        let json: Option<String> = store.read("sync_acknowledged", |c| {
-            c.prepare_cached("SELECT vector FROM sync_peers WHERE learner_key = ?1 AND peer = ?2")?
-                .query_row(params![self.learner_key, peer], |r| r.get(0))
-                .optional()
-        })?;
-        json.map_or_else(
-            || Ok(VersionVector::default()),
-            |j| crate::json::from_json(&j),
-        )
+        Ok(self.acknowledgement(store, peer)?.vector)
     }
 
-    /// Record that `peer` holds every event `vector` covers (merged with
-    /// what it acknowledged before: acknowledgements only grow).
-    pub fn acknowledge(&self, store: &Store, peer: &str, vector: &VersionVector) -> Result<()> {
-        let mut merged = self.acknowledged(store, peer)?;
-        merged.merge(vector);
-        let json = crate::json::to_json(&merged);
+    fn acknowledgement(&self, store: &Store, peer: &str) -> Result<Acknowledgement> {
+        check_id("peer", peer)?;
+        let row: Option<(String, i64)> = store.read("sync_acknowledged", |c| {
+            c.prepare_cached(
+                "SELECT vector, clock FROM sync_peers WHERE learner_key = ?1 AND peer = ?2",
+            )?
+            .query_row(params![self.learner_key, peer], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+        })?;
+        let Some((json, clock)) = row else {
+            return Ok(Acknowledgement::default());
+        };
+        Ok(Acknowledgement {
+            vector: crate::json::from_json(&json)?,
+            clock: Hlc::from_u64(clock as u64),
+        })
+    }
+
+    /// Record that `peer` holds every event `vector` covers and that its
+    /// clock had reached `clock` ([`Replica::clock`]; `Hlc::ZERO` when it
+    /// did not say, which keeps [`StoredReplica::compact`] from compacting
+    /// anything). Merged with what it acknowledged before: acknowledgements
+    /// only grow.
+    pub fn acknowledge(
+        &self,
+        store: &Store,
+        peer: &str,
+        vector: &VersionVector,
+        clock: Hlc,
+    ) -> Result<()> {
+        let mut merged = self.acknowledgement(store, peer)?;
+        merged.vector.merge(vector);
+        merged.clock = merged.clock.max(clock);
+        let json = crate::json::to_json(&merged.vector);
         store.write("sync_acknowledge", |tx| {
             tx.prepare_cached(
-                "INSERT INTO sync_peers (learner_key, peer, vector) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (learner_key, peer) DO UPDATE SET vector = excluded.vector",
+                "INSERT INTO sync_peers (learner_key, peer, vector, clock) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (learner_key, peer) DO UPDATE SET vector = excluded.vector,
+                    clock = excluded.clock",
             )
-            .and_then(|mut s| s.execute(params![self.learner_key, peer, json]))
+            .and_then(|mut s| {
+                s.execute(params![
+                    self.learner_key,
+                    peer,
+                    json,
+                    merged.clock.as_u64() as i64
+                ])
+            })
             .map_err(storage("sync_acknowledge"))?;
             Ok(())
         })
+    }
+
+    /// Compact what every peer acknowledged ([`Replica::compact`], with
+    /// every acknowledgement stored): the compacted events leave the
+    /// database and the snapshot replaces them, in one transaction.
+    /// Returns how many events were compacted.
+    pub fn compact(
+        &mut self,
+        store: &Store,
+        now: impl Into<Timestamp>,
+        rules: Rules<'_>,
+    ) -> Result<usize> {
+        self.refresh(store, now.into(), rules)?;
+        let rows: Vec<(String, i64)> = store.read("sync_compact", |c| {
+            c.prepare_cached("SELECT vector, clock FROM sync_peers WHERE learner_key = ?1")?
+                .query_map([self.learner_key], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })?;
+        let mut acknowledged = Vec::with_capacity(rows.len());
+        for (json, clock) in rows {
+            acknowledged.push(Acknowledgement {
+                vector: crate::json::from_json(&json)?,
+                clock: Hlc::from_u64(clock as u64),
+            });
+        }
+        let compacted = self.replica.compact(&acknowledged, rules);
+        if compacted > 0 {
+            self.stale = true;
+            let (key, snapshot) = (self.learner_key, self.replica.snapshot());
+            store.write("sync_compact", |tx| {
+                save_snapshot(tx, key, &snapshot).map_err(storage("sync_compact"))?;
+                store.audit(tx, "sync_compact", Some(&self.learner_id))
+            })?;
+            self.stale = false;
+        }
+        Ok(compacted)
+    }
+
+    /// Start again from a peer's snapshot (see [`Replica::resync`]): the
+    /// events, snapshot and derived rows are replaced in one transaction.
+    pub fn resync(
+        &mut self,
+        store: &Store,
+        snapshot: &Snapshot,
+        now: impl Into<Timestamp>,
+        rules: Rules<'_>,
+    ) -> Result<()> {
+        let now = now.into();
+        self.refresh(store, now, rules)?;
+        self.replica.resync(snapshot, rules)?;
+        self.stale = true;
+        let (key, replica) = (self.learner_key, &self.replica);
+        store.write("sync_resync", |tx| {
+            let run = || -> rusqlite::Result<()> {
+                tx.execute("DELETE FROM sync_events WHERE learner_key = ?1", [key])?;
+                let held: Vec<Event> = replica.log().events().cloned().collect();
+                insert_events(tx, key, &held)?;
+                save_snapshot(tx, key, &replica.snapshot())?;
+                tx.execute(
+                    "DELETE FROM review_logs WHERE card_position IN
+                        (SELECT position FROM cards WHERE learner_key = ?1)",
+                    [key],
+                )?;
+                tx.execute("DELETE FROM cards WHERE learner_key = ?1", [key])?;
+                Ok(())
+            };
+            run().map_err(storage("sync_resync"))?;
+            let cards: Vec<_> = replica.state().cards.values().collect();
+            put_cards_of(tx, key, &cards, None, |c| c).map_err(storage("sync_resync"))?;
+            for (id, session) in &replica.state().sessions {
+                put_session(tx, &self.learner_id, id, session, "sync_resync")?;
+            }
+            store.audit(tx, "sync_resync", Some(&self.learner_id))
+        })?;
+        self.stale = false;
+        Ok(())
     }
 
     /// The replica: its state, vector, digest and change sets.
@@ -207,6 +315,14 @@ impl StoredReplica {
     fn persist(&mut self, store: &Store, operation: &str, events: &[Event]) -> Result<()> {
         self.stale = true;
         let (key, replica) = (self.learner_key, &self.replica);
+        // Events compacted here are not stored again when they come back.
+        let floor = &replica.log().floor().vector;
+        let events: Vec<Event> = events
+            .iter()
+            .filter(|e| !floor.covers(&e.id.device, e.id.seq))
+            .cloned()
+            .collect();
+        let events = &events[..];
         store.write(operation, |tx| {
             insert_events(tx, key, events).map_err(storage(operation))?;
             tx.prepare_cached("UPDATE sync_replicas SET clock = ?2 WHERE learner_key = ?1")
@@ -229,28 +345,36 @@ fn load(
     rules: Rules<'_>,
 ) -> Result<Replica> {
     type Row = (String, i64, i64, String, i64, Vec<u8>);
-    let (clock, rows): (i64, Vec<Row>) = store.read("sync_open", |c| {
-        let clock = c
-            .prepare_cached("SELECT clock FROM sync_replicas WHERE learner_key = ?1")?
-            .query_row([key], |r| r.get(0))?;
-        let rows = c
-            .prepare_cached(
-                "SELECT device, seq, hlc, kind, version, payload FROM sync_events
+    let (clock, snapshot, rows): (i64, Option<Vec<u8>>, Vec<Row>) =
+        store.read("sync_open", |c| {
+            let clock = c
+                .prepare_cached("SELECT clock FROM sync_replicas WHERE learner_key = ?1")?
+                .query_row([key], |r| r.get(0))?;
+            let snapshot = c
+                .prepare_cached("SELECT snapshot FROM sync_snapshots WHERE learner_key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?;
+            let rows = c
+                .prepare_cached(
+                    "SELECT device, seq, hlc, kind, version, payload FROM sync_events
                  WHERE learner_key = ?1",
-            )?
-            .query_map([key], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok((clock, rows))
-    })?;
+                )?
+                .query_map([key], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((clock, snapshot, rows))
+        })?;
+    let snapshot = snapshot
+        .map(|bytes| Snapshot::from_bytes(&bytes))
+        .transpose()?;
     let mut events = Vec::with_capacity(rows.len());
     for (device, seq, hlc, kind, version, payload) in rows {
         let field = format!("sync_events[{device}:{seq}]");
@@ -265,11 +389,28 @@ fn load(
             payload,
         });
     }
-    let mut replica = Replica::restore(device, Hlc::from_u64(clock as u64), events, rules)?;
+    let mut replica =
+        Replica::restore(device, Hlc::from_u64(clock as u64), snapshot, events, rules)?;
     // The clock comes after every stamp stored (within the skew limit), so
     // an event made after a restart follows what was seen before it.
     replica.observe_log(now);
     Ok(replica)
+}
+
+/// Keep `snapshot` and drop the events it compacted.
+fn save_snapshot(tx: &Connection, key: i64, snapshot: &Snapshot) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sync_snapshots (learner_key, snapshot) VALUES (?1, ?2)
+         ON CONFLICT (learner_key) DO UPDATE SET snapshot = excluded.snapshot",
+    )?
+    .execute(params![key, snapshot.to_bytes()])?;
+    let mut delete = tx.prepare_cached(
+        "DELETE FROM sync_events WHERE learner_key = ?1 AND device = ?2 AND seq <= ?3",
+    )?;
+    for (device, seq) in snapshot.floor.vector.iter() {
+        delete.execute(params![key, device, seq as i64])?;
+    }
+    Ok(())
 }
 
 fn insert_events(tx: &Connection, key: i64, events: &[Event]) -> rusqlite::Result<()> {

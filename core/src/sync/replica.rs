@@ -108,16 +108,23 @@ impl Replica {
         self.checkpoint_every = events.max(1);
     }
 
-    /// The replica of `device` holding `events` (as a store keeps them),
-    /// its clock resumed from `clock` (the last stamp it gave): the state
-    /// is folded from the events.
+    /// The replica of `device` holding `events` (as a store keeps them)
+    /// after `snapshot` if it compacted, its clock resumed from `clock`
+    /// (the last stamp it gave): the state is folded from the snapshot and
+    /// the events.
     pub fn restore(
         device: &str,
         clock: Hlc,
+        snapshot: Option<Snapshot>,
         events: impl IntoIterator<Item = Event>,
         rules: Rules<'_>,
     ) -> Result<Self> {
         let mut replica = Replica::new(device)?;
+        if let Some(snapshot) = snapshot {
+            replica.log = EventLog::from_floor(snapshot.floor);
+            replica.base = snapshot.state;
+            replica.state = replica.base.clone();
+        }
         for event in events {
             replica.log.insert(event)?;
         }
@@ -234,12 +241,13 @@ impl Replica {
     /// time), are folded into the snapshot and dropped from the log; they
     /// stay counted in the vector and digest. A replica that then asks for
     /// changes without holding them gets [`crate::Error::ResyncNeeded`] and
-    /// resyncs from [`Replica::snapshot`]. Returns how many events were
-    /// compacted.
+    /// resyncs from [`Replica::snapshot`]. With no acknowledgement nothing
+    /// is compacted. Returns how many events were compacted.
     pub fn compact(&mut self, acknowledged: &[Acknowledgement], rules: Rules<'_>) -> usize {
-        if !acknowledged
-            .iter()
-            .all(|a| self.log.vector().dominates(&a.vector))
+        if acknowledged.is_empty()
+            || !acknowledged
+                .iter()
+                .all(|a| self.log.vector().dominates(&a.vector))
         {
             // Some device holds events this one has not seen: their stamps
             // are unknown, so no floor is safe yet.
@@ -284,12 +292,7 @@ impl Replica {
     /// lacks but that comes before its floor (a device unknown to the
     /// compacting peer, or a clock far behind) cannot be folded in order:
     /// an error naming `snapshot`, and nothing changes.
-    pub fn resync(
-        &mut self,
-        snapshot: &Snapshot,
-        now: impl Into<Timestamp>,
-        rules: Rules<'_>,
-    ) -> Result<()> {
+    pub fn resync(&mut self, snapshot: &Snapshot, rules: Rules<'_>) -> Result<()> {
         let floor = &snapshot.floor;
         let kept: Vec<Event> = self
             .log
@@ -312,9 +315,12 @@ impl Replica {
         for event in kept {
             log.insert(event)?;
         }
-        let now = now.into();
+        // Every event this device makes from now on must come after the
+        // floor, or it could not be folded in order: the clock adopts the
+        // floor's stamp whatever the skew limit (a floor is never ahead of
+        // the clocks its devices reported).
         if let Some((hlc, _)) = &floor.through {
-            self.clock.observe(*hlc, now);
+            self.clock = Clock::resume(self.clock.last().max(*hlc));
         }
         self.log = log;
         self.base = snapshot.state.clone();
