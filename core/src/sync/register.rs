@@ -100,7 +100,7 @@ mod pairs {
 
 /// Every register of a learner, as folded from their `register` events.
 /// Serialized (by [`Registers::to_json`]) as the values; a snapshot keeps
-/// every write ([`Registers::full`]).
+/// every write (see [`super::Snapshot`]).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct Registers {
     sets: BTreeMap<String, CausalLww>,
