@@ -420,6 +420,7 @@ fn vector_only_bytes(len: usize) -> usize {
         digest: u64::MAX,
         count: 40_000,
         floor: VersionVector::default(),
+        floor_stamp: Hlc::ZERO,
     }
     .to_bytes()
     .len()

@@ -26,6 +26,10 @@ pub struct ChangeSet {
     /// longer sends), per device: a receiver that lacks any of them must
     /// resync from the snapshot.
     pub floor: VersionVector,
+    /// The stamp of the last compacted event ([`Hlc::ZERO`]: none). The
+    /// receiver's clock moves past it whatever the skew limit, so that
+    /// nothing it records can fall before the floor.
+    pub floor_stamp: Hlc,
 }
 
 /// What [`EventLog::apply`] did.
@@ -183,6 +187,7 @@ impl EventLog {
             digest: self.digest,
             count: self.count(),
             floor: self.floor.vector.clone(),
+            floor_stamp: self.floor.through.as_ref().map_or(Hlc::ZERO, |t| t.0),
         }
     }
 

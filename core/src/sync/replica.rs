@@ -170,6 +170,9 @@ impl Replica {
         rules: Rules<'_>,
     ) -> Result<Applied> {
         let now = now.into();
+        // A floor is never ahead of the clocks its devices reported: adopt
+        // it past the skew limit, so nothing recorded here falls before it.
+        self.clock = Clock::resume(self.clock.last().max(changes.floor_stamp));
         let applied = self.log.apply(changes);
         // Events added before a divergence was found are kept and folded.
         let earliest = match &applied {

@@ -27,6 +27,7 @@ struct WireV1 {
     events: Vec<WireEvent>,
     /// (device index, sequence number) of the sender's compacted runs.
     floor: Vec<(u32, u64)>,
+    floor_stamp: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -102,6 +103,7 @@ impl ChangeSet {
             count: self.count,
             events,
             floor,
+            floor_stamp: self.floor_stamp.as_u64(),
         };
         // Plain data into a Vec cannot fail.
         postcard::to_extend(&wire, vec![CHANGE_SET_FORMAT])
@@ -201,6 +203,7 @@ impl ChangeSet {
             digest: wire.digest,
             count: wire.count,
             floor,
+            floor_stamp: Hlc::from_u64(wire.floor_stamp),
         })
     }
 }
