@@ -281,20 +281,20 @@ impl StoredReplica {
     }
 
     /// Record that `peer` holds every event its version `vector` covers,
-    /// its clock having reached `clock` (0 when not known).
-    #[uniffi::method(default(clock = 0))]
+    /// its clock having reached `clock` (a peer that never reports one
+    /// keeps compaction from compacting).
+    #[uniffi::method(default(clock = None))]
     pub fn acknowledge(
         &self,
         peer: String,
         vector: HashMap<String, u64>,
-        clock: u64,
+        clock: Option<u64>,
     ) -> Result<()> {
-        Ok(self.lock().0.acknowledge(
-            self.store.core(),
-            &peer,
-            &vector_of(vector),
-            learnloop::sync::Hlc::from_u64(clock),
-        )?)
+        let clock = clock.map(learnloop::sync::Hlc::from_u64);
+        Ok(self
+            .lock()
+            .0
+            .acknowledge(self.store.core(), &peer, &vector_of(vector), clock)?)
     }
 
     /// This replica's version vector.

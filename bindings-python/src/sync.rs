@@ -331,21 +331,20 @@ impl PyStoredReplica {
     }
 
     /// Record that `peer` holds every event its version `vector` covers,
-    /// and that its clock had reached `clock` (`Replica.clock`; 0 when not
-    /// known, which keeps `compact` from compacting).
-    #[pyo3(signature = (peer, vector, clock = 0))]
+    /// and that its clock had reached `clock` (`Replica.clock`; a peer that
+    /// never reports one keeps `compact` from compacting).
+    #[pyo3(signature = (peer, vector, clock = None))]
     fn acknowledge(
         &self,
         py: Python<'_>,
         peer: &str,
         vector: &Bound<'_, PyAny>,
-        clock: u64,
+        clock: Option<u64>,
     ) -> PyResult<()> {
         let (vector, store) = (self::vector(Some(vector))?, self.store.get().core());
+        let clock = clock.map(Hlc::from_u64);
         run(py, || {
-            self.lock()
-                .0
-                .acknowledge(store, peer, &vector, Hlc::from_u64(clock))
+            self.lock().0.acknowledge(store, peer, &vector, clock)
         })
     }
 

@@ -9,7 +9,7 @@ use learnloop::ErrorKind;
 use learnloop::adaptive::{Engine, Interaction};
 use learnloop::srs::{Fsrs, Rating};
 use learnloop::store::{Store, StoredReplica};
-use learnloop::sync::{Answer, Body, CardChange, Hlc, Replica, Review, Rules, Snapshot};
+use learnloop::sync::{Answer, Body, CardChange, Replica, Review, Rules, Snapshot};
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -186,19 +186,19 @@ fn the_outbox_is_what_a_peer_has_not_acknowledged() {
         .apply(&backend.outbox(&store, "phone").unwrap(), t0(), rules)
         .unwrap();
     backend
-        .acknowledge(&store, "phone", phone.vector(), phone.clock())
+        .acknowledge(&store, "phone", phone.vector(), Some(phone.clock()))
         .unwrap();
     assert!(backend.outbox(&store, "phone").unwrap().events.is_empty());
     backend.record(&store, fact(6, t0()), t0(), rules).unwrap();
     assert_eq!(backend.outbox(&store, "phone").unwrap().events.len(), 1);
     // An older acknowledgement (a message that arrived late) takes nothing back.
     backend
-        .acknowledge(&store, "phone", &Default::default(), Hlc::ZERO)
+        .acknowledge(&store, "phone", &Default::default(), None)
         .unwrap();
     assert_eq!(backend.outbox(&store, "phone").unwrap().events.len(), 1);
     assert_eq!(
         backend
-            .acknowledge(&store, "", phone.vector(), Hlc::ZERO)
+            .acknowledge(&store, "", phone.vector(), None)
             .unwrap_err()
             .field(),
         "peer"
@@ -217,7 +217,7 @@ fn erasing_a_learner_removes_their_sync_rows() {
         backend.record(&store, fact(n, t0()), t0(), rules).unwrap();
     }
     backend
-        .acknowledge(&store, "phone", backend.replica().vector(), Hlc::ZERO)
+        .acknowledge(&store, "phone", backend.replica().vector(), None)
         .unwrap();
     store.erase_learner("ada").unwrap();
     let c = Connection::open(&path).unwrap();
@@ -259,7 +259,7 @@ fn crash_writer(path: &str, start: u64) -> ! {
             let back = backend.replica().changes_since(phone.vector());
             phone.apply(&back, at, rules).unwrap();
             backend
-                .acknowledge(&store, phone.device(), phone.vector(), phone.clock())
+                .acknowledge(&store, phone.device(), phone.vector(), Some(phone.clock()))
                 .unwrap();
             backend.compact(&store, at, rules).unwrap();
         }
@@ -386,7 +386,7 @@ fn compaction_survives_a_restart_and_a_stale_phone_resyncs_through_the_store() {
         .unwrap();
     // Without the phone's clock nothing is compacted.
     backend
-        .acknowledge(&store, "phone", phone.vector(), Hlc::ZERO)
+        .acknowledge(&store, "phone", phone.vector(), None)
         .unwrap();
     assert_eq!(backend.compact(&store, later, rules).unwrap(), 0);
     phone.record(fact(99, later), later, rules).unwrap();
@@ -399,7 +399,7 @@ fn compaction_survives_a_restart_and_a_stale_phone_resyncs_through_the_store() {
         )
         .unwrap();
     backend
-        .acknowledge(&store, "phone", phone.vector(), phone.clock())
+        .acknowledge(&store, "phone", phone.vector(), Some(phone.clock()))
         .unwrap();
     let compacted = backend.compact(&store, later, rules).unwrap();
     assert!(compacted >= 30, "{compacted}");

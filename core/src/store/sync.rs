@@ -180,20 +180,22 @@ impl StoredReplica {
     }
 
     /// Record that `peer` holds every event `vector` covers and that its
-    /// clock had reached `clock` ([`Replica::clock`]; `Hlc::ZERO` when it
-    /// did not say, which keeps [`StoredReplica::compact`] from compacting
-    /// anything). Merged with what it acknowledged before: acknowledgements
+    /// clock had reached `clock` ([`Replica::clock`]). A peer that never
+    /// reported its clock keeps [`StoredReplica::compact`] from compacting
+    /// anything. Merged with what it acknowledged before: acknowledgements
     /// only grow.
     pub fn acknowledge(
         &self,
         store: &Store,
         peer: &str,
         vector: &VersionVector,
-        clock: Hlc,
+        clock: Option<Hlc>,
     ) -> Result<()> {
         let mut merged = self.acknowledgement(store, peer)?;
         merged.vector.merge(vector);
-        merged.clock = merged.clock.max(clock);
+        if let Some(clock) = clock {
+            merged.clock = merged.clock.max(clock);
+        }
         let json = crate::json::to_json(&merged.vector);
         store.write("sync_acknowledge", |tx| {
             tx.prepare_cached(
