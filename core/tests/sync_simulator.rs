@@ -311,14 +311,14 @@ impl World {
                         .apply(&backup.changes_since(restored.vector()), now, rules)
                         .unwrap();
                     self.replicas[device] = restored;
-                    // A new installation pulls from the backend before it
-                    // records anything (the protocol's rule: its clock then
-                    // comes after the backend's floor).
-                    if device != 0 {
-                        let changes =
-                            self.replicas[0].changes_since(self.replicas[device].vector());
-                        self.deliver(0, device, &changes);
-                    }
+                    // A new installation pulls before it records anything
+                    // (the protocol's rule: its clock then comes after any
+                    // floor): from the backend, or a restored backend from
+                    // another device.
+                    let source = if device == 0 { 1 } else { 0 };
+                    let changes =
+                        self.replicas[source].changes_since(self.replicas[device].vector());
+                    self.deliver(source, device, &changes);
                     // What the lost app made after the backup and never sent
                     // anywhere was never acknowledged: it is gone, and the
                     // oracle forgets it too.
