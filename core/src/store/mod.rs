@@ -49,6 +49,7 @@ mod checkpoint;
 mod privacy;
 mod records;
 mod schema;
+mod sessions;
 mod sync;
 
 pub use privacy::{AnalyticsRecord, AnalyticsReview, AnalyticsSession, LearnerExport};

@@ -2,6 +2,7 @@
 //! retention policy.
 
 use super::records::{self, Event, not_found};
+use super::sessions;
 use super::{Consent, Store, check_id, from_micros, micros, storage};
 use crate::migrate::{SessionDocument, SessionState};
 use crate::srs::{Card, ReviewLog};
@@ -225,7 +226,7 @@ impl Store {
             .map_err(storage("import"))?;
             for (session_id, doc) in &export.sessions {
                 check_id("export.sessions.id", session_id)?;
-                records::put_session_in(tx, id, session_id, doc)?;
+                sessions::put_session_in(tx, id, session_id, doc)?;
             }
             records::learner_key(tx, id)
                 .and_then(|key| {

@@ -535,7 +535,7 @@ fn put_session(
             [session_id],
         )?;
         for (seq, record) in session.history.iter().enumerate() {
-            super::records::insert_adaptation(tx, session_id, seq as i64, record)?;
+            super::sessions::insert_adaptation(tx, session_id, seq as i64, record)?;
         }
         Ok(())
     };
