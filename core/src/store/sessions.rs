@@ -243,19 +243,7 @@ pub(super) fn put_session_in(
     let state_json = crate::json::to_json(&doc.adaptive_state);
     let topics = crate::json::to_json(&doc.metadata.topics);
     ensure_learner(tx, learner_id, doc.metadata.created_at)?;
-    let owner: Option<String> = tx
-        .query_row(
-            "SELECT learner_id FROM sessions WHERE id = ?1",
-            [session_id],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(storage("save_session"))?;
-    if let Some(owner) = owner
-        && owner != learner_id
-    {
-        return Err(Error::invalid("session_id", "belongs to another learner"));
-    }
+    check_session_owner(tx, learner_id, session_id, "save_session")?;
     let m = &doc.metadata;
     let st = &doc.adaptive_state;
     let run = || -> rusqlite::Result<()> {
@@ -314,6 +302,27 @@ pub(super) fn put_session_in(
         _ => storage("save_session")(e),
     })?;
     Ok(())
+}
+
+/// Refuse to write session `session_id` for `learner_id` when another
+/// learner's session already has that id.
+pub(super) fn check_session_owner(
+    tx: &Connection,
+    learner_id: &str,
+    session_id: &str,
+    operation: &str,
+) -> Result<()> {
+    let owner: Option<String> = tx
+        .prepare_cached("SELECT learner_id FROM sessions WHERE id = ?1")
+        .and_then(|mut s| s.query_row([session_id], |r| r.get(0)).optional())
+        .map_err(storage(operation))?;
+    match owner {
+        Some(owner) if owner != learner_id => Err(Error::invalid(
+            "session_id",
+            format!("session {session_id:?} belongs to another learner"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub(super) fn insert_adaptation(

@@ -269,8 +269,7 @@ impl StoredReplica {
         store.write("sync_resync", |tx| {
             let run = || -> rusqlite::Result<()> {
                 tx.execute("DELETE FROM sync_events WHERE learner_key = ?1", [key])?;
-                let held: Vec<Event> = replica.log().events().cloned().collect();
-                insert_events(tx, key, &held)?;
+                insert_events(tx, key, replica.log().events())?;
                 save_snapshot(tx, key, &replica.snapshot())?;
                 tx.execute(
                     "DELETE FROM review_logs WHERE card_position IN
@@ -319,14 +318,13 @@ impl StoredReplica {
         let (key, replica) = (self.learner_key, &self.replica);
         // Events compacted here are not stored again when they come back.
         let floor = &replica.log().floor().vector;
-        let events: Vec<Event> = events
+        let events: Vec<&Event> = events
             .iter()
             .filter(|e| !floor.covers(&e.id.device, e.id.seq))
-            .cloned()
             .collect();
         let events = &events[..];
         store.write(operation, |tx| {
-            insert_events(tx, key, events).map_err(storage(operation))?;
+            insert_events(tx, key, events.iter().copied()).map_err(storage(operation))?;
             tx.prepare_cached("UPDATE sync_replicas SET clock = ?2 WHERE learner_key = ?1")
                 .and_then(|mut s| s.execute(params![key, replica.clock().as_u64() as i64]))
                 .map_err(storage(operation))?;
@@ -415,7 +413,11 @@ fn save_snapshot(tx: &Connection, key: i64, snapshot: &Snapshot) -> rusqlite::Re
     Ok(())
 }
 
-fn insert_events(tx: &Connection, key: i64, events: &[Event]) -> rusqlite::Result<()> {
+fn insert_events<'a>(
+    tx: &Connection,
+    key: i64,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> rusqlite::Result<()> {
     let mut s = tx.prepare_cached(
         "INSERT OR IGNORE INTO sync_events (learner_key, device, seq, hlc, kind, version, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -442,7 +444,7 @@ fn write_derived(
     learner_id: &str,
     key: i64,
     replica: &Replica,
-    events: &[Event],
+    events: &[&Event],
     operation: &str,
 ) -> Result<()> {
     let (mut cards, mut sessions) = (BTreeSet::new(), BTreeSet::new());
@@ -491,20 +493,7 @@ fn put_session(
     session: &crate::sync::SessionFold,
     operation: &str,
 ) -> Result<()> {
-    let owner: Option<String> = tx
-        .query_row(
-            "SELECT learner_id FROM sessions WHERE id = ?1",
-            [session_id],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(storage(operation))?;
-    if owner.is_some_and(|o| o != learner_id) {
-        return Err(Error::invalid(
-            "session",
-            format!("session {session_id:?} belongs to another learner"),
-        ));
-    }
+    super::sessions::check_session_owner(tx, learner_id, session_id, operation)?;
     let st = &session.state;
     let updated = micros(st.live_performance_metrics.last_updated);
     let created = session

@@ -7,7 +7,7 @@ use super::hlc::Hlc;
 use super::vector::VersionVector;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The events one replica sends another: every event the receiver's
 /// version vector does not cover, and what the sender held when it made
@@ -64,8 +64,10 @@ pub struct Applied {
 pub struct EventLog {
     /// Every event, in the fold's order.
     events: BTreeMap<(Hlc, EventId), Event>,
-    /// The stamp of each event, by id.
-    stamps: BTreeMap<EventId, Hlc>,
+    /// The stamp of each event held, by id.
+    stamps: HashMap<EventId, Hlc>,
+    /// The highest sequence number ever held of each device.
+    highest: BTreeMap<String, u64>,
     vector: VersionVector,
     digest: u64,
     /// The compacted events (see [`EventLog::compact_through`]).
@@ -97,6 +99,12 @@ impl EventLog {
         }
         self.digest = self.digest.wrapping_add(event.hash64());
         self.stamps.insert(event.id.clone(), event.hlc);
+        match self.highest.get_mut(&event.id.device) {
+            Some(seq) => *seq = (*seq).max(event.id.seq),
+            None => {
+                self.highest.insert(event.id.device.clone(), event.id.seq);
+            }
+        }
         // The vector covers the unbroken run of this device's events.
         let mut next = EventId {
             device: event.id.device.clone(),
@@ -140,7 +148,7 @@ impl EventLog {
             return Err(Error::ResyncNeeded { missing });
         }
         // Check everything first, so that a conflict adds nothing.
-        let mut fresh: BTreeMap<&EventId, &Event> = BTreeMap::new();
+        let mut fresh: HashMap<&EventId, &Event> = HashMap::with_capacity(changes.events.len());
         for event in &changes.events {
             if self.check(event)? {
                 continue;
@@ -224,6 +232,11 @@ impl EventLog {
     /// compacted events counted.
     pub(crate) fn from_floor(floor: Floor) -> Self {
         EventLog {
+            highest: floor
+                .vector
+                .iter()
+                .map(|(d, seq)| (d.to_string(), seq))
+                .collect(),
             vector: floor.vector.clone(),
             digest: floor.digest,
             floor,
@@ -234,15 +247,7 @@ impl EventLog {
     /// The highest sequence number held of `device` (0: none), gaps or
     /// not, compacted or not.
     pub fn last_seq(&self, device: &str) -> u64 {
-        let id = |seq| EventId {
-            device: device.to_string(),
-            seq,
-        };
-        let held = self
-            .stamps
-            .range(id(0)..=id(u64::MAX))
-            .next_back()
-            .map_or(0, |(id, _)| id.seq);
+        let held = self.highest.get(device).copied().unwrap_or(0);
         held.max(self.floor.vector.get(device))
     }
 

@@ -198,11 +198,13 @@ impl Replica {
             // Checkpoints at or after `from` may lack the new events.
             self.checkpoints.retain(|c| c.through.0 < from);
             self.since_checkpoint = 0;
-            self.state = self.base.clone();
-            if let Some(c) = self.checkpoints.last() {
-                self.state = c.state.clone();
-                resume = Some(c.through.clone());
-            }
+            self.state = match self.checkpoints.last() {
+                Some(c) => {
+                    resume = Some(c.through.clone());
+                    c.state.clone()
+                }
+                None => self.base.clone(),
+            };
         }
         let events: Box<dyn Iterator<Item = &Event>> = match (&resume, incremental) {
             (_, true) => Box::new(self.log.events_from(from)),
