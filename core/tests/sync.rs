@@ -170,6 +170,54 @@ fn a_write_made_after_seeing_a_2099_write_replaces_it() {
 }
 
 #[test]
+fn superseded_register_writes_are_not_kept_in_snapshots() {
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
+    // The writes of a register a snapshot keeps after `n` writes, each made
+    // having seen the one before, once a peer holding them all acknowledged.
+    let writes_kept = |n: i64| {
+        let mut phone = Replica::new("phone").unwrap();
+        for i in 0..n {
+            let at = t0() + TimeDelta::minutes(i);
+            let seen = phone.vector().clone();
+            let value = format!("\"theme-{i:04}\"");
+            phone
+                .record(set("theme", &value, &seen), at, rules)
+                .unwrap();
+        }
+        let later = t0() + TimeDelta::days(1);
+        let added = Body::CardAdded(CardChange {
+            card: "c1".into(),
+            at: later.into(),
+        });
+        phone.record(added, later, rules).unwrap();
+        let mut backend = Replica::new("backend").unwrap();
+        backend
+            .apply(&phone.changes_since(backend.vector()), later, rules)
+            .unwrap();
+        let ack = learnloop::sync::Acknowledgement {
+            vector: backend.vector().clone(),
+            clock: backend.clock(),
+        };
+        assert_eq!(phone.compact(&[ack], rules), n as usize);
+        let last = format!("\"theme-{:04}\"", n - 1);
+        assert_eq!(phone.state().registers.value("theme"), Some(last.as_str()));
+        // The snapshot is a format byte, then JSON.
+        let bytes = phone.snapshot().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&bytes[1..]).unwrap();
+        json["state"]["registers"]["sets"]["theme"]["writes"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(writes_kept(200), 1);
+    assert_eq!(writes_kept(1), 1);
+}
+
+#[test]
 fn registers_follow_their_policies() {
     let (fsrs, engine) = (Fsrs::default(), Engine::default());
     let rules = Rules {

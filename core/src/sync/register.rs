@@ -51,7 +51,8 @@ pub enum RegisterOp {
 /// A causal last-writer-wins register (see the module's documentation).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 struct CausalLww {
-    /// Every write by (stamp, event id): its value (`None`: a removal).
+    /// Every write no write had seen, by (stamp, event id): its value
+    /// (`None`: a removal).
     #[serde(with = "pairs")]
     writes: BTreeMap<(Hlc, EventId), Option<String>>,
     /// For each device, the highest sequence number any write had seen:
@@ -63,15 +64,20 @@ impl CausalLww {
     fn write(&mut self, order: (Hlc, EventId), value: Option<String>, seen: &VersionVector) {
         self.seen.merge(seen);
         self.writes.insert(order, value);
+        // A write some write had seen never wins again (`seen` only grows):
+        // superseded history is not kept, so the fold and the snapshots
+        // hold only the writes still in the running, whatever order the
+        // writes arrived in.
+        let seen = &self.seen;
+        self.writes
+            .retain(|(_, id), _| !seen.covers(&id.device, id.seq));
     }
 
-    /// The winning write's value (`None`: no write, or a removal won).
+    /// The winning write's value (`None`: no write, or a removal won):
+    /// the last, in stamp order, of the writes no write had seen.
     fn value(&self) -> Option<&str> {
-        // The last write (in stamp order) that no write had seen.
         self.writes
-            .iter()
-            .rev()
-            .find(|((_, id), _)| !self.seen.covers(&id.device, id.seq))
+            .last_key_value()
             .and_then(|(_, value)| value.as_deref())
     }
 }
