@@ -348,6 +348,20 @@ impl PyStoredReplica {
         })
     }
 
+    /// Forget `peer` (a device retired or lost): it no longer holds back
+    /// `compact`; should it come back it resyncs from the snapshot.
+    /// Returns whether it was known.
+    fn forget_peer(&self, py: Python<'_>, peer: &str) -> PyResult<bool> {
+        let store = self.store.get().core();
+        run(py, || self.lock().0.forget_peer(store, peer))
+    }
+
+    /// The peers `compact` waits for, by id.
+    fn peers(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        let store = self.store.get().core();
+        run(py, || self.lock().0.peers(store))
+    }
+
     /// Compact what every peer acknowledged into the snapshot (one
     /// transaction); returns how many events were compacted.
     fn compact(&self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<usize> {

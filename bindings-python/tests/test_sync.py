@@ -177,3 +177,23 @@ def test_a_backend_compacts_and_a_stale_phone_resyncs_from_its_snapshot(tmp_path
     with pytest.raises(learnloop.InvalidInputError) as garbage:
         tablet.resync(b"\x01{")
     assert garbage.value.field.startswith("snapshot")
+
+
+def test_a_forgotten_peer_no_longer_holds_back_compaction(tmp_path: Path) -> None:
+    store = learnloop.Store(tmp_path / "backend.db")
+    backend = store.replica("ada", "backend", T0)
+    phone = learnloop.Replica("phone")
+    for q in range(4):
+        phone.record(answer("s1", f"q{q}", True, T0 + timedelta(minutes=q)), T0)
+    backend.apply(phone.changes_since(backend.vector()), T0)
+    backend.acknowledge("phone", phone.vector(), phone.clock())
+    backend.acknowledge("old-tablet", {})
+    assert backend.peers() == ["old-tablet", "phone"]
+    assert backend.compact(T0) == 0, "the tablet never reported"
+    assert backend.forget_peer("old-tablet") is True
+    assert backend.forget_peer("old-tablet") is False
+    assert backend.peers() == ["phone"]
+    assert backend.compact(T0) == 3
+    with pytest.raises(learnloop.InvalidInputError) as empty:
+        backend.forget_peer("")
+    assert empty.value.field == "peer"

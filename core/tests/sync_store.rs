@@ -468,3 +468,44 @@ fn compaction_survives_a_restart_and_a_stale_phone_resyncs_through_the_store() {
     let reopened = StoredReplica::open(&laptop_store, "ada", "laptop", later, rules).unwrap();
     assert_eq!(reopened.replica().state(), laptop.replica().state());
 }
+
+#[test]
+fn a_forgotten_peer_no_longer_holds_back_compaction() {
+    let setup = Setup::new();
+    let rules = setup.rules();
+    let store = Store::open_in_memory().unwrap();
+    let mut backend = StoredReplica::open(&store, "ada", "backend", t0(), rules).unwrap();
+    let mut phone = Replica::new("phone").unwrap();
+    for n in 0..20 {
+        let at = t0() + TimeDelta::minutes(n as i64);
+        phone.record(fact(n, at), at, rules).unwrap();
+    }
+    let later = t0() + TimeDelta::hours(1);
+    phone.record(fact(20, later), later, rules).unwrap();
+    backend
+        .apply(
+            &store,
+            &phone.changes_since(&Default::default()),
+            later,
+            rules,
+        )
+        .unwrap();
+    backend
+        .acknowledge(&store, "phone", phone.vector(), Some(phone.clock()))
+        .unwrap();
+    // An old tablet acknowledged nothing and will never come back.
+    backend
+        .acknowledge(&store, "tablet", &Default::default(), None)
+        .unwrap();
+    assert_eq!(backend.peers(&store).unwrap(), ["phone", "tablet"]);
+    assert_eq!(backend.compact(&store, later, rules).unwrap(), 0);
+    assert!(backend.forget_peer(&store, "tablet").unwrap());
+    assert!(
+        !backend.forget_peer(&store, "tablet").unwrap(),
+        "already forgotten"
+    );
+    assert_eq!(backend.peers(&store).unwrap(), ["phone"]);
+    assert_eq!(backend.compact(&store, later, rules).unwrap(), 20);
+    let error = backend.forget_peer(&store, "").unwrap_err();
+    assert_eq!(error.field(), "peer");
+}

@@ -216,6 +216,34 @@ impl StoredReplica {
         })
     }
 
+    /// Forget `peer` (a device retired, lost or uninstalled): its
+    /// acknowledgement no longer holds back [`StoredReplica::compact`].
+    /// Its events stay. Should it come back, it is a replica too far
+    /// behind: its next change set is answered with
+    /// [`Error::ResyncNeeded`] once anything it lacks was compacted, and it
+    /// resyncs from the snapshot. Returns whether `peer` was known.
+    pub fn forget_peer(&self, store: &Store, peer: &str) -> Result<bool> {
+        check_id("peer", peer)?;
+        store.write("sync_forget_peer", |tx| {
+            let forgotten = tx
+                .prepare_cached("DELETE FROM sync_peers WHERE learner_key = ?1 AND peer = ?2")
+                .and_then(|mut s| s.execute(params![self.learner_key, peer]))
+                .map_err(storage("sync_forget_peer"))?;
+            store.audit(tx, "sync_forget_peer", Some(&self.learner_id))?;
+            Ok(forgotten > 0)
+        })
+    }
+
+    /// The peers whose acknowledgements [`StoredReplica::compact`] waits
+    /// for, by id.
+    pub fn peers(&self, store: &Store) -> Result<Vec<String>> {
+        store.read("sync_peers", |c| {
+            c.prepare_cached("SELECT peer FROM sync_peers WHERE learner_key = ?1 ORDER BY peer")?
+                .query_map([self.learner_key], |r| r.get(0))?
+                .collect()
+        })
+    }
+
     /// Compact what every peer acknowledged ([`Replica::compact`], with
     /// every acknowledgement stored): the compacted events leave the
     /// database and the snapshot replaces them, in one transaction.
