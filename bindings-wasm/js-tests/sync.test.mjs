@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { AdaptiveEngine, Fsrs, Replica } from "../pkg/store/node.js";
+import { AdaptiveEngine, Fsrs, Replica, Store } from "../pkg/store/node.js";
 
 const T0 = new Date("2026-01-05T09:00:00Z");
 const minutes = (m) => new Date(T0.getTime() + m * 60_000);
@@ -86,4 +86,58 @@ test("an app's own kind is kept and forwarded, not folded", () => {
   assert.equal(b.state().unknown, 1);
   assert.equal(b.digest(), a.digest());
   assert.throws(() => a.recordOther("review", 1, new Uint8Array(), T0), { field: "kind" });
+});
+
+const answer = (session, question, correct, at) => ({
+  kind: "answer", session, interaction: { question_id: question, correct, at },
+});
+
+test("a stored replica compacts what its peers acknowledged; a stale tablet resyncs from the snapshot", () => {
+  const store = new Store();
+  const backend = store.replica("ada", "backend", T0, { desiredRetention: 0.9 }, {});
+  assert.equal(backend.learnerId, "ada");
+  const phone = new Replica("phone");
+  for (let q = 0; q < 6; q++) phone.record(answer("s1", `q${q}`, q % 2 === 0, minutes(q)), T0);
+  assert.deepEqual(backend.apply(phone.changesSince(backend.vector()), T0), { new: 6, duplicates: 0 });
+  phone.apply(backend.changesSince(phone.vector()), T0);
+  backend.acknowledge("phone", { vector: phone.vector() });
+  assert.equal(backend.compact(T0), 0, "no phone clock reported yet");
+  backend.acknowledge("phone", { vector: phone.vector(), clock: phone.clock() });
+  backend.acknowledge("old-tablet", { vector: {} });
+  assert.deepEqual(backend.peers(), ["old-tablet", "phone"]);
+  assert.equal(backend.compact(T0), 0, "the old tablet holds it back");
+  assert.equal(backend.forgetPeer("old-tablet"), true);
+  assert.equal(backend.compact(T0), 5, "the last answer, at the phone's clock, stays");
+  assert.equal(backend.outbox("phone").length > 0, true);
+
+  // A tablet that answered offline an hour later, then meets the backend.
+  const tablet = new Replica("tablet");
+  tablet.record(review("c1", 3, minutes(60)), minutes(60));
+  assert.throws(() => tablet.apply(backend.changesSince(tablet.vector()), T0),
+    { name: "ConflictError", code: "resync_needed" });
+  tablet.resync(backend.snapshot());
+  tablet.apply(backend.changesSince(tablet.vector()), T0);
+  backend.apply(tablet.changesSince(backend.vector()), T0);
+  assert.deepEqual(tablet.state(), backend.state());
+  assert.equal(tablet.digest(), backend.digest());
+  assert.equal(tablet.state().sessions.s1.answers.length, 6);
+
+  // The database image keeps it all: reopened, the replica is the same.
+  const again = Store.fromBytes(store.toBytes()).replica("ada", "backend", T0, { desiredRetention: 0.9 });
+  assert.equal(again.digest(), backend.digest());
+  assert.deepEqual(again.state(), backend.state());
+  assert.equal(again.snapshot().length, backend.snapshot().length);
+});
+
+test("a stored replica refuses bad input naming the field", () => {
+  const store = new Store();
+  assert.throws(() => store.replica("ada", "", T0), { field: "device" });
+  assert.throws(() => store.replica("ada", "backend", T0, { desiredRetention: 2 }), { message: /desired_retention/ });
+  const backend = store.replica("ada", "backend", T0);
+  assert.throws(() => store.replica("ada", "laptop", T0), { field: "device" });
+  assert.throws(() => backend.acknowledge("phone", { vector: {}, clock: 12 }), { field: "acknowledgement.clock" });
+  assert.throws(() => backend.acknowledge("phone", { vector: { phone: -1 } }), { field: /acknowledgement.vector/ });
+  assert.throws(() => backend.forgetPeer(""), { field: "peer" });
+  assert.throws(() => backend.resync(new Uint8Array([1, 123]), T0), { field: /snapshot/ });
+  assert.throws(() => new Replica("x").resync(new Uint8Array([]) ), { name: "InvalidInputError" });
 });

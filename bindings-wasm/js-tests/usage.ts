@@ -61,3 +61,17 @@ export function syncTwo(): bigint {
   console.log(made.seq + applied.new, laptop.state().cards);
   return laptop.digest();
 }
+
+import { Store, StoredReplica } from "learnloop/store";
+import type { Acknowledgement } from "learnloop/store";
+
+export function compactOnTheBackend(phone: Replica): number {
+  const backend: StoredReplica = new Store().replica("ada", "backend", new Date(), { desiredRetention: 0.9 });
+  backend.apply(phone.changesSince(backend.vector()), new Date());
+  const ack: Acknowledgement = { vector: phone.vector(), clock: phone.clock() };
+  backend.acknowledge("phone", ack);
+  const peers: string[] = backend.peers();
+  const compacted: number = backend.compact(new Date());
+  phone.resync(backend.snapshot());
+  return compacted + peers.length;
+}

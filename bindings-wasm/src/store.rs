@@ -6,6 +6,7 @@
 use crate::{err, from_js, js_error, options, time, to_js};
 use learnloop::srs;
 use learnloop::store;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -15,20 +16,24 @@ const SESSION_STATE: &str = learnloop::migrate::SessionState::TS_TYPE;
 
 /// A learnloop database in the page's memory (SQLite compiled to wasm).
 #[wasm_bindgen]
-pub struct Store(store::Store);
+pub struct Store(pub(crate) Rc<store::Store>);
 
 #[wasm_bindgen]
 impl Store {
     /// A new, empty database.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<Store, JsValue> {
-        store::Store::open_in_memory().map(Store).map_err(js_error)
+        store::Store::open_in_memory()
+            .map(|s| Store(Rc::new(s)))
+            .map_err(js_error)
     }
 
     /// Open a database image saved with `toBytes()` (older images are migrated).
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Store, JsValue> {
-        store::Store::from_bytes(bytes).map(Store).map_err(js_error)
+        store::Store::from_bytes(bytes)
+            .map(|s| Store(Rc::new(s)))
+            .map_err(js_error)
     }
 
     /// The settings the store was opened with.

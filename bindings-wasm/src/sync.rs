@@ -5,11 +5,14 @@
 
 use crate::learner::AdaptiveEngine;
 use crate::srs::{AnkiSm2, Fsrs, Sm2};
-use crate::{JsResult, err, from_js, time, to_js};
+use crate::store::Store;
+use crate::{JsResult, err, from_js, options, time, to_js};
 use learnloop::srs::Scheduler;
+use learnloop::store::StoredReplica as CoreStoredReplica;
 use learnloop::sync::{
-    Applied, Body, ChangeSet, OwnedRules, Replica as CoreReplica, VersionVector,
+    Applied, Body, ChangeSet, Hlc, OwnedRules, Replica as CoreReplica, Snapshot, VersionVector,
 };
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -22,6 +25,9 @@ export type EventBody = { kind: string } & Record<string, unknown>;
 export type VersionVector = Record<string, number>;
 /** What applying a change set did. */
 export interface AppliedChanges { new: number; duplicates: number }
+/** What a peer reported holding: its version vector and its clock
+ * (`Replica.clock()`), for `StoredReplica.acknowledge`. */
+export interface Acknowledgement { vector: VersionVector; clock: bigint }
 /** The event a record made. */
 export interface RecordedEvent { device: string; seq: number; hlc: bigint; kind: string; version: number }
 "#;
@@ -173,5 +179,201 @@ impl Replica {
     #[wasm_bindgen(getter)]
     pub fn device(&self) -> String {
         self.replica.device().to_string()
+    }
+    /// This replica's clock: send it with the vector when acknowledging
+    /// what a peer sent, so that the peer can compact.
+    pub fn clock(&self) -> u64 {
+        self.replica.clock().as_u64()
+    }
+    /// The snapshot (bytes) a replica too far behind resyncs from.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.replica.snapshot().to_bytes()
+    }
+    /// Start again from a peer's snapshot (bytes), after `apply` threw a
+    /// `ConflictError` with code `resync_needed`; then apply the peer's
+    /// changes since the new vector. This replica's own events the
+    /// snapshot lacks are kept.
+    pub fn resync(&mut self, snapshot: &[u8]) -> JsResult<()> {
+        let snapshot = err(Snapshot::from_bytes(snapshot))?;
+        err(self.replica.resync(&snapshot, self.rules.rules()))
+    }
+}
+
+/// `clock` of an acknowledgement: a `bigint` (a stamp does not fit a number).
+fn clock_of(field: &str, value: JsValue) -> JsResult<Hlc> {
+    u64::try_from(value)
+        .map(Hlc::from_u64)
+        .map_err(|_| crate::invalid(field, "expected a bigint stamp (Replica.clock())"))
+}
+
+/// A learner's replica kept in a `Store` (`store.replica(...)`): every
+/// record and apply commits the events and the rows derived from them
+/// (cards, adaptive sessions) in one transaction; the acknowledgements of
+/// peers decide what `compact` may fold into the snapshot.
+#[wasm_bindgen]
+pub struct StoredReplica {
+    store: Rc<learnloop::store::Store>,
+    replica: CoreStoredReplica,
+    rules: OwnedRules,
+}
+
+#[wasm_bindgen]
+impl Store {
+    /// The sync replica of `learnerId` kept in this store, this database
+    /// being device `device` for that learner; cards fold with FSRS and
+    /// sessions with the engine, with `fsrs` and `engine` options (the
+    /// defaults for what they leave out).
+    pub fn replica(
+        &self,
+        #[wasm_bindgen(js_name = learnerId)] learner_id: &str,
+        device: &str,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Options<FsrsOptions>")] fsrs: Option<
+            JsValue,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "Options<EngineConfig>")] engine: Option<
+            JsValue,
+        >,
+    ) -> JsResult<StoredReplica> {
+        let rules = OwnedRules {
+            scheduler: Box::new(err(learnloop::srs::Fsrs::new(options(&fsrs)?))?),
+            engine: err(learnloop::adaptive::Engine::new(options(&engine)?))?,
+        };
+        let now = time("now", &now)?;
+        let replica = err(CoreStoredReplica::open(
+            &self.0,
+            learner_id,
+            device,
+            now,
+            rules.rules(),
+        ))?;
+        Ok(StoredReplica {
+            store: self.0.clone(),
+            replica,
+            rules,
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl StoredReplica {
+    /// Record a fact made on this device at `now`, committed with its
+    /// derived rows before this returns.
+    #[wasm_bindgen(unchecked_return_type = "RecordedEvent")]
+    pub fn record(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "EventBody")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+    ) -> JsResult<JsValue> {
+        let body = err(Body::from_json(crate::json_of("body", &body)?))?;
+        let now = time("now", &now)?;
+        recorded(&err(self.replica.record(
+            &self.store,
+            body,
+            now,
+            self.rules.rules(),
+        ))?)
+    }
+    /// Apply a change set (bytes) at `now`, committed in one transaction.
+    #[wasm_bindgen(unchecked_return_type = "AppliedChanges")]
+    pub fn apply(
+        &mut self,
+        changes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+    ) -> JsResult<JsValue> {
+        let changes = err(ChangeSet::from_bytes(changes))?;
+        let now = time("now", &now)?;
+        applied(&err(self.replica.apply(
+            &self.store,
+            &changes,
+            now,
+            self.rules.rules(),
+        ))?)
+    }
+    /// The events a replica with version `vector` lacks, as bytes.
+    #[wasm_bindgen(js_name = changesSince)]
+    pub fn changes_since(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "VersionVector")] vector: Option<JsValue>,
+    ) -> JsResult<Vec<u8>> {
+        let vector = self::vector(&vector)?;
+        Ok(self.replica.replica().changes_since(&vector).to_bytes())
+    }
+    /// The events `peer` has not acknowledged, as change-set bytes.
+    pub fn outbox(&self, peer: &str) -> JsResult<Vec<u8>> {
+        Ok(err(self.replica.outbox(&self.store, peer))?.to_bytes())
+    }
+    /// Record what `peer` reported holding (`{vector, clock}`; a peer that
+    /// never reports its clock keeps `compact` from compacting).
+    pub fn acknowledge(
+        &self,
+        peer: &str,
+        #[wasm_bindgen(unchecked_param_type = "Acknowledgement")] acknowledgement: JsValue,
+    ) -> JsResult<()> {
+        let field = |key: &str| js_sys::Reflect::get(&acknowledgement, &key.into());
+        let vector: VersionVector = from_js("acknowledgement.vector", &field("vector")?)?;
+        let clock = match field("clock")? {
+            c if c.is_undefined() || c.is_null() => None,
+            c => Some(clock_of("acknowledgement.clock", c)?),
+        };
+        err(self.replica.acknowledge(&self.store, peer, &vector, clock))
+    }
+    /// Forget `peer` (a retired device): it no longer holds back `compact`.
+    /// Returns whether it was known.
+    #[wasm_bindgen(js_name = forgetPeer)]
+    pub fn forget_peer(&self, peer: &str) -> JsResult<bool> {
+        err(self.replica.forget_peer(&self.store, peer))
+    }
+    /// The peers `compact` waits for, by id.
+    pub fn peers(&self) -> JsResult<Vec<String>> {
+        err(self.replica.peers(&self.store))
+    }
+    /// Fold what every peer acknowledged into the snapshot (one
+    /// transaction); returns how many events were compacted.
+    pub fn compact(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+    ) -> JsResult<usize> {
+        let now = time("now", &now)?;
+        err(self.replica.compact(&self.store, now, self.rules.rules()))
+    }
+    /// The snapshot (bytes) a replica too far behind resyncs from.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.replica.replica().snapshot().to_bytes()
+    }
+    /// Start again from a peer's snapshot (bytes), in one transaction.
+    pub fn resync(
+        &mut self,
+        snapshot: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
+    ) -> JsResult<()> {
+        let snapshot = err(Snapshot::from_bytes(snapshot))?;
+        let now = time("now", &now)?;
+        err(self
+            .replica
+            .resync(&self.store, &snapshot, now, self.rules.rules()))
+    }
+    /// This replica's clock (send it with the vector when acknowledging).
+    pub fn clock(&self) -> u64 {
+        self.replica.replica().clock().as_u64()
+    }
+    /// This replica's version vector.
+    #[wasm_bindgen(unchecked_return_type = "VersionVector")]
+    pub fn vector(&self) -> JsResult<JsValue> {
+        to_js(self.replica.replica().vector())
+    }
+    /// The digest of the events held.
+    pub fn digest(&self) -> u64 {
+        self.replica.replica().digest()
+    }
+    /// The folded state (see `Replica.state`).
+    #[wasm_bindgen(unchecked_return_type = "Record<string, any>")]
+    pub fn state(&self) -> JsResult<JsValue> {
+        to_js(self.replica.replica().state())
+    }
+    /// The learner's id.
+    #[wasm_bindgen(getter, js_name = learnerId)]
+    pub fn learner_id(&self) -> String {
+        self.replica.learner_id().to_string()
     }
 }
