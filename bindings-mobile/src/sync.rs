@@ -11,7 +11,9 @@ use learnloop::Timestamp;
 use learnloop::srs::Scheduler;
 use learnloop::store::StoredReplica as CoreStoredReplica;
 use learnloop::sync::VersionVector;
-use learnloop::sync::{Applied, Body, ChangeSet, Event, OwnedRules, Replica as CoreReplica};
+use learnloop::sync::{
+    Applied, Body, ChangeSet, Event, OwnedRules, Replica as CoreReplica, Snapshot,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -202,6 +204,28 @@ impl Replica {
     pub fn device(&self) -> String {
         self.lock().0.device().to_string()
     }
+
+    /// This replica's clock: send it with the vector when acknowledging
+    /// what a peer sent, so that the peer can compact.
+    pub fn clock(&self) -> u64 {
+        self.lock().0.clock().as_u64()
+    }
+
+    /// The snapshot (bytes) a replica too far behind resyncs from.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.lock().0.snapshot().to_bytes()
+    }
+
+    /// Start again from a peer's snapshot (bytes), after `apply` threw a
+    /// conflict with code `resync_needed`; then apply the peer's changes
+    /// since the new vector. This replica's own events the snapshot lacks
+    /// are kept.
+    pub fn resync(&self, snapshot: Vec<u8>) -> Result<()> {
+        let snapshot = Snapshot::from_bytes(&snapshot)?;
+        let mut guard = self.lock();
+        let (replica, rules) = &mut *guard;
+        Ok(replica.resync(&snapshot, rules.rules())?)
+    }
 }
 
 /// A learner's replica kept in a `Store` (`Store.replica`): each record and
@@ -315,5 +339,43 @@ impl StoredReplica {
     /// The learner's id.
     pub fn learner_id(&self) -> String {
         self.lock().0.learner_id().to_string()
+    }
+
+    /// Forget `peer` (a retired device): it no longer holds back
+    /// `compact`; should it come back it resyncs from the snapshot.
+    /// Returns whether it was known.
+    pub fn forget_peer(&self, peer: String) -> Result<bool> {
+        Ok(self.lock().0.forget_peer(self.store.core(), &peer)?)
+    }
+
+    /// The peers `compact` waits for, by id.
+    pub fn peers(&self) -> Result<Vec<String>> {
+        Ok(self.lock().0.peers(self.store.core())?)
+    }
+
+    /// Fold what every peer acknowledged into the snapshot (one
+    /// transaction); returns how many events were compacted.
+    pub fn compact(&self, now: Timestamp) -> Result<u64> {
+        let mut guard = self.lock();
+        let (replica, rules) = &mut *guard;
+        Ok(replica.compact(self.store.core(), now, rules.rules())? as u64)
+    }
+
+    /// The snapshot (bytes) a replica too far behind resyncs from.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.lock().0.replica().snapshot().to_bytes()
+    }
+
+    /// Start again from a peer's snapshot (bytes), in one transaction.
+    pub fn resync(&self, snapshot: Vec<u8>, now: Timestamp) -> Result<()> {
+        let snapshot = Snapshot::from_bytes(&snapshot)?;
+        let mut guard = self.lock();
+        let (replica, rules) = &mut *guard;
+        Ok(replica.resync(self.store.core(), &snapshot, now, rules.rules())?)
+    }
+
+    /// This replica's clock (send it with the vector when acknowledging).
+    pub fn clock(&self) -> u64 {
+        self.lock().0.replica().clock().as_u64()
     }
 }

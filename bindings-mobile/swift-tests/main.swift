@@ -508,6 +508,42 @@ do {
     } catch LearnloopException.Conflict {
         check(true, "Conflict is its own case")
     }
+
+    // A backend compacts what its peers acknowledged; a stale tablet resyncs.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("learnloop-compact-\(getpid())")
+    try? FileManager.default.removeItem(at: dir)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let backend = try Store.open(path: dir.appendingPathComponent("backend.db").path, options: defaultStoreOptions())
+        .replica(learnerId: "ada", device: "backend", now: now, fsrs: nil, engine: nil)
+    let writer = try Replica(device: "writer")
+    for q in 0..<6 {
+        let at = now.addingTimeInterval(Double(60 * q))
+        let body = #"{"kind": "answer", "session": "s1", "interaction": {"question_id": "q\#(q)", "correct": true, "at": "\#(ISO8601DateFormatter().string(from: at))"}}"#
+        _ = try writer.record(bodyJson: body, now: now)
+    }
+    _ = try backend.apply(changes: writer.changesSince(vector: backend.vector()), now: now)
+    try backend.acknowledge(peer: "writer", vector: writer.vector(), clock: writer.clock())
+    try backend.acknowledge(peer: "old-tablet", vector: [:], clock: nil)
+    check(try backend.peers() == ["old-tablet", "writer"], "peers listed")
+    check(try backend.compact(now: now) == 0, "a silent peer holds back compaction")
+    check(try backend.forgetPeer(peer: "old-tablet"), "a known peer is forgotten")
+    check(try backend.compact(now: now) == 5, "compaction after forgetting the silent peer")
+    let tablet = try Replica(device: "tablet")
+    do {
+        _ = try tablet.apply(changes: backend.changesSince(vector: tablet.vector()), now: now)
+        check(false, "a tablet behind the floor must resync")
+    } catch let LearnloopException.Conflict(code, _, _) {
+        check(code == "resync_needed", "resync_needed names the cause")
+    }
+    try tablet.resync(snapshot: backend.snapshot())
+    _ = try tablet.apply(changes: backend.changesSince(vector: tablet.vector()), now: now)
+    check(tablet.digest() == backend.digest(), "the resynced tablet converges")
+    do {
+        try backend.resync(snapshot: Data([1, 123]), now: now)
+        check(false, "a broken snapshot must throw")
+    } catch LearnloopException.InvalidInput {
+        check(true, "a broken snapshot is invalid input")
+    }
 } catch {
     check(false, "sync threw \(error)")
 }

@@ -105,6 +105,8 @@ test("a stored replica compacts what its peers acknowledged; a stale tablet resy
   backend.acknowledge("phone", { vector: phone.vector(), clock: phone.clock() });
   backend.acknowledge("old-tablet", { vector: {} });
   assert.deepEqual(backend.peers(), ["old-tablet", "phone"]);
+  assert.deepEqual(backend.acknowledged("phone"), phone.vector());
+  assert.deepEqual(backend.acknowledged("nobody"), {});
   assert.equal(backend.compact(T0), 0, "the old tablet holds it back");
   assert.equal(backend.forgetPeer("old-tablet"), true);
   assert.equal(backend.compact(T0), 5, "the last answer, at the phone's clock, stays");

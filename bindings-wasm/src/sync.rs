@@ -303,6 +303,12 @@ impl StoredReplica {
     pub fn outbox(&self, peer: &str) -> JsResult<Vec<u8>> {
         Ok(err(self.replica.outbox(&self.store, peer))?.to_bytes())
     }
+    /// What `peer` has acknowledged holding (its version vector; empty for
+    /// a peer never heard from).
+    #[wasm_bindgen(unchecked_return_type = "VersionVector")]
+    pub fn acknowledged(&self, peer: &str) -> JsResult<JsValue> {
+        to_js(&err(self.replica.acknowledged(&self.store, peer))?)
+    }
     /// Record what `peer` reported holding (`{vector, clock}`; a peer that
     /// never reports its clock keeps `compact` from compacting).
     pub fn acknowledge(

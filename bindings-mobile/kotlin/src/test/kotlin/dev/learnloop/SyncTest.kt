@@ -76,6 +76,42 @@ class SyncTest {
         assertEquals(mapOf("phone" to 2uL), reopened.acknowledged("backend"))
     }
 
+    private fun answer(session: String, question: String, correct: Boolean, at: Instant) =
+        JSONObject(mapOf("kind" to "answer", "session" to session,
+            "interaction" to mapOf("question_id" to question, "correct" to correct, "at" to at.toString()))).toString()
+
+    @Test
+    fun aBackendCompactsAndAStaleTabletResyncsFromTheSnapshot() {
+        val path = Files.createTempDirectory("learnloop-compact").resolve("backend.db").toString()
+        val backend = Store.open(path, defaultStoreOptions()).replica("ada", "backend", t0)
+        val phone = Replica("phone")
+        for (q in 0 until 6) phone.record(answer("s1", "q$q", q % 2 == 0, t0.plusSeconds(60L * q)), t0)
+        backend.apply(phone.changesSince(backend.vector()), t0)
+        phone.apply(backend.changesSince(phone.vector()), t0)
+        backend.acknowledge("phone", phone.vector(), phone.clock())
+        backend.acknowledge("old-tablet", emptyMap())
+        assertEquals(listOf("old-tablet", "phone"), backend.peers())
+        assertEquals(0uL, backend.compact(t0), "the old tablet holds it back")
+        assertTrue(backend.forgetPeer("old-tablet"))
+        assertEquals(5uL, backend.compact(t0), "the last answer, at the phone's clock, stays")
+
+        val tablet = Replica("tablet")
+        tablet.record(review("c1", 3, t0.plusSeconds(3600)), t0.plusSeconds(3600))
+        val behind = assertThrows<LearnloopException.Conflict> { tablet.apply(backend.changesSince(tablet.vector()), t0) }
+        assertEquals("resync_needed", behind.code)
+        tablet.resync(backend.snapshot())
+        tablet.apply(backend.changesSince(tablet.vector()), t0)
+        backend.apply(tablet.changesSince(backend.vector()), t0)
+        assertEquals(backend.digest(), tablet.digest())
+        assertTrue(JSONObject(tablet.stateJson()).similar(JSONObject(backend.stateJson())))
+
+        // Reopened, the stored replica resumes from its snapshot.
+        val reopened = Store.open(path, defaultStoreOptions()).replica("ada", "backend", t0)
+        assertEquals(backend.digest(), reopened.digest())
+        assertThrows<LearnloopException.InvalidInput> { reopened.resync(byteArrayOf(1, 123), t0) }
+        assertThrows<LearnloopException.InvalidInput> { reopened.forgetPeer("") }
+    }
+
     @Test
     fun theGoldenFoldIsBitIdentical() {
         val doc = JSONObject(File("$fixtures/conformance/sync.json").readText())
