@@ -3,13 +3,21 @@ replica in a learnloop Store, exchanging change sets with the phone app.
 
     TUTOR_DB=tutor.db uvicorn app:app --port 8000
 
-The phone sends what the backend has not acknowledged (change-set bytes) and
-its version vector; the backend applies it in one transaction, answers with
-what the phone lacks, and says how many events that is (a phone that was
-away long is "stale" and catches up in the same exchange). The backend can
-also decide a session's difficulty (an authority event): it wins over the
-answers it had seen, and a phone's offline answer it had not seen still
-counts.
+The phone sends what the backend has not acknowledged (change-set bytes),
+its version vector and its clock; the backend applies it in one
+transaction, answers with what the phone lacks, and says how many events
+that is (a phone that was away long is "stale" and catches up in the same
+exchange). The backend can also decide a session's difficulty (an
+authority event): it wins over the answers it had seen, and a phone's
+offline answer it had not seen still counts.
+
+After every exchange the backend compacts what every device it knows has
+acknowledged (the events fold into a snapshot and leave the log). A device
+that has not synced for long holds that back; retire it with
+`DELETE /learners/{id}/peers/{device}`. Should it come back, the change set
+it receives is refused by its replica as "resync needed": it fetches
+`GET /learners/{id}/snapshot`, resyncs from it, and applies the change set
+again.
 """
 
 import json
@@ -80,6 +88,7 @@ async def sync(
     request: Request,
     x_device: str = Header(),
     x_learnloop_vector: str = Header(default="{}"),
+    x_learnloop_clock: int | None = Header(default=None, ge=0, lt=2**64),
 ) -> Response:
     """Apply the phone's change set; answer with what the phone lacks."""
     theirs = VECTOR.validate_json(x_learnloop_vector)
@@ -87,7 +96,8 @@ async def sync(
     with lock:
         r = replica(learner_id)
         applied = r.apply(changes, now()) if changes else {"new": 0, "duplicates": 0}
-        r.acknowledge(x_device, theirs)
+        r.acknowledge(x_device, theirs, x_learnloop_clock)
+        compacted = r.compact(now())
         ours = r.vector()
         reply = r.changes_since(theirs)
         headers = {
@@ -95,8 +105,32 @@ async def sync(
             "X-Learnloop-Vector": json.dumps(ours),
             "X-Learnloop-Applied": json.dumps(applied),
             "X-Learnloop-Missing": str(missing(ours, theirs)),
+            "X-Learnloop-Compacted": str(compacted),
         }
     return Response(reply, media_type="application/octet-stream", headers=headers)
+
+
+@app.get("/learners/{learner_id}/snapshot")
+def snapshot(learner_id: str) -> Response:
+    """The snapshot a device too far behind resyncs from (bytes)."""
+    with lock:
+        return Response(replica(learner_id).snapshot(), media_type="application/octet-stream")
+
+
+@app.get("/learners/{learner_id}/peers")
+def peers(learner_id: str) -> list[str]:
+    """The devices whose acknowledgements compaction waits for."""
+    with lock:
+        return replica(learner_id).peers()
+
+
+@app.delete("/learners/{learner_id}/peers/{device}")
+def forget_peer(learner_id: str, device: str) -> dict[str, bool]:
+    """Retire a device: it no longer holds back compaction."""
+    with lock:
+        if not replica(learner_id).forget_peer(device):
+            raise HTTPException(404, f"no device {device!r} for learner {learner_id!r}")
+    return {"forgotten": True}
 
 
 @app.get("/learners/{learner_id}/sync", response_model=SyncStatus)

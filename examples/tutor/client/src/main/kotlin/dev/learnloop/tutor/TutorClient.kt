@@ -1,5 +1,7 @@
 package dev.learnloop.tutor
 
+import dev.learnloop.AppliedChanges
+import dev.learnloop.LearnloopException
 import dev.learnloop.RecordedEvent
 import dev.learnloop.StoredReplica
 import org.json.JSONObject
@@ -21,6 +23,10 @@ data class SyncOutcome(
     val backendDigest: ULong,
     /** This device's digest after the exchange. */
     val digest: ULong,
+    /** Whether this device was behind the backend's compacted events and started again from its snapshot. */
+    val resynced: Boolean,
+    /** Events the backend compacted after this exchange. */
+    val compacted: Int,
 )
 
 /** Thrown when the backend refuses an exchange. */
@@ -64,12 +70,23 @@ class TutorClient(
         val request = HttpRequest.newBuilder(URI("$baseUrl/learners/$learner/sync"))
             .header("X-Device", device)
             .header("X-Learnloop-Vector", JSONObject(replica.vector().mapValues { it.value.toLong() }).toString())
+            .header("X-Learnloop-Clock", replica.clock().toString())
             .header("Content-Type", "application/octet-stream")
             .POST(HttpRequest.BodyPublishers.ofByteArray(outbox))
             .build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofByteArray())
         if (response.statusCode() != 200) throw SyncFailed(response.statusCode(), String(response.body()))
-        val received = replica.apply(response.body(), Instant.now())
+        var resynced = false
+        val received: AppliedChanges = try {
+            replica.apply(response.body(), Instant.now())
+        } catch (behind: LearnloopException.Conflict) {
+            if (behind.code != "resync_needed") throw behind
+            // The backend compacted events this device never received:
+            // start again from its snapshot, then take the same change set.
+            replica.resync(fetch("snapshot"), Instant.now())
+            resynced = true
+            replica.apply(response.body(), Instant.now())
+        }
         val header = { name: String -> response.headers().firstValue(name).orElseThrow() }
         val backendVector = JSONObject(header("X-Learnloop-Vector")).toMap()
             .mapValues { (it.value as Number).toLong().toULong() }
@@ -80,7 +97,16 @@ class TutorClient(
             missing = header("X-Learnloop-Missing").toInt(),
             backendDigest = header("X-Learnloop-Digest").toULong(),
             digest = replica.digest(),
+            resynced = resynced,
+            compacted = header("X-Learnloop-Compacted").toInt(),
         )
+    }
+
+    private fun fetch(what: String): ByteArray {
+        val request = HttpRequest.newBuilder(URI("$baseUrl/learners/$learner/$what")).build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofByteArray())
+        if (response.statusCode() != 200) throw SyncFailed(response.statusCode(), String(response.body()))
+        return response.body()
     }
 
     /** The learner's state as this device holds it (JSON). */

@@ -25,7 +25,9 @@ import java.time.Instant
  * converge; the backend decides a difficulty while a phone answers
  * offline, and the phone's answers still count; the backend is killed and
  * restarted and the session resumes whole; a stale laptop is detected and
- * brought up to date.
+ * brought up to date; the backend compacts once every device it counts on
+ * has acknowledged, a retired watch stops holding that back, and when it
+ * comes back it resyncs from the snapshot without losing its offline answer.
  */
 class TutorTest {
     private val dir: Path = Files.createTempDirectory("tutor")
@@ -73,6 +75,11 @@ class TutorTest {
     private fun post(path: String, json: JSONObject): HttpResponse<String> = http.send(
         HttpRequest.newBuilder(URI("$url$path")).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build(),
+        HttpResponse.BodyHandlers.ofString(),
+    )
+
+    private fun delete(path: String): HttpResponse<String> = http.send(
+        HttpRequest.newBuilder(URI("$url$path")).DELETE().build(),
         HttpResponse.BodyHandlers.ofString(),
     )
 
@@ -145,5 +152,44 @@ class TutorTest {
         assertEquals(409, (refused as SyncFailed).status)
         assertEquals(digest, backendDigest())
         assertNotEquals(0uL, digest)
+
+        // A watch syncs once and is put away: while the backend counts on
+        // it, nothing the watch lacks is compacted.
+        val watch = client("watch-5d1e", null)
+        assertEquals(digest, watch.sync().digest)
+        val devices = listOf(phone, tablet, laptop)
+        phone.answer("s1", "q11", true, Instant.now())
+        assertEquals(0, (devices + phone).sumOf { it.sync().compacted }, "the watch holds compaction back")
+        assertTrue("watch-5d1e" in JSONObject("{\"peers\": ${get("/learners/ada/peers").body()}}").getJSONArray("peers").toList())
+
+        // Retired, it no longer does: the others' exchanges compact the log.
+        assertEquals(200, delete("/learners/ada/peers/watch-5d1e").statusCode())
+        assertEquals(404, delete("/learners/ada/peers/watch-5d1e").statusCode())
+        // (A device's clock reaches the last event it saw; what comes
+        // before every device's clock is compacted: two rounds after q12.)
+        phone.answer("s1", "q12", false, Instant.now())
+        val compacted = (devices + devices).sumOf { it.sync().compacted }
+        assertTrue(compacted >= 10, "compacted $compacted events")
+
+        // The watch comes back with an answer made offline: the backend's
+        // change set is refused as "resync needed", the watch starts again
+        // from the snapshot, and its answer counts.
+        val answersBefore = session().getInt("answers")
+        watch.answer("s1", "w1", true, Instant.now())
+        val back = watch.sync()
+        assertTrue(back.resynced, "the watch was behind the compacted events")
+        assertEquals(back.backendDigest, back.digest)
+        assertEquals(answersBefore + 1, session().getInt("answers"))
+        phone.sync()
+        assertEquals(watch.digest(), phone.digest())
+        assertTrue(watch.state().similar(phone.state()), "the resynced watch folds the same state")
+
+        // Restarted, the backend resumes from its snapshot and the events after it.
+        val compactedDigest = backendDigest()
+        val compactedSession = session()
+        killBackend()
+        startBackend()
+        assertEquals(compactedDigest, backendDigest())
+        assertTrue(session().similar(compactedSession), "the session survives a restart after compaction")
     }
 }
