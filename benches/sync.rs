@@ -92,6 +92,33 @@ fn sync(c: &mut Criterion) {
         b.iter(|| black_box(StoredReplica::open(&store, "ada", "backend", now, rules).unwrap()))
     });
 
+    // Resume from a snapshot: 15,000 events compacted, a 5,000-event tail.
+    let long = replica_with("phone", 20_000, t0(), rules);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("snapshot.db")).unwrap();
+    let mut backend = StoredReplica::open(&store, "ada", "backend", now, rules).unwrap();
+    backend
+        .apply(
+            &store,
+            &long.changes_since(&VersionVector::default()),
+            now,
+            rules,
+        )
+        .unwrap();
+    let mut acknowledged = VersionVector::default();
+    acknowledged.set("phone", 15_000);
+    let clock = long.log().events().nth(15_000).unwrap().hlc;
+    backend
+        .acknowledge(&store, "phone", &acknowledged, Some(clock))
+        .unwrap();
+    assert_eq!(backend.compact(&store, now, rules).unwrap(), 15_000);
+    g.bench_function(
+        "resume: open a stored replica from its snapshot and a 5,000-event tail",
+        |b| {
+            b.iter(|| black_box(StoredReplica::open(&store, "ada", "backend", now, rules).unwrap()))
+        },
+    );
+
     // 100 events of a laptop that was offline, stamped among the phone's
     // last 2,000 and arriving in reverse order.
     let laptop_start = t0() + TimeDelta::minutes(8_000);

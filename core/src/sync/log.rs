@@ -164,6 +164,7 @@ impl EventLog {
             duplicates: changes.events.len() - fresh.len(),
             ..Applied::default()
         };
+        self.stamps.reserve(fresh.len());
         for event in fresh.into_values() {
             self.insert(event.clone())?;
             applied.new += 1;
