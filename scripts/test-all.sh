@@ -312,6 +312,13 @@ tutor_app() {
     cat examples/tutor/client/target/surefire-reports/*.txt | grep -E "Tests run"
 }
 
+# The tutor's browser client: the page the backend serves, in headless
+# Chromium, syncing with the backend and a phone (the npm package under Node).
+tutor_browser() {
+    (cd examples/tutor/web && npm ci --no-audit --no-fund --loglevel=error && \
+        TUTOR_PYTHON="$pyenv/bin/python" node --test) || return 1
+}
+
 # The library's exported functions, read from the library itself: the
 # generated code must bind every one (no hand-kept list to fall behind).
 exported_symbols() {
@@ -467,6 +474,7 @@ step "Maven and Java" ensure_maven
 step "mobile library (uniffi cdylib)" mobile_library_builds
 step "Kotlin tests (uniffi Kotlin on the JVM, JUnit 5 via Maven)" kotlin_tests
 step "tutor app (FastAPI backend and Kotlin client, synced over HTTP)" tutor_app
+step "tutor app in the browser (the page in headless Chromium, with the npm package)" tutor_browser
 step "Swift bindings generated (uniffi)" swift_generation
 step "C ABI test (the calls the generated code makes)" c_abi_test
 step "Swift toolchain (Debian 13 swiftlang in a chroot)" ensure_swift

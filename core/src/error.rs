@@ -314,6 +314,21 @@ pub enum Error {
         /// How many compacted events this replica lacks.
         missing: u64,
     },
+    /// An event comes, in the fold's order, before the events this replica
+    /// compacted, and it is not among them: its stamp predates what every
+    /// device it knew had acknowledged (a device that never synced
+    /// recorded it offline, or its clock was far behind). Folding it after
+    /// the snapshot would give this replica a state no other replica
+    /// computes, so the change set is refused whole and nothing changes.
+    #[error(
+        "event: {device}:{seq} comes before this replica's compacted events; a device must sync once before it records"
+    )]
+    EventBelowFloor {
+        /// The device of the first such event.
+        device: String,
+        /// Its sequence number.
+        seq: u64,
+    },
     /// The storage layer failed (see [`StorageFailure`]). The transaction
     /// in progress was rolled back.
     #[error("storage: {operation}: {message}")]
@@ -353,6 +368,7 @@ impl Error {
             Error::EventConflict { .. } => "event".to_string(),
             Error::Diverged { .. } => "digest".to_string(),
             Error::ResyncNeeded { .. } => "change_set.floor".to_string(),
+            Error::EventBelowFloor { .. } => "event".to_string(),
             Error::InBatch { index, error } => {
                 let inner = error.field();
                 // Fields about "the card" become fields of this card of the batch.
@@ -387,9 +403,10 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::NotEstimable { .. } => ErrorKind::NotEstimable,
             Error::Storage { failure, .. } => failure.kind(),
-            Error::EventConflict { .. } | Error::Diverged { .. } | Error::ResyncNeeded { .. } => {
-                ErrorKind::Conflict
-            }
+            Error::EventConflict { .. }
+            | Error::Diverged { .. }
+            | Error::ResyncNeeded { .. }
+            | Error::EventBelowFloor { .. } => ErrorKind::Conflict,
         }
     }
 
@@ -413,6 +430,7 @@ impl Error {
             Error::EventConflict { .. } => "event_conflict",
             Error::Diverged { .. } => "diverged",
             Error::ResyncNeeded { .. } => "resync_needed",
+            Error::EventBelowFloor { .. } => "event_below_floor",
         }
     }
 

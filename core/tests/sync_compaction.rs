@@ -163,3 +163,42 @@ fn nothing_is_compacted_while_a_device_holds_events_the_backend_lacks() {
         ErrorKind::NewerVersion
     );
 }
+
+#[test]
+fn an_event_from_before_the_floor_is_refused_whole_and_changes_nothing() {
+    let (fsrs, engine) = (Fsrs::default(), Engine::default());
+    let rules = Rules {
+        scheduler: &fsrs,
+        engine: &engine,
+    };
+    // A tablet never synced: it records offline, early.
+    let mut tablet = Replica::new("tablet").unwrap();
+    tablet.record(body(1, 1, t0()), t0(), rules).unwrap();
+    // Meanwhile the phone and the backend sync, and the backend compacts
+    // what the phone (the only device it knows) acknowledged.
+    let (mut phone, mut backend) = (
+        Replica::new("phone").unwrap(),
+        Replica::new("backend").unwrap(),
+    );
+    for m in 1..=4 {
+        let at = t0() + TimeDelta::minutes(m);
+        phone.record(body(2, 1, at), at, rules).unwrap();
+    }
+    let later = t0() + TimeDelta::hours(1);
+    backend
+        .apply(&phone.changes_since(backend.vector()), later, rules)
+        .unwrap();
+    assert_eq!(backend.compact(&[ack(&phone)], rules), 3);
+    let (state, digest) = (backend.state().clone(), backend.digest());
+
+    // The tablet's answer predates the floor: folding it after the snapshot
+    // would give the backend a state no other replica folds.
+    let late = tablet.changes_since(backend.vector());
+    let error = backend.apply(&late, later, rules).unwrap_err();
+    assert_eq!(error.code(), "event_below_floor");
+    assert_eq!(error.kind(), ErrorKind::Conflict);
+    assert_eq!(error.field(), "event");
+    assert_eq!(backend.state(), &state);
+    assert_eq!(backend.digest(), digest);
+    assert_eq!(backend.refolded(rules), state);
+}

@@ -153,6 +153,14 @@ impl EventLog {
             if self.check(event)? {
                 continue;
             }
+            if let Some(through) = &self.floor.through
+                && (event.hlc, &event.id) < (through.0, &through.1)
+            {
+                return Err(Error::EventBelowFloor {
+                    device: event.id.device.clone(),
+                    seq: event.id.seq,
+                });
+            }
             match fresh.get(&event.id) {
                 Some(first) if *first != event => return Err(conflict(&event.id)),
                 _ => {

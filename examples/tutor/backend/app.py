@@ -3,6 +3,8 @@ replica in a learnloop Store, exchanging change sets with the phone app.
 
     TUTOR_DB=tutor.db uvicorn app:app --port 8000
 
+and open http://127.0.0.1:8000/web/?learner=ada for the browser client.
+
 The phone sends what the backend has not acknowledged (change-set bytes),
 its version vector and its clock; the backend applies it in one
 transaction, answers with what the phone lacks, and says how many events
@@ -24,15 +26,23 @@ import json
 import os
 import threading
 from datetime import datetime, timezone
+from pathlib import Path
 
 import learnloop
 from fastapi import FastAPI, Header, HTTPException, Request, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, TypeAdapter
 
 DEVICE = "backend"
 VECTOR = TypeAdapter(dict[str, int])
 
 app = FastAPI(title="tutor backend")
+# The browser client (a plain page, ../web) and the npm package it imports
+# (bindings-wasm/pkg after scripts/build-wasm.sh, or TUTOR_WASM_PKG).
+app.mount("/web", StaticFiles(directory=Path(__file__).parent.parent / "web", html=True), name="web")
+WASM_PKG = Path(os.environ.get("TUTOR_WASM_PKG", Path(__file__).parents[3] / "bindings-wasm" / "pkg"))
+if WASM_PKG.is_dir():
+    app.mount("/pkg", StaticFiles(directory=WASM_PKG), name="pkg")
 store = learnloop.Store(os.environ.get("TUTOR_DB", "tutor.db"))
 replicas: dict[str, learnloop.StoredReplica] = {}
 lock = threading.Lock()
