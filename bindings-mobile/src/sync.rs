@@ -41,6 +41,16 @@ pub struct AppliedChanges {
     pub duplicates: u64,
 }
 
+/// What another device reported holding: its version vector and its clock
+/// (`Replica.clock()`), for `Replica.compact`.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Acknowledgement {
+    /// The events it holds, per device.
+    pub vector: HashMap<String, u64>,
+    /// Its clock when it reported.
+    pub clock: u64,
+}
+
 impl From<&Event> for RecordedEvent {
     fn from(e: &Event) -> Self {
         RecordedEvent {
@@ -209,6 +219,22 @@ impl Replica {
     /// what a peer sent, so that the peer can compact.
     pub fn clock(&self) -> u64 {
         self.lock().0.clock().as_u64()
+    }
+
+    /// Compact what every other device reported holding (one
+    /// acknowledgement per device that may still send events). Returns how
+    /// many events were folded into the snapshot.
+    pub fn compact(&self, acknowledged: Vec<Acknowledgement>) -> u64 {
+        let acknowledged: Vec<_> = acknowledged
+            .into_iter()
+            .map(|a| learnloop::sync::Acknowledgement {
+                vector: vector_of(a.vector),
+                clock: learnloop::sync::Hlc::from_u64(a.clock),
+            })
+            .collect();
+        let mut guard = self.lock();
+        let (replica, rules) = &mut *guard;
+        replica.compact(&acknowledged, rules.rules()) as u64
     }
 
     /// The snapshot (bytes) a replica too far behind resyncs from.

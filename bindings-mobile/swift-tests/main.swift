@@ -538,6 +538,11 @@ do {
     try tablet.resync(snapshot: backend.snapshot())
     _ = try tablet.apply(changes: backend.changesSince(vector: tablet.vector()), now: now)
     check(tablet.digest() == backend.digest(), "the resynced tablet converges")
+    check(writer.compact(acknowledged: []) == 0, "an in-memory replica compacts nothing nobody reported")
+    let reader = try Replica(device: "reader")
+    _ = try reader.apply(changes: writer.changesSince(vector: reader.vector()), now: now)
+    let reported = Acknowledgement(vector: reader.vector(), clock: reader.clock())
+    check(writer.compact(acknowledged: [reported]) == 5, "an in-memory replica compacts what the others reported")
     do {
         try backend.resync(snapshot: Data([1, 123]), now: now)
         check(false, "a broken snapshot must throw")

@@ -11,7 +11,8 @@ use crate::store::{PyStore, run};
 use crate::time::timestamp;
 use learnloop::store::StoredReplica;
 use learnloop::sync::{
-    Applied, Body, ChangeSet, Event, Hlc, OwnedRules, Replica, Snapshot, VersionVector,
+    Acknowledgement, Applied, Body, ChangeSet, Event, Hlc, OwnedRules, Replica, Snapshot,
+    VersionVector,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -169,6 +170,25 @@ impl PyReplica {
             py,
             &replica.apply(&changes, now, rules.rules()).map_err(to_py)?,
         )
+    }
+
+    /// Compact what every other device reported holding: `acknowledged`
+    /// is a list of `(vector, clock)`, one per device that may still send
+    /// events (its `vector()` and `clock()`). Returns how many events were
+    /// folded into the snapshot.
+    fn compact(&self, acknowledged: Vec<(Bound<'_, PyAny>, u64)>) -> PyResult<usize> {
+        let acknowledged = acknowledged
+            .iter()
+            .map(|(v, clock)| {
+                Ok(Acknowledgement {
+                    vector: vector(Some(v))?,
+                    clock: Hlc::from_u64(*clock),
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut guard = self.lock();
+        let (replica, rules) = &mut *guard;
+        Ok(replica.compact(&acknowledged, rules.rules()))
     }
 
     /// The snapshot (bytes) a replica too far behind resyncs from.

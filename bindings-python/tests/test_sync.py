@@ -197,3 +197,23 @@ def test_a_forgotten_peer_no_longer_holds_back_compaction(tmp_path: Path) -> Non
     with pytest.raises(learnloop.InvalidInputError) as empty:
         backend.forget_peer("")
     assert empty.value.field == "peer"
+
+
+def test_an_in_memory_replica_compacts_what_the_others_reported() -> None:
+    phone, laptop = learnloop.Replica("phone"), learnloop.Replica("laptop")
+    for q in range(4):
+        at = T0 + timedelta(minutes=q)
+        phone.record(answer("s1", f"q{q}", True, at), at)
+    laptop.apply(phone.changes_since(laptop.vector()), T0)
+    assert phone.compact([]) == 0, "nobody reported: nothing is compacted"
+    assert phone.compact([(laptop.vector(), laptop.clock())]) == 3
+    fresh = learnloop.Replica("tablet")
+    with pytest.raises(learnloop.ConflictError) as behind:
+        fresh.apply(phone.changes_since(fresh.vector()), T0)
+    assert behind.value.code == "resync_needed"
+    fresh.resync(phone.snapshot())
+    fresh.apply(phone.changes_since(fresh.vector()), T0)
+    assert fresh.digest() == phone.digest()
+    with pytest.raises(learnloop.InvalidInputError) as bad:
+        phone.compact([({"laptop": -1}, 0)])
+    assert bad.value.field.startswith("vector")

@@ -143,3 +143,19 @@ test("a stored replica refuses bad input naming the field", () => {
   assert.throws(() => backend.resync(new Uint8Array([1, 123]), T0), { field: /snapshot/ });
   assert.throws(() => new Replica("x").resync(new Uint8Array([]) ), { name: "InvalidInputError" });
 });
+
+test("an in-memory replica compacts what the others reported and answers a stale one with resync_needed", () => {
+  const phone = new Replica("phone");
+  const laptop = new Replica("laptop");
+  for (let q = 0; q < 4; q++) phone.record(answer("s1", `q${q}`, true, minutes(q)), minutes(q));
+  laptop.apply(phone.changesSince(laptop.vector()), T0);
+  assert.equal(phone.compact([]), 0, "nobody reported: nothing is compacted");
+  assert.equal(phone.compact([{ vector: laptop.vector(), clock: laptop.clock() }]), 3);
+  const fresh = new Replica("tablet");
+  assert.throws(() => fresh.apply(phone.changesSince(fresh.vector()), T0), { code: "resync_needed" });
+  fresh.resync(phone.snapshot());
+  fresh.apply(phone.changesSince(fresh.vector()), T0);
+  assert.equal(fresh.digest(), phone.digest());
+  assert.throws(() => phone.compact({}), { field: "acknowledged" });
+  assert.throws(() => phone.compact([{ vector: {}, clock: 1 }]), { field: "acknowledged[0].clock" });
+});

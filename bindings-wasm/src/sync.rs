@@ -10,7 +10,8 @@ use crate::{JsResult, err, from_js, options, time, to_js};
 use learnloop::srs::Scheduler;
 use learnloop::store::StoredReplica as CoreStoredReplica;
 use learnloop::sync::{
-    Applied, Body, ChangeSet, Hlc, OwnedRules, Replica as CoreReplica, Snapshot, VersionVector,
+    Acknowledgement, Applied, Body, ChangeSet, Hlc, OwnedRules, Replica as CoreReplica, Snapshot,
+    VersionVector,
 };
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -26,8 +27,9 @@ export type VersionVector = Record<string, number>;
 /** What applying a change set did. */
 export interface AppliedChanges { new: number; duplicates: number }
 /** What a peer reported holding: its version vector and its clock
- * (`Replica.clock()`), for `StoredReplica.acknowledge`. */
-export interface Acknowledgement { vector: VersionVector; clock: bigint }
+ * (`Replica.clock()`), for `StoredReplica.acknowledge` and
+ * `Replica.compact`. Without a clock it holds compaction back. */
+export interface Acknowledgement { vector: VersionVector; clock?: bigint }
 /** The event a record made. */
 export interface RecordedEvent { device: string; seq: number; hlc: bigint; kind: string; version: number }
 "#;
@@ -41,6 +43,11 @@ export interface RecordedEvent { device: string; seq: number; hlc: bigint; kind:
 pub struct Replica {
     replica: CoreReplica,
     rules: OwnedRules,
+}
+
+/// An event body from its JSON form (errors name `body.<field>`).
+fn body(value: &JsValue) -> JsResult<Body> {
+    err(Body::from_json(crate::json_of("body", value)?))
 }
 
 fn applied(a: &Applied) -> JsResult<JsValue> {
@@ -114,7 +121,7 @@ impl Replica {
         #[wasm_bindgen(unchecked_param_type = "EventBody")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
     ) -> JsResult<JsValue> {
-        let body = err(Body::from_json(crate::json_of("body", &body)?))?;
+        let body = self::body(&body)?;
         let now = time("now", &now)?;
         let e = err(self.replica.record(body, now, self.rules.rules()))?;
         recorded(&e)
@@ -185,6 +192,24 @@ impl Replica {
     pub fn clock(&self) -> u64 {
         self.replica.clock().as_u64()
     }
+    /// Compact what every other device reported holding: one
+    /// `{vector, clock}` per device that may still send events (its
+    /// `vector()` and `clock()`). Returns how many events were folded into
+    /// the snapshot.
+    pub fn compact(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Acknowledgement[]")] acknowledged: JsValue,
+    ) -> JsResult<usize> {
+        let list: js_sys::Array = acknowledged
+            .dyn_into()
+            .map_err(|_| crate::invalid("acknowledged", "expected an array"))?;
+        let acknowledged = list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| acknowledgement(&format!("acknowledged[{i}]"), &a))
+            .collect::<JsResult<Vec<_>>>()?;
+        Ok(self.replica.compact(&acknowledged, self.rules.rules()))
+    }
     /// The snapshot (bytes) a replica too far behind resyncs from.
     pub fn snapshot(&self) -> Vec<u8> {
         self.replica.snapshot().to_bytes()
@@ -199,11 +224,21 @@ impl Replica {
     }
 }
 
-/// `clock` of an acknowledgement: a `bigint` (a stamp does not fit a number).
-fn clock_of(field: &str, value: JsValue) -> JsResult<Hlc> {
-    u64::try_from(value)
-        .map(Hlc::from_u64)
-        .map_err(|_| crate::invalid(field, "expected a bigint stamp (Replica.clock())"))
+/// An `{vector, clock}` object; the clock is a `bigint` (a stamp does not
+/// fit a number) and may be left out (`Hlc::ZERO`: holds compaction back).
+fn acknowledgement(field: &str, value: &JsValue) -> JsResult<Acknowledgement> {
+    let get = |key: &str| js_sys::Reflect::get(value, &key.into());
+    let vector = from_js(&format!("{field}.vector"), &get("vector")?)?;
+    let clock = match get("clock")? {
+        c if c.is_undefined() || c.is_null() => Hlc::ZERO,
+        c => u64::try_from(c).map(Hlc::from_u64).map_err(|_| {
+            crate::invalid(
+                &format!("{field}.clock"),
+                "expected a bigint stamp (Replica.clock())",
+            )
+        })?,
+    };
+    Ok(Acknowledgement { vector, clock })
 }
 
 /// A learner's replica kept in a `Store` (`store.replica(...)`): every
@@ -265,7 +300,7 @@ impl StoredReplica {
         #[wasm_bindgen(unchecked_param_type = "EventBody")] body: JsValue,
         #[wasm_bindgen(unchecked_param_type = "DateInput")] now: JsValue,
     ) -> JsResult<JsValue> {
-        let body = err(Body::from_json(crate::json_of("body", &body)?))?;
+        let body = self::body(&body)?;
         let now = time("now", &now)?;
         recorded(&err(self.replica.record(
             &self.store,
@@ -316,13 +351,12 @@ impl StoredReplica {
         peer: &str,
         #[wasm_bindgen(unchecked_param_type = "Acknowledgement")] acknowledgement: JsValue,
     ) -> JsResult<()> {
-        let field = |key: &str| js_sys::Reflect::get(&acknowledgement, &key.into());
-        let vector: VersionVector = from_js("acknowledgement.vector", &field("vector")?)?;
-        let clock = match field("clock")? {
-            c if c.is_undefined() || c.is_null() => None,
-            c => Some(clock_of("acknowledgement.clock", c)?),
-        };
-        err(self.replica.acknowledge(&self.store, peer, &vector, clock))
+        let reported = js_sys::Reflect::get(&acknowledgement, &"clock".into())?;
+        let a = self::acknowledgement("acknowledgement", &acknowledgement)?;
+        let clock = (!reported.is_undefined() && !reported.is_null()).then_some(a.clock);
+        err(self
+            .replica
+            .acknowledge(&self.store, peer, &a.vector, clock))
     }
     /// Forget `peer` (a retired device): it no longer holds back `compact`.
     /// Returns whether it was known.

@@ -113,6 +113,22 @@ class SyncTest {
     }
 
     @Test
+    fun anInMemoryReplicaCompactsWhatTheOthersReported() {
+        val phone = Replica("phone")
+        val laptop = Replica("laptop")
+        for (q in 0 until 4) phone.record(answer("s1", "q$q", true, t0.plusSeconds(60L * q)), t0.plusSeconds(60L * q))
+        laptop.apply(phone.changesSince(laptop.vector()), t0)
+        assertEquals(0uL, phone.compact(emptyList()))
+        assertEquals(3uL, phone.compact(listOf(Acknowledgement(laptop.vector(), laptop.clock()))))
+        val fresh = Replica("tablet")
+        val behind = assertThrows<LearnloopException.Conflict> { fresh.apply(phone.changesSince(fresh.vector()), t0) }
+        assertEquals("resync_needed", behind.code)
+        fresh.resync(phone.snapshot())
+        fresh.apply(phone.changesSince(fresh.vector()), t0)
+        assertEquals(phone.digest(), fresh.digest())
+    }
+
+    @Test
     fun theGoldenFoldIsBitIdentical() {
         val doc = JSONObject(File("$fixtures/conformance/sync.json").readText())
         val cases = doc.getJSONArray("cases")
