@@ -206,7 +206,12 @@ impl Replica {
         let acknowledged = list
             .iter()
             .enumerate()
-            .map(|(i, a)| acknowledgement(&format!("acknowledged[{i}]"), &a))
+            .map(|(i, a)| {
+                // Without a clock, a device holds compaction back.
+                let (vector, clock) = acknowledgement(&format!("acknowledged[{i}]"), &a)?;
+                let clock = clock.unwrap_or(Hlc::ZERO);
+                Ok(Acknowledgement { vector, clock })
+            })
             .collect::<JsResult<Vec<_>>>()?;
         Ok(self.replica.compact(&acknowledged, self.rules.rules()))
     }
@@ -224,21 +229,21 @@ impl Replica {
     }
 }
 
-/// An `{vector, clock}` object; the clock is a `bigint` (a stamp does not
-/// fit a number) and may be left out (`Hlc::ZERO`: holds compaction back).
-fn acknowledgement(field: &str, value: &JsValue) -> JsResult<Acknowledgement> {
+/// An `{vector, clock}` object: the vector, and the clock if given (a
+/// `bigint`: a stamp does not fit a number).
+fn acknowledgement(field: &str, value: &JsValue) -> JsResult<(VersionVector, Option<Hlc>)> {
     let get = |key: &str| js_sys::Reflect::get(value, &key.into());
     let vector = from_js(&format!("{field}.vector"), &get("vector")?)?;
     let clock = match get("clock")? {
-        c if c.is_undefined() || c.is_null() => Hlc::ZERO,
-        c => u64::try_from(c).map(Hlc::from_u64).map_err(|_| {
+        c if c.is_undefined() || c.is_null() => None,
+        c => Some(u64::try_from(c).map(Hlc::from_u64).map_err(|_| {
             crate::invalid(
                 &format!("{field}.clock"),
                 "expected a bigint stamp (Replica.clock())",
             )
-        })?,
+        })?),
     };
-    Ok(Acknowledgement { vector, clock })
+    Ok((vector, clock))
 }
 
 /// A learner's replica kept in a `Store` (`store.replica(...)`): every
@@ -351,12 +356,8 @@ impl StoredReplica {
         peer: &str,
         #[wasm_bindgen(unchecked_param_type = "Acknowledgement")] acknowledgement: JsValue,
     ) -> JsResult<()> {
-        let reported = js_sys::Reflect::get(&acknowledgement, &"clock".into())?;
-        let a = self::acknowledgement("acknowledgement", &acknowledgement)?;
-        let clock = (!reported.is_undefined() && !reported.is_null()).then_some(a.clock);
-        err(self
-            .replica
-            .acknowledge(&self.store, peer, &a.vector, clock))
+        let (vector, clock) = self::acknowledgement("acknowledgement", &acknowledgement)?;
+        err(self.replica.acknowledge(&self.store, peer, &vector, clock))
     }
     /// Forget `peer` (a retired device): it no longer holds back `compact`.
     /// Returns whether it was known.
