@@ -244,3 +244,84 @@ impl Serialize for Registers {
         self.to_json().serialize(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Writes of one set register by three devices: each write has seen a
+    /// random prefix of every device's earlier writes.
+    fn writes() -> impl Strategy<Value = Vec<(Hlc, EventId, String, VersionVector)>> {
+        prop::collection::vec(
+            (0usize..3, 0u64..50, prop::collection::vec(0u64..4, 3)),
+            1..25,
+        )
+        .prop_map(|ops| {
+            let devices = ["a", "b", "c"];
+            let mut made = [0u64; 3];
+            ops.into_iter()
+                .enumerate()
+                .map(|(i, (d, millis, seen_back))| {
+                    made[d] += 1;
+                    let mut seen = VersionVector::default();
+                    for (other, back) in seen_back.iter().enumerate() {
+                        // A device has seen its own writes before this one.
+                        let held = if other == d { made[d] - 1 } else { made[other] };
+                        seen.set(devices[other], held.saturating_sub(*back));
+                    }
+                    let id = EventId {
+                        device: devices[d].to_string(),
+                        seq: made[d],
+                    };
+                    (
+                        Hlc::new(millis, i as u16).unwrap(),
+                        id,
+                        format!("{i}"),
+                        seen,
+                    )
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        /// Dropping the writes some write had seen changes no value, and
+        /// the kept writes do not depend on the order writes arrived in.
+        #[test]
+        fn superseded_writes_are_dropped_whatever_the_order(
+            writes in writes(),
+            order in prop::collection::vec(any::<prop::sample::Index>(), 25),
+        ) {
+            let mut shuffled = writes.clone();
+            for (i, pick) in order.iter().enumerate().take(shuffled.len()) {
+                let j = pick.index(shuffled.len());
+                shuffled.swap(i, j);
+            }
+            let fold = |ws: &[(Hlc, EventId, String, VersionVector)]| {
+                let mut r = Registers::default();
+                for (hlc, id, value, seen) in ws {
+                    r.apply(*hlc, id, "theme", &RegisterOp::Set(value.clone()), seen);
+                }
+                r
+            };
+            let (in_order, out_of_order) = (fold(&writes), fold(&shuffled));
+            prop_assert_eq!(&in_order, &out_of_order);
+            // The rule over every write: the last (in stamp order) that no
+            // write had seen.
+            let mut seen_by_any = VersionVector::default();
+            for (_, _, _, seen) in &writes {
+                seen_by_any.merge(seen);
+            }
+            let expected = writes
+                .iter()
+                .filter(|(_, id, _, _)| !seen_by_any.covers(&id.device, id.seq))
+                .max_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)))
+                .map(|w| w.2.as_str());
+            prop_assert_eq!(in_order.value("theme"), expected);
+            let kept = in_order.sets.get("theme").map_or(0, |r| r.writes.len());
+            let unseen = writes.iter().filter(|(_, id, _, _)| !seen_by_any.covers(&id.device, id.seq)).count();
+            prop_assert_eq!(kept, unseen, "only the writes no write had seen are kept");
+        }
+    }
+}
