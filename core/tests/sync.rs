@@ -207,11 +207,24 @@ fn superseded_register_writes_are_not_kept_in_snapshots() {
         assert_eq!(phone.state().registers.value("theme"), Some(last.as_str()));
         // The snapshot is a format byte, then JSON.
         let bytes = phone.snapshot().to_bytes();
-        let json: serde_json::Value = serde_json::from_slice(&bytes[1..]).unwrap();
-        json["state"]["registers"]["sets"]["theme"]["writes"]
-            .as_array()
-            .unwrap()
-            .len()
+        let mut json: serde_json::Value = serde_json::from_slice(&bytes[1..]).unwrap();
+        let writes = &mut json["state"]["registers"]["sets"]["theme"]["writes"];
+        let kept = writes.as_array().unwrap().len();
+        // A snapshot written before writes were collected kept a write
+        // some write had seen, stamped later than the winner (a clock
+        // ahead): read back, it is dropped and does not win.
+        let winner = writes[0][0][0].as_u64().unwrap();
+        let stale =
+            serde_json::json!([[winner + 1_000, {"device": "phone", "seq": 1}], "\"stale\""]);
+        writes.as_array_mut().unwrap().push(stale);
+        let mut old = vec![bytes[0]];
+        old.extend(serde_json::to_vec(&json).unwrap());
+        let read = learnloop::sync::Snapshot::from_bytes(&old).unwrap();
+        if n > 1 {
+            assert_eq!(read.state.registers.value("theme"), Some(last.as_str()));
+            assert_eq!(read.state, phone.snapshot().state);
+        }
+        kept
     };
     assert_eq!(writes_kept(200), 1);
     assert_eq!(writes_kept(1), 1);

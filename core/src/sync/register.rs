@@ -64,10 +64,13 @@ impl CausalLww {
     fn write(&mut self, order: (Hlc, EventId), value: Option<String>, seen: &VersionVector) {
         self.seen.merge(seen);
         self.writes.insert(order, value);
-        // A write some write had seen never wins again (`seen` only grows):
-        // superseded history is not kept, so the fold and the snapshots
-        // hold only the writes still in the running, whatever order the
-        // writes arrived in.
+        self.collect();
+    }
+
+    /// Drop the writes some write had seen: they never win again (`seen`
+    /// only grows), so the fold and the snapshots hold only the writes
+    /// still in the running, whatever order the writes arrived in.
+    fn collect(&mut self) {
         let seen = &self.seen;
         self.writes
             .retain(|(_, id), _| !seen.covers(&id.device, id.seq));
@@ -116,6 +119,16 @@ pub struct Registers {
 }
 
 impl Registers {
+    /// These registers without the writes some write had seen (see
+    /// `CausalLww::collect`).
+    pub(crate) fn collected(mut self) -> Self {
+        let maps = self.maps.values_mut().flat_map(|m| m.values_mut());
+        for register in self.sets.values_mut().chain(maps) {
+            register.collect();
+        }
+        self
+    }
+
     /// Take in one write, made by event `id` stamped `hlc`.
     pub(crate) fn apply(
         &mut self,

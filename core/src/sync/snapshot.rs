@@ -106,7 +106,9 @@ impl Snapshot {
             state: LearnerState {
                 cards: s.cards,
                 removed: s.removed,
-                registers: s.registers,
+                // A snapshot written before superseded writes were
+                // collected holds them: collected here, as the fold does.
+                registers: s.registers.collected(),
                 sessions: s.sessions,
                 unknown: s.unknown,
                 skipped: s.skipped,
